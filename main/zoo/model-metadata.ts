@@ -1,0 +1,58 @@
+/**
+ * What a Fieldmark model file says about itself. Stored as JSON under the key `fieldmark` in the
+ * ONNX file's `metadata_props`, so a model file is self-describing: architecture, classes,
+ * preprocessing, where its weights came from and whether they are trained at all.
+ */
+
+/** How the image is resized before the crop, as in the OpenMMLab test pipelines. */
+export type ResizeRule =
+  /** ResizeEdge(edge='short'): short edge to `size`, long edge int(size*long/short) (truncated). */
+  | { kind: 'short-edge'; size: number; backend: 'cv2' | 'pillow' }
+  /** Resize(scale=(w,h), keep_ratio=False): both edges fixed, aspect ratio not kept. */
+  | { kind: 'fixed'; width: number; height: number; backend: 'cv2' | 'pillow' }
+  /** No resize (CIFAR models take their 32x32 input as is; other sizes are resized to fit). */
+  | { kind: 'none' };
+
+export interface PreprocessSpec {
+  resize: ResizeRule;
+  /** mmcv CenterCrop size, or null for none. */
+  crop: { width: number; height: number } | null;
+  /** The model's input size (height, width of the NCHW tensor). */
+  input: { width: number; height: number };
+  /** Per-channel mean and std in RGB order on the 0-255 scale (ClsDataPreprocessor). */
+  mean: [number, number, number];
+  std: [number, number, number];
+}
+
+export type WeightsSource =
+  | { kind: 'seeded'; seed: number }
+  | { kind: 'checkpoint'; file: string; sha256: string; url?: string };
+
+export interface ModelMetadata {
+  formatVersion: 1;
+  /** Registry id (e.g. `resnet50_8xb32_in1k`) or a generated id for built models. */
+  id: string;
+  /** e.g. `resnet50`, `resnetv1d101`, `akamaster-resnet20`. */
+  architecture: string;
+  /** `imagenet1k`, `cub200`, `cifar10`, `cifar100`, or `custom`. */
+  labelSet: string;
+  classNames: string[];
+  preprocess: PreprocessSpec;
+  /** Length of the pooled feature vector (the `features` output). */
+  featureDim: number;
+  /** False for seeded (random) weights: predictions are meaningless, the pipeline is real. */
+  trained: boolean;
+  source: WeightsSource;
+  /** Free text shown to users (licence, published accuracy). */
+  notes?: string;
+}
+
+/** The ONNX graph's input and output names, shared by every model Fieldmark builds or converts. */
+export const MODEL_INPUT_NAME = 'input';
+export const MODEL_PROBABILITIES_OUTPUT = 'probabilities';
+export const MODEL_FEATURES_OUTPUT = 'features';
+export const METADATA_KEY = 'fieldmark';
+
+/** ImageNet mean/std on the 0-255 scale, from mmpretrain's ClsDataPreprocessor configs. */
+export const IMAGENET_MEAN: [number, number, number] = [123.675, 116.28, 103.53];
+export const IMAGENET_STD: [number, number, number] = [58.395, 57.12, 57.375];
