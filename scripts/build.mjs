@@ -53,7 +53,7 @@ if (existsSync(preloadEntry)) {
 }
 
 const rendererEntry = join(root, 'renderer', 'main.tsx');
-if (existsSync(rendererEntry)) {
+if (existsSync(rendererEntry) && process.env.FIELDMARK_SKIP_RENDERER !== '1') {
   await build({
     entryPoints: [rendererEntry],
     outfile: join(out, 'renderer', 'app.js'),

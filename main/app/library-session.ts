@@ -1,0 +1,291 @@
+/**
+ * One open library: its catalog, the model it is indexed with, the running indexing job, and
+ * the read queries the UI makes. Turns the job's events into contract events (top-1 names,
+ * throttled status and stats) and catalog rows into contract shapes.
+ */
+import { basename, resolve, sep } from 'node:path';
+import type { AppEvent } from '../contract/events.js';
+import type {
+  ClassCount,
+  ClassInfo,
+  FailedImage,
+  ImageDetails,
+  ImagePage,
+  ImageQuery,
+  ImageStatus,
+  ImageTile,
+  IndexingStatus,
+  LibraryInfo,
+  LibraryStats,
+  Settings,
+  TopClass,
+} from '../contract/types.js';
+import type { ImageStatus as CatalogStatus, TopKEntry } from '../engine/catalog/types.js';
+import { openLibrary, type OpenLibrary } from '../engine/library.js';
+import type { IndexEvent } from '../engine/pipeline/events.js';
+import { startIndexJob, type IndexJob } from '../engine/pipeline/index-job.js';
+import { FieldmarkError, isErrorKind, toErrorData } from '../util/errors.js';
+import { IDLE_STATUS, applyIndexEvent, isTerminal } from './indexing-status.js';
+import { summarizeModel, type ResolvedModel } from './model-resolver.js';
+import { throttleLatest, type Throttled } from './throttle.js';
+
+/** Top-k stored per image; the detail panel shows five. */
+const TOP_K = 5;
+const STATUS_INTERVAL_MS = 150;
+
+export class LibrarySession {
+  private job: IndexJob | null = null;
+  private modelRowId: number | null = null;
+  private status: IndexingStatus = IDLE_STATUS;
+  private readonly statusOut: Throttled<IndexingStatus>;
+  private readonly statsOut: Throttled<null>;
+  private closed = false;
+
+  private constructor(
+    private readonly library: OpenLibrary,
+    private model: ResolvedModel | null,
+    private readonly emit: (event: AppEvent) => void,
+  ) {
+    this.statusOut = throttleLatest((status) => this.emit({ type: 'indexing', status }), STATUS_INTERVAL_MS);
+    this.statsOut = throttleLatest(() => this.emitStats(), STATUS_INTERVAL_MS * 2);
+  }
+
+  /** @throws FieldmarkError NotFound / InvalidArgument for a bad folder, CatalogCorrupt for a bad catalog */
+  static async open(root: string, options: { dbPath?: string; env: NodeJS.ProcessEnv }, emit: (event: AppEvent) => void): Promise<LibrarySession> {
+    const library = await openLibrary(root, { ...(options.dbPath ? { dbPath: options.dbPath } : {}), env: options.env });
+    return new LibrarySession(library, null, emit);
+  }
+
+  get root(): string {
+    return this.library.root;
+  }
+
+  info(): LibraryInfo {
+    return {
+      libraryId: this.library.libraryId,
+      root: this.library.root,
+      name: basename(this.library.root) || this.library.root,
+      catalogPath: this.library.catalogPath,
+      model: this.model ? summarizeModel(this.model) : null,
+    };
+  }
+
+  indexingStatus(): IndexingStatus {
+    return this.status;
+  }
+
+  /** Starts scanning and indexing with `model`; a running job is returned as is. */
+  startIndexing(model: ResolvedModel, settings: Settings): IndexingStatus {
+    if (this.closed) throw new FieldmarkError('InvalidArgument', `library ${this.root} is closed`);
+    if (this.job && !isTerminal(this.status.state)) return this.status;
+    if (this.model?.path !== model.path) this.modelRowId = null;
+    this.model = model;
+    this.setStatus({ ...IDLE_STATUS, state: 'scanning' }, true);
+    const job = startIndexJob(
+      {
+        catalog: this.library.catalog,
+        libraryId: this.library.libraryId,
+        libraryRoot: this.library.root,
+        model: { path: model.path, metadata: model.metadata },
+        device: settings.device,
+        batchSize: settings.batchSize,
+        ...(settings.threads === null ? {} : { threads: settings.threads }),
+        topK: TOP_K,
+      },
+      (event) => this.onIndexEvent(job, event),
+    );
+    this.job = job;
+    job.modelRowId.then(
+      (id) => {
+        if (this.job === job) this.modelRowId = id;
+      },
+      () => undefined, // reported through `done`
+    );
+    job.done.then(
+      () => this.statsOut.flush(),
+      (error: unknown) => {
+        if (this.job !== job || this.closed) return;
+        const data = toErrorData(error);
+        this.setStatus({ ...this.status, state: 'failed', message: data.message }, true);
+        this.emit({ type: 'error', error: data });
+      },
+    );
+    return this.status;
+  }
+
+  /** Stops the running job, if any, and waits for it to save what it has. */
+  async stopIndexing(): Promise<void> {
+    const job = this.job;
+    if (!job) return;
+    job.cancel();
+    await job.done.catch(() => undefined); // its failure was already reported as an event
+  }
+
+  pause(): IndexingStatus {
+    if (this.job && (this.status.state === 'running' || this.status.state === 'scanning')) this.job.pause();
+    return this.status;
+  }
+
+  resume(): IndexingStatus {
+    if (this.job && this.status.state === 'paused') this.job.resume();
+    return this.status;
+  }
+
+  cancel(): IndexingStatus {
+    if (this.job && !isTerminal(this.status.state)) this.job.cancel();
+    return this.status;
+  }
+
+  stats(): LibraryStats {
+    const stats = this.library.catalog.stats(this.library.libraryId, this.modelRowId);
+    return { total: stats.total, indexed: stats.ok, failed: stats.failed, pending: stats.pending };
+  }
+
+  classes(): ClassInfo[] {
+    return (this.model?.metadata.classNames ?? []).map((name, index) => ({ index, name }));
+  }
+
+  listImages(query: ImageQuery): ImagePage {
+    const page = this.library.catalog.listImages({
+      libraryId: this.library.libraryId,
+      modelRowId: this.modelRowId,
+      status: query.status === undefined ? 'all' : toCatalogStatus(query.status),
+      ...(query.classIndex === undefined ? {} : { classIndex: query.classIndex }),
+      ...(query.minConfidence === undefined ? {} : { minConfidence: query.minConfidence }),
+      ...(query.maxConfidence === undefined ? {} : { maxConfidence: query.maxConfidence }),
+      ...(query.pathContains ? { pathContains: query.pathContains } : {}),
+      sort: query.sort,
+      order: query.order,
+      offset: query.offset,
+      limit: query.limit,
+    });
+    const items: ImageTile[] = page.items.map((item) => ({
+      id: item.id,
+      relPath: item.relPath,
+      status: fromCatalogStatus(item.status),
+      top1: item.top1 ? this.named(item.top1) : null,
+      errorKind: item.errorKind === null ? null : isErrorKind(item.errorKind) ? item.errorKind : 'Internal',
+    }));
+    return { total: page.total, offset: query.offset, items };
+  }
+
+  /** @throws FieldmarkError NotFound for an id not in this library */
+  imageDetails(id: number): ImageDetails {
+    const details = this.library.catalog.imageDetails(id, this.modelRowId);
+    if (!details || details.libraryId !== this.library.libraryId) throw new FieldmarkError('NotFound', `image ${id} is not in the library ${this.root}`);
+    return {
+      id: details.id,
+      relPath: details.relPath,
+      status: fromCatalogStatus(details.status),
+      sizeBytes: details.size,
+      modifiedAt: new Date(details.mtimeMs).toISOString(),
+      width: details.width,
+      height: details.height,
+      takenAt: details.takenAt,
+      camera: details.camera,
+      topk: (details.prediction?.topk ?? []).map((entry) => this.named(entry)),
+      error:
+        details.errorKind === null
+          ? null
+          : { kind: isErrorKind(details.errorKind) ? details.errorKind : 'Internal', message: details.errorMessage ?? details.errorKind },
+    };
+  }
+
+  /** The absolute path of a catalogued image: the only way the transports reach image files. */
+  imagePath(id: number): string {
+    const details = this.library.catalog.imageDetails(id, null);
+    if (!details || details.libraryId !== this.library.libraryId) throw new FieldmarkError('NotFound', `image ${id} is not in the library ${this.root}`);
+    const absolute = resolve(this.library.root, ...details.relPath.split('/'));
+    // The catalog only holds paths the scanner found under the root; check anyway, so a corrupt
+    // or hand-edited catalog can never make the app serve a file from outside the library.
+    if (!absolute.startsWith(this.library.root.endsWith(sep) ? this.library.root : this.library.root + sep)) {
+      throw new FieldmarkError('CatalogCorrupt', `image ${id}: path ${details.relPath} leads outside the library ${this.root}`);
+    }
+    return absolute;
+  }
+
+  failedImages(limit: number): FailedImage[] {
+    return this.library.catalog
+      .failedImages(this.library.libraryId)
+      .slice(0, limit)
+      .map((row) => ({ id: row.id, relPath: row.relPath, kind: isErrorKind(row.errorKind) ? row.errorKind : 'Internal', message: row.errorMessage }));
+  }
+
+  classDistribution(): ClassCount[] {
+    if (this.modelRowId === null) return [];
+    const names = this.model?.metadata.classNames ?? [];
+    return this.library.catalog
+      .classCounts(this.library.libraryId, this.modelRowId)
+      .map((entry) => ({ index: entry.classIndex, name: names[entry.classIndex] ?? `class ${entry.classIndex}`, count: entry.count }));
+  }
+
+  confidenceHistogram(bins: number): number[] {
+    if (this.modelRowId === null) return new Array<number>(bins).fill(0);
+    return this.library.catalog.confidenceHistogram(this.library.libraryId, this.modelRowId, bins);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.stopIndexing();
+    this.statusOut.cancel();
+    this.statsOut.cancel();
+    this.library.catalog.close();
+  }
+
+  private onIndexEvent(job: IndexJob, event: IndexEvent): void {
+    if (this.job !== job || this.closed) return;
+    const next = applyIndexEvent(this.status, event);
+    if (next !== this.status) this.setStatus(next, event.type === 'state' || event.type === 'started');
+    switch (event.type) {
+      case 'predictions':
+        this.emit({
+          type: 'predictions',
+          items: event.items.flatMap((item) => (item.topk[0] ? [{ imageId: item.imageId, relPath: item.relPath, top1: this.named(item.topk[0]) }] : [])),
+        });
+        this.statsOut.push(null);
+        break;
+      case 'features':
+        this.emit({ type: 'features', batch: { imageIds: event.imageIds, dim: event.dim, vectors: event.vectors } });
+        break;
+      case 'image-error':
+        this.emit({ type: 'image-error', imageId: event.imageId, relPath: event.relPath, kind: event.kind, message: event.message });
+        this.statsOut.push(null);
+        break;
+      case 'scan':
+      case 'state':
+        this.statsOut.push(null);
+        if (event.type === 'state' && isTerminal(event.state)) this.statsOut.flush();
+        break;
+      default:
+        break;
+    }
+  }
+
+  private setStatus(status: IndexingStatus, immediately: boolean): void {
+    this.status = status;
+    this.statusOut.push(status);
+    if (immediately) this.statusOut.flush();
+  }
+
+  private emitStats(): void {
+    if (this.closed) return;
+    try {
+      this.emit({ type: 'stats', stats: this.stats() });
+    } catch (error) {
+      this.emit({ type: 'error', error: toErrorData(error) });
+    }
+  }
+
+  private named(entry: TopKEntry): TopClass {
+    const name = this.model?.metadata.classNames[entry.index] ?? `class ${entry.index}`;
+    return { index: entry.index, name, prob: entry.prob };
+  }
+}
+
+function toCatalogStatus(status: ImageStatus): CatalogStatus {
+  return status === 'indexed' ? 'ok' : status;
+}
+
+function fromCatalogStatus(status: CatalogStatus): ImageStatus {
+  return status === 'ok' ? 'indexed' : status;
+}

@@ -1,0 +1,181 @@
+/**
+ * `fieldmark classify <folder>`: index a photo folder with a model, print progress or JSON lines,
+ * optionally write the predictions CSV. Bad files are reported and skipped (exit 0); bad
+ * arguments exit 2.
+ */
+import { createWriteStream } from 'node:fs';
+import { resolve } from 'node:path';
+import { once } from 'node:events';
+import { parseCommandArgs, intOption, choiceOption, optionalString, expectPositionals } from '../args.js';
+import type { CommandHandler, CliContext } from '../context.js';
+import { EXIT_OK } from '../context.js';
+import { openLibrary } from '../../engine/library.js';
+import { startIndexJob } from '../../engine/pipeline/index-job.js';
+import type { IndexEvent } from '../../engine/pipeline/events.js';
+import { DEVICE_REQUESTS, type DeviceRequest } from '../../engine/inference/execution-providers.js';
+import { PREDICTIONS_CSV_HEADER, csvRecord, predictionCsvRecord } from '../../engine/export/csv.js';
+import { ProgressBar } from '../progress-bar.js';
+import { resolveModelArgument, DEFAULT_MODEL_ID } from '../model-argument.js';
+import type { ModelMetadata } from '../../zoo/model-metadata.js';
+import type { Catalog } from '../../engine/catalog/index.js';
+
+export const CLASSIFY_USAGE = `fieldmark classify <folder> [options]
+
+Classify every image of a folder (recursively) and save predictions and feature vectors.
+Re-running processes only new or changed files.
+
+Options:
+  --model <file|id>     a Fieldmark .onnx file or an installed registry id (default ${DEFAULT_MODEL_ID})
+  --db <file>           catalog file (default: in the user data folder, one per library)
+  --csv <file>          write one row per classified image
+  --top-k <n>           classes kept per image, 1-20 (default 5)
+  --device <d>          auto|cpu|gpu (default auto)
+  --batch <n>           images per inference batch, 1-256 (default 8)
+  --threads <n>         inference threads (default: all cores)
+  --json                one JSON object per line on stdout
+`;
+
+const OPTIONS = {
+  model: { type: 'string' },
+  db: { type: 'string' },
+  csv: { type: 'string' },
+  'top-k': { type: 'string' },
+  device: { type: 'string' },
+  batch: { type: 'string' },
+  threads: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const classifyCommand: CommandHandler = async (args, context) => {
+  const { values, positionals } = parseCommandArgs('classify', args, OPTIONS);
+  if (values.help) {
+    context.stdout.write(CLASSIFY_USAGE);
+    return EXIT_OK;
+  }
+  const [folder] = expectPositionals('classify', positionals, ['folder']);
+  const topK = intOption('top-k', values['top-k'], 5, 1, 20);
+  const device = choiceOption<DeviceRequest>('device', values.device, DEVICE_REQUESTS, 'auto');
+  const batchSize = intOption('batch', values.batch, 8, 1, 256);
+  const threads = values.threads === undefined ? undefined : intOption('threads', values.threads, 1, 1, 256);
+  const json = values.json === true;
+  const csvPath = optionalString(values.csv);
+  const dbPath = optionalString(values.db);
+
+  const model = await resolveModelArgument(optionalString(values.model) ?? DEFAULT_MODEL_ID, context.cwd, context.env);
+  const library = await openLibrary(resolve(context.cwd, folder!), { ...(dbPath ? { dbPath: resolve(context.cwd, dbPath) } : {}), env: context.env });
+  try {
+    if (!model.metadata.trained && !json) {
+      context.stderr.write(`note: ${model.metadata.id} has untrained (seeded) weights: its predictions are meaningless\n`);
+    }
+    const reporter = new ClassifyReporter(context, json, model.metadata);
+    const job = startIndexJob(
+      { catalog: library.catalog, libraryId: library.libraryId, libraryRoot: library.root, model, device, batchSize, topK, ...(threads ? { threads } : {}) },
+      (event) => reporter.onEvent(event),
+    );
+    const cancel = () => job.cancel();
+    context.signal.addEventListener('abort', cancel, { once: true });
+    const summary = await job.done.finally(() => context.signal.removeEventListener('abort', cancel));
+    reporter.finish();
+    if (csvPath) await writeCsv(resolve(context.cwd, csvPath), library.catalog, library.libraryId, await job.modelRowId, model.metadata);
+    const line = {
+      type: 'summary',
+      total: summary.total,
+      processed: summary.processed,
+      skipped: summary.skipped,
+      failed: summary.failed,
+      images_per_second: Number(summary.imagesPerSecond.toFixed(2)),
+      device: summary.device,
+      ...(summary.cancelled ? { cancelled: true } : {}),
+    };
+    if (json) context.stdout.write(`${JSON.stringify(line)}\n`);
+    else {
+      context.stdout.write(
+        `${summary.cancelled ? 'cancelled' : 'done'}: ${summary.total} images, ${summary.processed} processed, ${summary.skipped} already done, ` +
+          `${summary.failed} failed, ${summary.imagesPerSecond.toFixed(1)} images/s on ${summary.device}\n`,
+      );
+      if (csvPath) context.stdout.write(`wrote ${csvPath}\n`);
+    }
+    return summary.cancelled ? 130 : EXIT_OK;
+  } finally {
+    library.catalog.close();
+  }
+};
+
+/** Turns job events into a progress bar and messages, or into JSON lines. */
+class ClassifyReporter {
+  private readonly bar: ProgressBar | null;
+  constructor(
+    private readonly context: CliContext,
+    private readonly json: boolean,
+    private readonly model: ModelMetadata,
+  ) {
+    this.bar = !json && context.stderr.isTTY ? new ProgressBar(context.stderr) : null;
+  }
+
+  onEvent(event: IndexEvent): void {
+    switch (event.type) {
+      case 'predictions':
+        if (this.json) for (const item of event.items) this.line(this.resultLine(item.relPath, item.topk));
+        return;
+      case 'image-error':
+        if (this.json) this.line({ type: 'error', path: event.relPath, kind: event.kind, message: event.message });
+        else this.message(`error: ${event.relPath}: ${event.message} (${event.kind})`);
+        return;
+      case 'scan-problem':
+        if (this.json) this.line({ type: 'error', path: event.path, kind: event.kind, message: event.message });
+        else this.message(`warning: ${event.path}: ${event.message}`);
+        return;
+      case 'started':
+        if (!this.json) {
+          this.message(`${event.toProcess} of ${event.total} images to process on ${event.device.provider}`);
+          for (const note of event.device.notes) if (event.toProcess > 0 && event.device.requested !== 'cpu') this.message(`  ${note}`);
+        }
+        return;
+      case 'progress':
+        this.bar?.update(event.progress);
+        return;
+      case 'scan':
+      case 'features':
+      case 'state':
+        return;
+    }
+  }
+
+  finish(): void {
+    this.bar?.clear();
+  }
+
+  private resultLine(path: string, topk: { index: number; prob: number }[]) {
+    const best = topk[0]!;
+    return {
+      type: 'result',
+      path,
+      prediction: this.model.classNames[best.index] ?? `class ${best.index}`,
+      prediction_index: best.index,
+      confidence: Number(best.prob.toFixed(6)),
+      top_k: topk.map((t) => ({ index: t.index, probability: Number(t.prob.toFixed(6)) })),
+      model: this.model.id,
+    };
+  }
+
+  private line(value: unknown): void {
+    this.context.stdout.write(`${JSON.stringify(value)}\n`);
+  }
+
+  private message(text: string): void {
+    if (this.bar) this.bar.log(text);
+    else this.context.stderr.write(`${text}\n`);
+  }
+}
+
+async function writeCsv(path: string, catalog: Catalog, libraryId: number, modelRowId: number, model: ModelMetadata): Promise<void> {
+  const out = createWriteStream(path, { encoding: 'utf8' });
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  await write(csvRecord(PREDICTIONS_CSV_HEADER));
+  for (const row of catalog.exportRows(libraryId, modelRowId)) await write(predictionCsvRecord(row, model.classNames, model.id));
+  out.end();
+  await once(out, 'finish');
+}

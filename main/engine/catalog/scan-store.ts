@@ -1,0 +1,58 @@
+/** The catalog side of a library scan: what is stored, and applying one scan's changes atomically. */
+import type { SqlRunner } from './sql-runner.js';
+import { asRows, int, num, optStr, status, str } from './rows.js';
+import { checkId } from './validate.js';
+import type { ScanChanges, StoredFile } from './types.js';
+
+export function storedFiles(sql: SqlRunner, libraryId: number): StoredFile[] {
+  checkId('libraryId', libraryId);
+  const rows = asRows(sql.statement('SELECT id, rel_path, size, mtime_ms, fingerprint, status FROM images WHERE library_id = ?').all(libraryId), 'images');
+  return rows.map((row) => ({
+    id: int(row, 'id'),
+    relPath: str(row, 'rel_path'),
+    size: int(row, 'size'),
+    mtimeMs: num(row, 'mtime_ms'),
+    fingerprint: optStr(row, 'fingerprint'),
+    status: status(row, 'status'),
+  }));
+}
+
+/**
+ * Applies a scan in one transaction. Removals go first and renames before additions, so a
+ * path freed by one change can be taken by another without a unique-key clash.
+ */
+export function applyScanChanges(sql: SqlRunner, libraryId: number, changes: ScanChanges): void {
+  checkId('libraryId', libraryId);
+  sql.transaction(() => {
+    const at = new Date().toISOString();
+    for (const id of changes.removed) {
+      sql.statement('DELETE FROM images WHERE id = ? AND library_id = ?').run(id, libraryId);
+    }
+    for (const file of changes.renamed) {
+      sql
+        .statement('UPDATE images SET rel_path = ?, size = ?, mtime_ms = ?, updated_at = ? WHERE id = ? AND library_id = ?')
+        .run(file.relPath, file.size, file.mtimeMs, at, file.id, libraryId);
+    }
+    for (const file of changes.touched) {
+      sql
+        .statement('UPDATE images SET size = ?, mtime_ms = ?, fingerprint = ?, updated_at = ? WHERE id = ? AND library_id = ?')
+        .run(file.size, file.mtimeMs, file.fingerprint, at, file.id, libraryId);
+    }
+    for (const file of changes.changed) {
+      // New content: forget everything derived from the old one except the user's label.
+      sql
+        .statement(`UPDATE images SET size = ?, mtime_ms = ?, fingerprint = ?, width = NULL, height = NULL, orientation = NULL,
+            format = NULL, taken_at = NULL, camera = NULL, status = 'pending', error_kind = NULL, error_message = NULL, updated_at = ?
+          WHERE id = ? AND library_id = ?`)
+        .run(file.size, file.mtimeMs, file.fingerprint, at, file.id, libraryId);
+      sql.statement('DELETE FROM predictions WHERE image_id = ?').run(file.id);
+      sql.statement('DELETE FROM features WHERE image_id = ?').run(file.id);
+    }
+    for (const file of changes.added) {
+      sql
+        .statement(`INSERT INTO images (library_id, rel_path, size, mtime_ms, fingerprint, status, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)
+          ON CONFLICT (library_id, rel_path) DO NOTHING`)
+        .run(libraryId, file.relPath, file.size, file.mtimeMs, file.fingerprint, at);
+    }
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * What the renderer talks to: the same interface over Electron IPC (the preload's bridge) and
+ * over the `serve` WebSocket. Store actions call it; components never do.
+ */
+import type { AppEvent } from '../../main/contract/events.js';
+import type { RequestInput, RequestMethod, RequestResult } from '../../main/contract/requests.js';
+import type { ErrorData } from '../../main/contract/types.js';
+
+export interface Transport {
+  readonly kind: 'electron' | 'web';
+  /** @throws RequestError with the engine's kind and message */
+  call<M extends RequestMethod>(method: M, input: RequestInput<M>): Promise<RequestResult<M>>;
+  subscribe(listener: (event: AppEvent) => void): () => void;
+  /** Connection state changes (the WebSocket may drop and reconnect; IPC never does). */
+  onConnection(listener: (connected: boolean) => void): () => void;
+  /** A dropped folder's path where the platform can tell it (Electron), else null. */
+  pathForFile(file: File): string | null;
+}
+
+/** An error reply, rebuilt on the renderer side with the method name. */
+export class RequestError extends Error {
+  readonly kind: ErrorData['kind'] | 'Disconnected' | 'Timeout';
+  constructor(method: string, error: { kind: RequestError['kind']; message: string }) {
+    super(error.message);
+    this.name = `RequestError(${method})`;
+    this.kind = error.kind;
+  }
+}
+
+/** Long calls give up after this long; nothing in the contract should take near it. */
+export const REQUEST_TIMEOUT_MS = 60_000;
+
+export function withTimeout<T>(method: string, promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RequestError(method, { kind: 'Timeout', message: `${method}: no reply within ${REQUEST_TIMEOUT_MS / 1000} s` })), REQUEST_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

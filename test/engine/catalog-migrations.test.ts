@@ -1,0 +1,176 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { FieldmarkError } from '../../main/util/errors.js';
+import { Catalog, FIELDMARK_APPLICATION_ID, LATEST_SCHEMA_VERSION, MIGRATIONS, migrateCatalog, openDatabase } from '../../main/engine/catalog/index.js';
+import { tempDir } from '../helpers/paths.js';
+
+const isKind = (kind: string, pattern?: RegExp) => (error: unknown) =>
+  error instanceof FieldmarkError && error.kind === kind && (pattern === undefined || pattern.test(error.message));
+
+const SHA_A = 'a'.repeat(64);
+const SHA_B = 'b'.repeat(64);
+
+/** A catalog file migrated only up to `version`, as an older Fieldmark would have left it. */
+function databaseAtVersion(file: string, version: number, seed: (db: BetterSqlite3.Database) => void): void {
+  const db = openDatabase(file, false);
+  assert.equal(migrateCatalog(db, file, version), version);
+  seed(db);
+  db.close();
+}
+
+/** Every row of every user table, for before/after comparisons. */
+function dumpTables(file: string, tables: string[]): Record<string, unknown[]> {
+  const db = new Database(file, { readonly: true });
+  const dump: Record<string, unknown[]> = {};
+  // Sorted in JS: some tables are WITHOUT ROWID, and row order is not what is being compared.
+  for (const table of tables) dump[table] = db.prepare(`SELECT * FROM ${table}`).all().map((row) => JSON.stringify(row)).sort();
+  db.close();
+  return dump;
+}
+
+function seedVersion1(db: BetterSqlite3.Database): void {
+  const at = '2024-01-01T00:00:00.000Z';
+  db.prepare('INSERT INTO libraries (id, root_path, created_at) VALUES (1, ?, ?)').run('/photos', at);
+  const image = db.prepare(
+    `INSERT INTO images (id, library_id, rel_path, size, mtime_ms, fingerprint, width, height, orientation, format, taken_at, camera, status, error_kind, error_message, updated_at)
+     VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  image.run(1, 'a/cat.jpg', 1000, 1700000000123.25, SHA_A, 640, 480, 6, 'jpeg', '2023-05-01T10:00:00', 'Canon EOS', 'ok', null, null, at);
+  image.run(2, 'ünïcødé/dog.png', 2000, 1700000000456.5, null, null, null, null, null, null, null, 'pending', null, null, at);
+  image.run(3, 'broken.jpg', 0, 1700000000789, null, null, null, null, null, null, null, 'failed', 'EmptyFile', 'broken.jpg is empty', at);
+  db.prepare('INSERT INTO models (id, model_key, file_sha256, metadata_json, class_count, feature_dim, updated_at) VALUES (1, ?, ?, ?, 10, 4, ?)').run('resnet20_cifar10', SHA_B, '{"id":"resnet20_cifar10"}', at);
+  db.prepare('INSERT INTO predictions (image_id, model_id, top1_index, top1_prob, topk, created_at) VALUES (1, 1, 3, 0.9, ?, ?)').run('[[3,0.9],[5,0.05]]', at);
+  db.prepare('INSERT INTO settings (key, value_json) VALUES (?, ?)').run('grid.size', '{"px":160}');
+}
+
+const V1_TABLES = ['libraries', 'images', 'models', 'predictions', 'settings'];
+
+test('0001-initial: a new file becomes a WAL catalog with every migration recorded', () => {
+  const dir = tempDir('catalog-mig1');
+  try {
+    const file = join(dir.path, 'nested', 'folders', 'lib.sqlite');
+    const catalog = Catalog.open(file);
+    const db = catalog.connection;
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+    assert.equal(db.pragma('synchronous', { simple: true }), 1); // NORMAL
+    assert.equal(db.pragma('application_id', { simple: true }), FIELDMARK_APPLICATION_ID);
+    const versions = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+    assert.deepEqual(versions, MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+    catalog.close();
+    // An empty (zero-byte) file is a valid empty database too.
+    const empty = join(dir.path, 'empty.sqlite');
+    writeFileSync(empty, '');
+    Catalog.open(empty).close();
+    // Re-opening applies nothing twice.
+    const again = Catalog.open(file);
+    assert.equal(again.connection.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get(), LATEST_SCHEMA_VERSION);
+    again.close();
+  } finally {
+    dir.cleanup();
+  }
+});
+
+test('0002-features: a version-1 catalog with data upgrades, keeps every row, and stores features', () => {
+  const dir = tempDir('catalog-mig2');
+  try {
+    const file = join(dir.path, 'v1.sqlite');
+    databaseAtVersion(file, 1, seedVersion1);
+    const before = dumpTables(file, V1_TABLES);
+    const catalog = Catalog.open(file);
+    assert.deepEqual(dumpTables(file, V1_TABLES), before);
+    assert.deepEqual(catalog.stats(1, 1), { total: 3, ok: 1, failed: 1, pending: 1, predicted: 1 });
+    assert.deepEqual(catalog.imageDetails(1, 1)?.prediction?.topk, [{ index: 3, prob: 0.9 }, { index: 5, prob: 0.05 }]);
+    // The old image had no feature row: features() is empty, and it is not re-queued (it has a prediction).
+    assert.equal(catalog.features(1, 1).imageIds.length, 0);
+    catalog.writeResults(1, [
+      { imageId: 2, ok: true, fingerprint: SHA_A.replace('a', 'c'), width: 8, height: 8, orientation: 1, format: 'png', takenAt: null, camera: null, topk: [{ index: 1, prob: 0.5 }], feature: new Float32Array([0, 1, 0, 0]) },
+    ]);
+    const matrix = catalog.features(1, 1);
+    assert.deepEqual([...matrix.imageIds], [2]);
+    assert.deepEqual([...matrix.vectors], [0, 1, 0, 0]);
+    catalog.close();
+  } finally {
+    dir.cleanup();
+  }
+});
+
+test('0003-labels: a version-2 catalog with features upgrades, keeps every row, and stores labels', () => {
+  const dir = tempDir('catalog-mig3');
+  try {
+    const file = join(dir.path, 'v2.sqlite');
+    databaseAtVersion(file, 2, (db) => {
+      seedVersion1(db);
+      db.prepare('INSERT INTO features (image_id, model_id, dim, vector) VALUES (1, 1, 4, ?)').run(Buffer.from(new Float32Array([1, 0, 0, 0]).buffer));
+    });
+    const tables = [...V1_TABLES, 'features'];
+    const before = dumpTables(file, tables);
+    const catalog = Catalog.open(file);
+    assert.deepEqual(dumpTables(file, tables), before);
+    assert.deepEqual([...catalog.features(1, 1).vectors], [1, 0, 0, 0]);
+    catalog.setLabel(1, 'cat', 'manual');
+    assert.equal(catalog.imageDetails(1, 1)?.label?.label, 'cat');
+    assert.equal(catalog.labelHistory(1).length, 1);
+    catalog.close();
+  } finally {
+    dir.cleanup();
+  }
+});
+
+test('a catalog from a newer Fieldmark is refused as CatalogCorrupt and left untouched', () => {
+  const dir = tempDir('catalog-newer');
+  try {
+    const file = join(dir.path, 'future.sqlite');
+    Catalog.open(file).close();
+    const db = new Database(file);
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(LATEST_SCHEMA_VERSION + 4, 'from-the-future', 'x');
+    db.close();
+    assert.throws(() => Catalog.open(file), isKind('CatalogCorrupt', new RegExp(`newer Fieldmark \\(schema version ${LATEST_SCHEMA_VERSION + 4}; this version knows up to ${LATEST_SCHEMA_VERSION}\\)`)));
+    assert.throws(() => Catalog.open(file, { readonly: true }), isKind('CatalogCorrupt', /newer Fieldmark/));
+  } finally {
+    dir.cleanup();
+  }
+});
+
+test('a file that is not SQLite, or another application database, is CatalogCorrupt naming the file', () => {
+  const dir = tempDir('catalog-notdb');
+  try {
+    const text = join(dir.path, 'notes.sqlite');
+    writeFileSync(text, 'these are my notes, not a database\n'.repeat(100));
+    assert.throws(() => Catalog.open(text), isKind('CatalogCorrupt', new RegExp(`${text.replace(/[.]/g, '\\.')} is not a SQLite database`)));
+    const other = join(dir.path, 'other.sqlite');
+    const db = new Database(other);
+    db.exec('CREATE TABLE songs (title TEXT)');
+    db.close();
+    assert.throws(() => Catalog.open(other), isKind('CatalogCorrupt', /other\.sqlite is a SQLite database without Fieldmark's schema_migrations table/));
+    const foreign = join(dir.path, 'foreign.sqlite');
+    const db2 = new Database(foreign);
+    db2.pragma('application_id = 1234');
+    db2.close();
+    assert.throws(() => Catalog.open(foreign), isKind('CatalogCorrupt', /another application \(application_id 1234\)/));
+  } finally {
+    dir.cleanup();
+  }
+});
+
+test('read-only connections neither create nor upgrade a catalog', () => {
+  const dir = tempDir('catalog-readonly');
+  try {
+    const missing = join(dir.path, 'missing.sqlite');
+    assert.throws(() => Catalog.open(missing, { readonly: true }), isKind('NotFound', /missing\.sqlite does not exist/));
+    const old = join(dir.path, 'old.sqlite');
+    databaseAtVersion(old, 1, seedVersion1);
+    assert.throws(() => Catalog.open(old, { readonly: true }), isKind('CatalogCorrupt', /schema version 1, older than/));
+    Catalog.open(old).close();
+    const reader = Catalog.open(old, { readonly: true });
+    assert.equal(reader.stats(1, null).total, 3);
+    assert.throws(() => reader.setLabel(1, 'x', 'manual'), /readonly/);
+    reader.close();
+  } finally {
+    dir.cleanup();
+  }
+});
