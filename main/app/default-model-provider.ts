@@ -1,23 +1,53 @@
 /**
- * The model provider the app uses outside tests: a file path is read directly; anything else is
- * looked up in the model registry (models/registry.json) once the zoo provides it.
+ * The model provider the app uses: a file path is read directly; anything else is a registry id
+ * (models/registry.json), installed in the model cache by `fieldmark models download`. With no
+ * choice at all, the registry's default model is used.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import type { ModelSummary } from '../contract/types.js';
-import { FieldmarkError } from '../util/errors.js';
-import { resolveModelFile, summarizeModel, type ModelProvider, type ResolvedModel } from './model-resolver.js';
+import { installedModelPath, modelsCacheDir } from '../zoo/model-cache.js';
+import { loadRegistry } from '../zoo/registry.js';
+import { resolveModel } from '../zoo/resolve-model.js';
+import { summarizeModel, type ModelProvider, type ResolvedModel } from './model-resolver.js';
 
-export function defaultModelProvider(options: { cwd: string; env: NodeJS.ProcessEnv }): ModelProvider {
-  const seen = new Map<string, ModelSummary>();
+export function defaultModelProvider(options: { cwd: string; env: NodeJS.ProcessEnv; log?: (message: string) => void }): ModelProvider {
+  const seenFiles = new Map<string, ModelSummary>();
+  const looksLikePath = (value: string) => value.toLowerCase().endsWith('.onnx') || isAbsolute(value) || value.includes('/') || value.includes('\\');
   return {
     async resolve(idOrPath): Promise<ResolvedModel> {
-      if (idOrPath === null) throw new FieldmarkError('ModelMissing', 'no model chosen: expected --model or a model in the settings, received none');
-      const model = await resolveModelFile(resolve(options.cwd, idOrPath));
-      seen.set(model.path, summarizeModel(model));
-      return model;
+      const wanted = idOrPath ?? (await loadRegistry(options.env)).defaultModel;
+      if (looksLikePath(wanted) || existsSync(resolve(options.cwd, wanted))) {
+        const model = await resolveModel(resolve(options.cwd, wanted), { env: options.env });
+        const resolved: ResolvedModel = { ...model, source: 'file' };
+        seenFiles.set(resolved.path, summarizeModel(resolved));
+        return resolved;
+      }
+      return { ...(await resolveModel(wanted, { env: options.env })), source: 'registry' };
     },
     async list() {
-      return [...seen.values()];
+      let registry;
+      try {
+        registry = await loadRegistry(options.env);
+      } catch (error) {
+        // Without a readable registry, the models opened from files are still a valid choice.
+        options.log?.(`fieldmark: the model registry is unavailable: ${(error as Error).message}`);
+        return [...seenFiles.values()];
+      }
+      const cacheDir = modelsCacheDir(options.env);
+      const fromRegistry: ModelSummary[] = registry.models.map((entry) => ({
+        id: entry.id,
+        architecture: entry.architecture,
+        labelSet: entry.labelSet,
+        classCount: entry.numClasses ?? 0,
+        featureDim: null,
+        inputSize: { ...entry.preprocess.input },
+        trained: true,
+        source: 'registry',
+        available: existsSync(installedModelPath(cacheDir, entry.id)),
+        notes: entry.title,
+      }));
+      return [...seenFiles.values(), ...fromRegistry];
     },
   };
 }

@@ -7,6 +7,8 @@ import { UsageError } from './args.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliContext, type CommandHandler } from './context.js';
 import { classifyCommand } from './commands/classify.js';
 import { modelsCommand } from './commands/models.js';
+import { exportCommand } from './commands/export.js';
+import { similarCommand } from './commands/similar.js';
 import { FieldmarkError } from '../util/errors.js';
 
 const VERSION = '0.1.0';
@@ -18,6 +20,8 @@ Usage: fieldmark <command> [options]
 Commands:
   classify <folder>     classify a folder of photos (incremental; --csv, --json)
   serve <folder>        open the Fieldmark UI for a folder in a browser on 127.0.0.1
+  similar <folder> <image>  the images most like one image (feature similarity)
+  export <folder>       write saved predictions and labels as CSV (--csv)
   models list           the model registry and what is installed
   models download <id>  fetch, verify and convert a registry model
   models import <file>  convert a checkpoint fetched by hand (--like <id>)
@@ -36,6 +40,8 @@ async function loadServe(): Promise<CommandHandler> {
 const COMMANDS: Record<string, () => Promise<CommandHandler>> = {
   classify: async () => classifyCommand,
   models: async () => modelsCommand,
+  export: async () => exportCommand,
+  similar: async () => similarCommand,
   convert: async () => (args, context) => modelsCommand(['convert', ...args], context),
   serve: loadServe,
 };

@@ -30,7 +30,8 @@ export interface ModelSummary {
   architecture: string;
   labelSet: string;
   classCount: number;
-  featureDim: number;
+  /** Unknown (null) for a registry model that is not installed yet. */
+  featureDim: number | null;
   inputSize: { width: number; height: number };
   /** False for seeded weights: predictions are meaningless, say so in the UI. */
   trained: boolean;

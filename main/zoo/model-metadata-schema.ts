@@ -6,12 +6,13 @@ import { z } from 'zod';
 import type { ModelMetadata } from './model-metadata.js';
 
 const backend = z.enum(['cv2', 'pillow']);
+const interpolation = z.enum(['bilinear', 'bicubic']).optional();
 const positiveInt = z.number().int().positive();
 const rgb = z.tuple([z.number(), z.number(), z.number()]);
 
 const resizeRule = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('short-edge'), size: positiveInt, backend }),
-  z.object({ kind: z.literal('fixed'), width: positiveInt, height: positiveInt, backend }),
+  z.object({ kind: z.literal('short-edge'), size: positiveInt, backend, interpolation }),
+  z.object({ kind: z.literal('fixed'), width: positiveInt, height: positiveInt, backend, interpolation }),
   z.object({ kind: z.literal('none') }),
 ]);
 

@@ -4,12 +4,15 @@
  * preprocessing, where its weights came from and whether they are trained at all.
  */
 
+/** Resampling filter; absent means bilinear (the OpenMMLab default). The RSB models use bicubic (pillow). */
+export type ResizeInterpolation = 'bilinear' | 'bicubic';
+
 /** How the image is resized before the crop, as in the OpenMMLab test pipelines. */
 export type ResizeRule =
   /** ResizeEdge(edge='short'): short edge to `size`, long edge int(size*long/short) (truncated). */
-  | { kind: 'short-edge'; size: number; backend: 'cv2' | 'pillow' }
+  | { kind: 'short-edge'; size: number; backend: 'cv2' | 'pillow'; interpolation?: ResizeInterpolation }
   /** Resize(scale=(w,h), keep_ratio=False): both edges fixed, aspect ratio not kept. */
-  | { kind: 'fixed'; width: number; height: number; backend: 'cv2' | 'pillow' }
+  | { kind: 'fixed'; width: number; height: number; backend: 'cv2' | 'pillow'; interpolation?: ResizeInterpolation }
   /** No resize (CIFAR models take their 32x32 input as is; other sizes are resized to fit). */
   | { kind: 'none' };
 

@@ -24,12 +24,19 @@ export function metadataProps(metadata: ModelMetadata): Record<string, string> {
  * Builds the graph and writes it to `outPath` (through a temporary file, so a crash never leaves
  * a half-written model under the final name). Returns the file size in bytes.
  */
-export async function writeResNetModelFile(spec: ResNetSpec, weights: ResNetWeights, metadata: ModelMetadata, outPath: string): Promise<number> {
+export async function writeResNetModelFile(
+  spec: ResNetSpec,
+  weights: ResNetWeights,
+  metadata: ModelMetadata,
+  outPath: string,
+  options: { exposeLogits?: boolean } = {},
+): Promise<number> {
   const model = buildResNetGraph(spec, weights, {
     inputHeight: metadata.preprocess.input.height,
     inputWidth: metadata.preprocess.input.width,
     metadata: metadataProps(metadata),
     graphName: metadata.id,
+    exposeLogits: options.exposeLogits === true,
   });
   await mkdir(dirname(outPath), { recursive: true });
   const temporary = `${outPath}.partial-${process.pid}`;

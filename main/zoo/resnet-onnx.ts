@@ -17,6 +17,8 @@ export interface ResNetGraphOptions {
   metadata: Record<string, string>;
   graphName?: string;
   producerVersion?: string;
+  /** Adds the pre-softmax `logits` as a third output (for comparisons with reference logits). */
+  exposeLogits?: boolean;
 }
 
 /** Folds a batch norm into the conv before it: returns the scaled weights and the new bias. */
@@ -169,6 +171,7 @@ export function buildResNetGraph(spec: ResNetSpec, weights: ResNetWeights, optio
     outputs: [
       { name: MODEL_PROBABILITIES_OUTPUT, elemType: 'float32', shape: ['batch', numClasses] },
       { name: MODEL_FEATURES_OUTPUT, elemType: 'float32', shape: ['batch', shape.featureDim] },
+      ...(options.exposeLogits ? [{ name: 'logits', elemType: 'float32' as const, shape: ['batch', numClasses] }] : []),
     ],
     metadata: options.metadata,
   };

@@ -137,3 +137,32 @@ export function parameterCount(spec: ResNetSpec, numClasses: number | null): num
   if (numClasses !== null) total += numClasses * shape.featureDim + numClasses;
   return total;
 }
+
+/**
+ * Multiply-accumulates of one forward pass at `height`x`width` (convs and the head; what model
+ * zoos publish as "FLOPs"). Shortcut pooling, BN (folded) and ReLU are negligible and omitted.
+ */
+export function multiplyAccumulates(spec: ResNetSpec, numClasses: number | null, height: number, width: number): number {
+  const shape = resnetShape(spec);
+  let h = height;
+  let w = width;
+  let total = 0;
+  const conv = (c: ConvBnShape, inH: number, inW: number): [number, number] => {
+    const outH = Math.floor((inH + 2 * c.padding - c.kernel) / c.stride) + 1;
+    const outW = Math.floor((inW + 2 * c.padding - c.kernel) / c.stride) + 1;
+    total += c.outChannels * c.inChannels * c.kernel * c.kernel * outH * outW;
+    return [outH, outW];
+  };
+  for (const c of shape.stem) [h, w] = conv(c, h, w);
+  if (spec.stem.kind !== 'cifar3x3') [h, w] = [Math.floor((h - 1) / 2) + 1, Math.floor((w - 1) / 2) + 1];
+  for (const block of shape.blocks) {
+    const [inH, inW] = [h, w];
+    for (const c of block.convs) [h, w] = conv(c, h, w);
+    if (block.shortcutConv) {
+      const pooled: [number, number] = spec.shortcut === 'avgpool-conv' ? [Math.ceil(inH / block.stride), Math.ceil(inW / block.stride)] : [inH, inW];
+      conv(block.shortcutConv, pooled[0], pooled[1]);
+    }
+  }
+  if (numClasses !== null) total += numClasses * shape.featureDim;
+  return total;
+}

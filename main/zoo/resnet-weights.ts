@@ -69,24 +69,40 @@ export function allocateWeights(spec: ResNetSpec, numClasses: number | null): Re
   };
 }
 
+/** How a checkpoint names its tensors: a prefix before the backbone, the head's module, BN counters. */
+export interface KeyLayout {
+  /** `backbone.` (OpenMMLab), `module.` (nn.DataParallel, akamaster) or empty (torchvision). */
+  prefix: string;
+  /** Module of the linear head: `head.fc`, `fc`, `module.linear`, ... */
+  head: string;
+  /** Whether BN layers carry num_batches_tracked (PyTorch ≥ 0.4.1). */
+  counters: boolean;
+}
+
+export const KEY_LAYOUTS: Readonly<Record<CheckpointLayout, KeyLayout>> = {
+  openmmlab: { prefix: 'backbone.', head: 'head.fc', counters: true },
+  torchvision: { prefix: '', head: 'fc', counters: true },
+  akamaster: { prefix: 'module.', head: 'module.linear', counters: false },
+};
+
 interface Names {
   stem: (index: number, count: number) => { conv: string; bn: string };
   block: (stage: number, index: number) => string;
   /** Module index of the shortcut's conv and BN inside `downsample` (V1d's pool takes index 0). */
   shortcut: (pooled: boolean) => { conv: string; bn: string };
-  head: string | null;
+  head: string;
   counters: boolean;
 }
 
-function layoutNames(layout: CheckpointLayout): Names {
-  const prefix = layout === 'openmmlab' ? 'backbone.' : layout === 'akamaster' ? 'module.' : '';
+function layoutNames(layout: KeyLayout): Names {
+  const { prefix } = layout;
   return {
     stem: (index, count) =>
       count === 1 ? { conv: `${prefix}conv1`, bn: `${prefix}bn1` } : { conv: `${prefix}stem.${index}.conv`, bn: `${prefix}stem.${index}.bn` },
     block: (stage, index) => `${prefix}layer${stage + 1}.${index}`,
     shortcut: (pooled) => (pooled ? { conv: 'downsample.1', bn: 'downsample.2' } : { conv: 'downsample.0', bn: 'downsample.1' }),
-    head: layout === 'openmmlab' ? 'head.fc' : layout === 'akamaster' ? 'module.linear' : 'fc',
-    counters: layout !== 'akamaster',
+    head: layout.head,
+    counters: layout.counters,
   };
 }
 
@@ -115,8 +131,8 @@ function must<T>(value: T | null | undefined, what: string): T {
 }
 
 /** Every tensor a checkpoint of this architecture holds in `layout`, in PyTorch's state-dict order. */
-export function checkpointSlots(spec: ResNetSpec, layout: CheckpointLayout, numClasses: number | null): TensorSlot[] {
-  const names = layoutNames(layout);
+export function checkpointSlots(spec: ResNetSpec, layout: CheckpointLayout | KeyLayout, numClasses: number | null): TensorSlot[] {
+  const names = layoutNames(typeof layout === 'string' ? KEY_LAYOUTS[layout] : layout);
   const shape = resnetShape(spec);
   const slots: TensorSlot[] = [];
   shape.stem.forEach((convShape, i) => {
@@ -134,7 +150,7 @@ export function checkpointSlots(spec: ResNetSpec, layout: CheckpointLayout, numC
       slots.push(...convBnSlots(names, `${base}.${n.conv}`, `${base}.${n.bn}`, block.shortcutConv, (w) => must(locateBlock(w).shortcut, `${base} shortcut`)));
     }
   });
-  if (names.head !== null && numClasses !== null) {
+  if (numClasses !== null) {
     slots.push({ key: `${names.head}.weight`, shape: [numClasses, shape.featureDim], role: 'parameter', target: (w) => must(w.head, 'head').weight });
     slots.push({ key: `${names.head}.bias`, shape: [numClasses], role: 'parameter', target: (w) => must(w.head, 'head').bias });
   }

@@ -131,6 +131,9 @@ test('a catalog from a newer Fieldmark is refused as CatalogCorrupt and left unt
     db.close();
     assert.throws(() => Catalog.open(file), isKind('CatalogCorrupt', new RegExp(`newer Fieldmark \\(schema version ${LATEST_SCHEMA_VERSION + 4}; this version knows up to ${LATEST_SCHEMA_VERSION}\\)`)));
     assert.throws(() => Catalog.open(file, { readonly: true }), isKind('CatalogCorrupt', /newer Fieldmark/));
+    const after = new Database(file, { readonly: true });
+    assert.deepEqual(after.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all(), [...MIGRATIONS.map((m) => m.version), LATEST_SCHEMA_VERSION + 4]);
+    after.close();
   } finally {
     dir.cleanup();
   }

@@ -78,6 +78,10 @@ test('writeResults checks the whole batch first: one bad result writes nothing',
     const good = okResult(id(ids, 'a.jpg'), 1, 0.8);
     assert.throws(() => catalog.writeResults(model, [good, okResult(id(ids, 'b.jpg'), 10, 0.5)]), isKind('InvalidArgument', /results\[1\]\.topk\[0\]\.index: expected an integer from 0 to 9 but received 10/));
     assert.throws(() => catalog.writeResults(model, [good, okResult(id(ids, 'b.jpg'), 1, 1.5)]), isKind('InvalidArgument', /topk\[0\]\.prob/));
+    // A float32 rounding hair above 1 is accepted and clamped.
+    catalog.writeResults(model, [okResult(id(ids, 'b.jpg'), 1, 1, { topk: [{ index: 1, prob: 1.000001 }] })]);
+    assert.deepEqual(catalog.imageDetails(id(ids, 'b.jpg'), model)?.prediction?.topk[0], { index: 1, prob: 1 });
+    catalog.applyScanChanges(library, { added: [], touched: [], renamed: [], removed: [], changed: [{ id: id(ids, 'b.jpg'), size: 1, mtimeMs: 1, fingerprint: null }] });
     assert.throws(() => catalog.writeResults(model, [okResult(id(ids, 'b.jpg'), 1, 0.5, { feature: new Float32Array(3) })]), isKind('InvalidArgument', /feature: expected a Float32Array of 4 values .* but received 3 values/));
     assert.throws(() => catalog.writeResults(model, [okResult(id(ids, 'b.jpg'), 1, 0.5, { feature: new Float32Array([NaN, 0, 0, 0]) })]), isKind('InvalidArgument', /NaN/));
     assert.throws(() => catalog.writeResults(model, [okResult(id(ids, 'b.jpg'), 1, 0.5, { fingerprint: 'xyz' })]), isKind('InvalidArgument', /fingerprint/));

@@ -126,20 +126,12 @@ test('camera EXIF: DateTimeOriginal and Make/Model are read, orientation 6 appli
   assert.equal(plain.orientation, 1);
 });
 
-test('an invalid EXIF orientation (0) counts as 1 and the image is not rotated', async () => {
-  const { data, info } = await sharp(photo('chelsea.png')).raw().toBuffer({ resolveWithObject: true });
-  // libvips writes orientation 0 only through its metadata API, so patch the tag in a file with orientation 1.
-  const withOne = await sharp(data, { raw: info }).jpeg({ quality: 95 }).withMetadata({ orientation: 1 }).toBuffer();
-  const tag = withOne.indexOf(Buffer.from([0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01]));
-  const bigEndian = tag >= 0;
-  const at = bigEndian ? tag : withOne.indexOf(Buffer.from([0x12, 0x01, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00]));
-  assert.ok(at > 0, 'orientation tag found');
-  const withZero = Buffer.from(withOne);
-  withZero[at + (bigEndian ? 9 : 8)] = 0;
-  assert.equal((await sharp(withZero).metadata()).orientation, 0);
-  const image = await prepareImage(withZero, in1k);
+test('an invalid EXIF orientation (0, a real ImageNet photo) counts as 1 and the image is not rotated', async () => {
+  const file = readFileSync(referencePath('imagenet_samples', 'images', '0052_n01728572_thunder_snake.JPEG'));
+  const image = await prepareImage(file, in1k);
   assert.equal(image.orientation, 1);
-  assert.deepEqual([image.width, image.height], [451, 300]);
+  assert.deepEqual([image.width, image.height], [500, 333]);
+  assert.equal(image.exif.camera, 'Canon EOS DIGITAL REBEL XT');
 });
 
 test('alpha is dropped without compositing, grey becomes 3 channels, 16-bit becomes 8-bit', async () => {
@@ -185,7 +177,8 @@ test('CMYK JPEG is converted with OpenCV\'s formula (as the cv2 reference), not 
   const cmyk = await preparePixels(photo('coffee_cmyk.jpg'), in1k);
   const rgb = await preparePixels(photo('coffee.png'), in1k);
   const diff = meanAbsDiff(cmyk.pixels, rgb.pixels);
-  assert.ok(diff < 6, `CMYK vs RGB original: ${diff}`);
+  // Measured 2.2 on the whole image; sharp's ICC conversion of the same file differs by 8.5.
+  assert.ok(diff < 4, `CMYK vs RGB original: ${diff}`);
 });
 
 test('resize none (CIFAR): a 32x32 image is used as is, other sizes are resized to 32x32', async () => {

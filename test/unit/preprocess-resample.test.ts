@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resizeRegionCv2, simdRowEnd } from '../../main/engine/preprocess/resize-cv2.js';
 import { pillowCoefficients, resizeRegionPillow } from '../../main/engine/preprocess/resize-pillow.js';
-import { normalizeToChw } from '../../main/engine/preprocess/normalize.js';
+import { assertNormalisation, normalizeToChw } from '../../main/engine/preprocess/normalize.js';
 import { extractBox, type RgbImage } from '../../main/engine/preprocess/rgb-image.js';
 
 /** A deterministic image with detail in every channel. */
@@ -105,4 +105,12 @@ test('normalizeToChw gives planar (x - mean) / std', () => {
   assert.deepEqual([...tensor], [-0.5, 4.5, 31.5, 4.5, 31.5, 3.375]);
   const imagenet = normalizeToChw(new Uint8Array([124, 116, 104]), 1, 1, [123.675, 116.28, 103.53], [58.395, 57.12, 57.375]);
   assert.ok(Math.abs(imagenet[0]! - (124 - 123.675) / 58.395) < 1e-7);
+});
+
+test('assertNormalisation accepts 3 finite numbers with positive std and names what is wrong otherwise', () => {
+  assert.doesNotThrow(() => assertNormalisation([123.675, 116.28, 103.53], [58.395, 57.12, 57.375]));
+  assert.throws(() => assertNormalisation([1, 2], [1, 1, 1]), /expected mean to be 3 finite numbers .* but received an array of length 2/);
+  assert.throws(() => assertNormalisation([1, 2, Number.NaN], [1, 1, 1]), /expected mean to be 3 finite numbers/);
+  assert.throws(() => assertNormalisation([1, 2, 3], 'imagenet'), /expected std to be 3 finite numbers .* but received "imagenet" \(string\)/);
+  assert.throws(() => assertNormalisation([1, 2, 3], [1, 0, 1]), /expected every std value to be above 0 but received 0 \(number\)/);
 });

@@ -3,9 +3,7 @@
  * optionally write the predictions CSV. Bad files are reported and skipped (exit 0); bad
  * arguments exit 2.
  */
-import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
-import { once } from 'node:events';
 import { parseCommandArgs, intOption, choiceOption, optionalString, expectPositionals } from '../args.js';
 import type { CommandHandler, CliContext } from '../context.js';
 import { EXIT_OK } from '../context.js';
@@ -13,7 +11,7 @@ import { openLibrary } from '../../engine/library.js';
 import { startIndexJob } from '../../engine/pipeline/index-job.js';
 import type { IndexEvent } from '../../engine/pipeline/events.js';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../../engine/inference/execution-providers.js';
-import { PREDICTIONS_CSV_HEADER, csvRecord, predictionCsvRecord } from '../../engine/export/csv.js';
+import { writePredictionsCsv } from './export.js';
 import { ProgressBar } from '../progress-bar.js';
 import { resolveModelArgument, DEFAULT_MODEL_ID } from '../model-argument.js';
 import type { ModelMetadata } from '../../zoo/model-metadata.js';
@@ -170,12 +168,5 @@ class ClassifyReporter {
 }
 
 async function writeCsv(path: string, catalog: Catalog, libraryId: number, modelRowId: number, model: ModelMetadata): Promise<void> {
-  const out = createWriteStream(path, { encoding: 'utf8' });
-  const write = async (text: string) => {
-    if (!out.write(text)) await once(out, 'drain');
-  };
-  await write(csvRecord(PREDICTIONS_CSV_HEADER));
-  for (const row of catalog.exportRows(libraryId, modelRowId)) await write(predictionCsvRecord(row, model.classNames, model.id));
-  out.end();
-  await once(out, 'finish');
+  await writePredictionsCsv(path, catalog.exportRows(libraryId, modelRowId), model.classNames, model.id);
 }

@@ -62,7 +62,7 @@ export const serveCommand: CommandHandler = async (args, context) => {
     env: context.env,
     version: packageVersion(),
     transport: 'web',
-    models: defaultModelProvider({ cwd: context.cwd, env: context.env }),
+    models: defaultModelProvider({ cwd: context.cwd, env: context.env, log }),
     overrides,
     ...(db === undefined ? {} : { dbPath: resolve(context.cwd, db) }),
     log,

@@ -7,6 +7,7 @@ import { LABEL_SOURCES } from './types.js';
 import type { ImageResult, LabelSource, ModelRecord, TopKEntry } from './types.js';
 
 const now = (): string => new Date().toISOString();
+const PROBABILITY_SLACK = 1e-5;
 
 export function ensureLibrary(sql: SqlRunner, rootRealPath: string): number {
   checkString('rootRealPath', rootRealPath);
@@ -64,7 +65,8 @@ function checkTopK(where: string, topk: unknown, classCount: number): TopKEntry[
     const candidate = (entry ?? {}) as { index?: unknown; prob?: unknown };
     return {
       index: checkInteger(`${where}.topk[${i}].index`, candidate.index, 0, classCount - 1),
-      prob: checkNumber(`${where}.topk[${i}].prob`, candidate.prob, 0, 1),
+      // float32 softmax can round a hair above 1; anything more is a broken model output.
+      prob: Math.min(1, checkNumber(`${where}.topk[${i}].prob`, candidate.prob, 0, 1 + PROBABILITY_SLACK)),
     };
   });
   // Highest first, so topk[0] is the top-1 whatever order the caller used.

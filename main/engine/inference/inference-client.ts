@@ -50,13 +50,20 @@ export class InferenceClient {
    * Starts a worker and creates the session with the first provider that works.
    * @throws FieldmarkError ModelInvalid when no provider can load the model, InvalidArgument for --device gpu without a GPU provider
    */
-  static async start(options: { modelPath: string; device: DeviceRequest; threads: number }): Promise<InferenceClient> {
+  static async start(options: { modelPath: string; device: DeviceRequest; threads: number; inputHeight: number; inputWidth: number }): Promise<InferenceClient> {
     const plan = planProviders(options.device, currentPlatformFacts());
     if (plan.candidates.length === 0) {
       throw new FieldmarkError('InvalidArgument', `--device gpu: no GPU execution provider is available here (${plan.skipped.join('; ')})`);
     }
     const worker = new Worker(new URL('./inference-worker.js', import.meta.url));
-    const init: WorkerRequest = { type: 'init', modelPath: options.modelPath, candidates: plan.candidates, threads: options.threads };
+    const init: WorkerRequest = {
+      type: 'init',
+      modelPath: options.modelPath,
+      candidates: plan.candidates,
+      threads: options.threads,
+      inputHeight: options.inputHeight,
+      inputWidth: options.inputWidth,
+    };
     const ready = await new Promise<WorkerReply>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);

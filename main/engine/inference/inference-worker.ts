@@ -18,7 +18,8 @@ function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
 }
 
-async function createSession(modelPath: string, candidates: ProviderName[], threads: number): Promise<void> {
+async function createSession(request: Extract<WorkerRequest, { type: 'init' }>): Promise<void> {
+  const { modelPath, candidates, threads } = request;
   const failures: string[] = [];
   for (const provider of candidates) {
     try {
@@ -30,6 +31,7 @@ async function createSession(modelPath: string, candidates: ProviderName[], thre
         executionMode: 'sequential',
       });
       const dims = await probeOutputDims(session);
+      await warmUp(session, request.inputHeight, request.inputWidth);
       reply({ type: 'ready', provider, failures, ...dims });
       return;
     } catch (error) {
@@ -61,6 +63,16 @@ async function probeOutputDims(created: ort.InferenceSession): Promise<{ classCo
     return typeof dim === 'number' ? dim : 0;
   };
   return { classCount: lastDim(MODEL_PROBABILITIES_OUTPUT), featureDim: lastDim(MODEL_FEATURES_OUTPUT) };
+}
+
+/**
+ * One small run right after loading: the first run of a session allocates its memory arena and
+ * picks kernels, which would otherwise stall the first real batch. A provider that loads but
+ * cannot run the graph fails here, so the next provider is tried.
+ */
+async function warmUp(created: ort.InferenceSession, height: number, width: number): Promise<void> {
+  const input = new ort.Tensor('float32', new Float32Array(3 * height * width), [1, 3, height, width]);
+  await created.run({ [MODEL_INPUT_NAME]: input });
 }
 
 function firstLine(error: unknown): string {
@@ -101,7 +113,7 @@ port.on('message', (request: WorkerRequest) => {
   queue = queue.then(async () => {
     switch (request.type) {
       case 'init':
-        await createSession(request.modelPath, request.candidates, request.threads);
+        await createSession(request);
         return;
       case 'run':
         await runBatch(request);

@@ -103,19 +103,21 @@ async function runIndexJob(
   }
 
   const threads = options.threads ?? availableParallelism();
-  const client = await InferenceClient.start({ modelPath: model.path, device: options.device, threads });
+  const { height, width } = model.metadata.preprocess.input;
+  // The session loads (and warms up) while the first images decode; the clock starts when it is ready.
+  const clientStarting = InferenceClient.start({ modelPath: model.path, device: options.device, threads, inputHeight: height, inputWidth: width });
+  clientStarting.catch(() => undefined); // awaited below; this only marks it handled while decoding runs
+  const runner = new BatchRunner(options, clientStarting, modelRow, emit, queue.length, total);
+  control.onChange((state) => {
+    if (state === 'paused') runner.progress.pause(performance.now());
+    if (state === 'running') runner.progress.resume(performance.now());
+    if (state !== 'cancelled') emit({ type: 'progress', progress: runner.snapshot(state) });
+    emit({ type: 'state', state });
+  });
   try {
-    emit({ type: 'started', toProcess: queue.length, total, device: client.device });
-    emit({ type: 'state', state: 'running' });
-    const runner = new BatchRunner(options, client, modelRow, emit, queue.length);
-    control.onChange((state) => {
-      if (state === 'paused') runner.progress.pause(performance.now());
-      if (state === 'running') runner.progress.resume(performance.now());
-      if (state !== 'cancelled') emit({ type: 'progress', progress: runner.snapshot(state) });
-      emit({ type: 'state', state });
-    });
     await feedQueue(options, queue, control, runner);
     await runner.drain();
+    const client = await clientStarting;
     const cancelled = control.state === 'cancelled';
     emit({ type: 'progress', progress: runner.snapshot('running') });
     if (!cancelled) emit({ type: 'state', state: 'finished' });
@@ -129,7 +131,10 @@ async function runIndexJob(
       cancelled,
     };
   } finally {
-    await client.close();
+    await clientStarting.then(
+      (client) => client.close(),
+      () => undefined, // its failure is what `done` rejects with
+    );
   }
 }
 
@@ -171,18 +176,34 @@ class BatchRunner {
   private readonly queued: Promise<void>[] = [];
   private fatal: unknown = null;
 
+  private client: InferenceClient | null = null;
+
   constructor(
     private readonly options: IndexJobOptions,
-    private readonly client: InferenceClient,
+    private readonly clientStarting: Promise<InferenceClient>,
     private readonly modelRow: number,
     private readonly emit: (event: IndexEvent) => void,
     toProcess: number,
+    private readonly total: number,
   ) {
     this.batchSize = options.batchSize;
     this.height = options.model.metadata.preprocess.input.height;
     this.width = options.model.metadata.preprocess.input.width;
     this.pixelsPerImage = 3 * this.height * this.width;
     this.progress = new ProgressTracker(toProcess, performance.now());
+  }
+
+  /** The worker, once its session is ready; announces the device and restarts the clock then. */
+  private async readyClient(): Promise<InferenceClient> {
+    if (this.client) return this.client;
+    const client = await this.clientStarting;
+    if (!this.client) {
+      this.client = client;
+      this.progress.restartClock(performance.now());
+      this.emit({ type: 'started', toProcess: this.progress.toProcess, total: this.total, device: client.device });
+      this.emit({ type: 'state', state: 'running' });
+    }
+    return client;
   }
 
   snapshot(state: 'running' | 'paused' | 'cancelled') {
@@ -212,6 +233,7 @@ class BatchRunner {
   }
 
   async drain(): Promise<void> {
+    await this.readyClient();
     await Promise.all(this.queued.splice(0));
     this.throwIfFailed();
   }
@@ -219,11 +241,12 @@ class BatchRunner {
   private async submit(): Promise<void> {
     const batch = this.images;
     this.images = [];
+    const client = await this.readyClient();
     while (this.queued.length >= MAX_QUEUED_BATCHES) await this.queued.shift();
     this.throwIfFailed();
     const input = new Float32Array(batch.length * this.pixelsPerImage);
     batch.forEach((item, i) => input.set(item.prepared.tensor, i * this.pixelsPerImage));
-    const completion = this.client.run(input, batch.length, this.height, this.width).then(
+    const completion = client.run(input, batch.length, this.height, this.width).then(
       (output) => this.writeBatch(batch, output),
       (error: unknown) => {
         this.fatal ??= error;

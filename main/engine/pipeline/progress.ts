@@ -33,6 +33,13 @@ export class ProgressTracker {
     while (this.samples.length > 2 && at - this.samples[1]!.at > this.windowMs) this.samples.shift();
   }
 
+  /** Starts the clock again (when the model became ready); nothing may have been counted yet. */
+  restartClock(now: number): void {
+    this.activeMs = 0;
+    if (this.resumedAt !== null) this.resumedAt = now;
+    this.samples.splice(0, this.samples.length, { at: 0, done: this.done });
+  }
+
   pause(now: number): void {
     if (this.resumedAt === null) return;
     this.activeMs += now - this.resumedAt;

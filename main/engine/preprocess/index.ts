@@ -10,7 +10,7 @@ import { FieldmarkError, describeValue } from '../../util/errors.js';
 import { planPreprocess, type PreprocessPlan, type Size } from './geometry.js';
 import { decodeRgb, readImageHeader, type ImageHeader } from './decode.js';
 import type { ExifSummary } from './exif.js';
-import { normalizeToChw } from './normalize.js';
+import { assertNormalisation, normalizeToChw } from './normalize.js';
 import { resizeRegionCv2 } from './resize-cv2.js';
 import { resizeRegionPillow } from './resize-pillow.js';
 import type { RgbImage } from './rgb-image.js';
@@ -72,6 +72,7 @@ function resizeRegion(image: RgbImage, plan: PreprocessPlan): Uint8Array {
  */
 export async function preparePixels(file: Uint8Array, spec: PreprocessSpec, options?: PrepareOptions): Promise<PreparedPixels> {
   const maxPixels = resolveMaxPixels(options);
+  assertNormalisation(spec.mean, spec.std);
   const header = await readImageHeader(file, maxPixels);
   const plan = planPreprocess(spec, { width: header.width, height: header.height });
   const shrink = options?.shrinkOnLoad === false ? null : chooseShrinkOnLoad(header.format, header.space, plan.source, plan.resized);

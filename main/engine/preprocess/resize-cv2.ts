@@ -12,7 +12,7 @@
  *   ((h0>>4)*b0>>16) + ((h1>>4)*b1>>16), then (+2)>>2; scalar computes (h0*b0+h1*b1+2^21)>>22.
  */
 import type { Box, Size } from './geometry.js';
-import type { RgbImage } from './rgb-image.js';
+import { extractBox, type RgbImage } from './rgb-image.js';
 
 const COEF_BITS = 11;
 const COEF_SCALE = 1 << COEF_BITS;
@@ -115,14 +115,7 @@ function halveRegion(src: RgbImage, region: Box): Uint8Array {
  * `region` must lie inside `dst`. When `dst` equals the source size OpenCV copies.
  */
 export function resizeRegionCv2(src: RgbImage, dst: Size, region: Box): Uint8Array {
-  if (dst.width === src.width && dst.height === src.height) {
-    const out = new Uint8Array(region.width * region.height * 3);
-    for (let row = 0; row < region.height; row++) {
-      const start = ((region.y + row) * src.width + region.x) * 3;
-      out.set(src.data.subarray(start, start + region.width * 3), row * region.width * 3);
-    }
-    return out;
-  }
+  if (dst.width === src.width && dst.height === src.height) return extractBox(src, region).data;
   if (src.width === dst.width * 2 && src.height === dst.height * 2) return halveRegion(src, region);
 
   const xt = linearTaps(src.width, dst.width, region.x, region.width, true);

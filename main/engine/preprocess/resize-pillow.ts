@@ -92,48 +92,53 @@ export function resizeRegionPillow(src: RgbImage, dst: Size, region: Box): Uint8
   const temp = new Uint8Array(rows * rowBytes);
   const stride = src.width * 3;
   const data = src.data;
-  for (let r = 0; r < rows; r++) {
-    const srcRow = (rowFirst + r) * stride;
-    let o = r * rowBytes;
-    for (let col = 0; col < region.width; col++) {
-      if (!xc) {
-        const p = srcRow + (region.x + col) * 3;
-        temp[o++] = data[p]!;
-        temp[o++] = data[p + 1]!;
-        temp[o++] = data[p + 2]!;
-        continue;
+  if (!xc) {
+    for (let r = 0; r < rows; r++) {
+      const start = (rowFirst + r) * stride + region.x * 3;
+      temp.set(data.subarray(start, start + rowBytes), r * rowBytes);
+    }
+  } else {
+    const { first: xFirst, count: xCount, weights: xWeights, kernelSize: xKernel } = xc;
+    for (let r = 0; r < rows; r++) {
+      const srcRow = (rowFirst + r) * stride;
+      let o = r * rowBytes;
+      for (let col = 0; col < region.width; col++) {
+        const n = xCount[col]!;
+        const k = col * xKernel;
+        let p = srcRow + xFirst[col]! * 3;
+        let s0 = HALF;
+        let s1 = HALF;
+        let s2 = HALF;
+        for (let x = 0; x < n; x++, p += 3) {
+          const w = xWeights[k + x]!;
+          // Int32 arithmetic, as in Pillow (sums stay below 2^31 for non-negative bilinear weights).
+          s0 = (s0 + Math.imul(data[p]!, w)) | 0;
+          s1 = (s1 + Math.imul(data[p + 1]!, w)) | 0;
+          s2 = (s2 + Math.imul(data[p + 2]!, w)) | 0;
+        }
+        temp[o++] = clip8(s0);
+        temp[o++] = clip8(s1);
+        temp[o++] = clip8(s2);
       }
-      const first = xc.first[col]!;
-      const n = xc.count[col]!;
-      const k = col * xc.kernelSize;
-      let s0 = HALF;
-      let s1 = HALF;
-      let s2 = HALF;
-      for (let x = 0; x < n; x++) {
-        const w = xc.weights[k + x]!;
-        const p = srcRow + (first + x) * 3;
-        s0 += data[p]! * w;
-        s1 += data[p + 1]! * w;
-        s2 += data[p + 2]! * w;
-      }
-      temp[o++] = clip8(s0);
-      temp[o++] = clip8(s1);
-      temp[o++] = clip8(s2);
     }
   }
   if (!yc) return temp;
 
   const out = new Uint8Array(region.height * rowBytes);
+  // Row by row, tap by tap: reads `temp` sequentially (the sums are the same integers in any order).
+  const sums = new Int32Array(rowBytes);
   for (let row = 0; row < region.height; row++) {
     const first = yc.first[row]! - rowFirst;
     const n = yc.count[row]!;
     const k = row * yc.kernelSize;
-    const o = row * rowBytes;
-    for (let e = 0; e < rowBytes; e++) {
-      let sum = HALF;
-      for (let y = 0; y < n; y++) sum += temp[(first + y) * rowBytes + e]! * yc.weights[k + y]!;
-      out[o + e] = clip8(sum);
+    sums.fill(HALF);
+    for (let y = 0; y < n; y++) {
+      const w = yc.weights[k + y]!;
+      const base = (first + y) * rowBytes;
+      for (let e = 0; e < rowBytes; e++) sums[e] = (sums[e]! + Math.imul(temp[base + e]!, w)) | 0;
     }
+    const o = row * rowBytes;
+    for (let e = 0; e < rowBytes; e++) out[o + e] = clip8(sums[e]!);
   }
   return out;
 }

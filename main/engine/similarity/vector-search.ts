@@ -1,0 +1,42 @@
+/**
+ * Exact nearest-neighbour search over the catalog's L2-normalised feature vectors: the cosine
+ * similarity is a dot product. A linear scan of 100k x 2048 floats takes ~0.2 s in JS, fast enough
+ * for interactive "find similar" without an index that would need rebuilding after every batch.
+ */
+export interface FeatureMatrixView {
+  imageIds: ArrayLike<number>;
+  dim: number;
+  vectors: Float32Array;
+}
+
+export interface Neighbour {
+  imageId: number;
+  score: number;
+}
+
+/** The `k` rows most similar to `query` (a unit vector of length dim), best first; `excludeImageId` is left out. */
+export function nearestNeighbours(matrix: FeatureMatrixView, query: Float32Array, k: number, excludeImageId?: number): Neighbour[] {
+  const { dim, vectors, imageIds } = matrix;
+  const best: Neighbour[] = [];
+  for (let row = 0; row < imageIds.length; row++) {
+    const imageId = imageIds[row]!;
+    if (imageId === excludeImageId) continue;
+    let score = 0;
+    const offset = row * dim;
+    for (let i = 0; i < dim; i++) score += vectors[offset + i]! * query[i]!;
+    if (best.length === k && score <= best[k - 1]!.score) continue;
+    let at = Math.min(best.length, k - 1);
+    while (at > 0 && best[at - 1]!.score < score) at--;
+    best.splice(at, 0, { imageId, score });
+    if (best.length > k) best.pop();
+  }
+  return best;
+}
+
+/** The stored vector of `imageId`, or null when it has none. */
+export function vectorOf(matrix: FeatureMatrixView, imageId: number): Float32Array | null {
+  for (let row = 0; row < matrix.imageIds.length; row++) {
+    if (matrix.imageIds[row] === imageId) return matrix.vectors.subarray(row * matrix.dim, (row + 1) * matrix.dim);
+  }
+  return null;
+}

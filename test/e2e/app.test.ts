@@ -1,0 +1,256 @@
+/**
+ * End-to-end specs for the Fieldmark UI, one set run against each target (chromium + serve,
+ * electron). The scenarios follow a person: open the library, pause and resume the indexing,
+ * check the counts, read predictions, walk with the keyboard, filter by class. The chromium run
+ * also checks that `serve` refuses requests without its token and writes docs/screenshot.png.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import WebSocket from 'ws';
+import type { Page } from 'playwright-core';
+import { repoRoot } from '../fixtures/zoo-helpers.js';
+import { BROKEN_PHOTOS, CIFAR10_CLASSES, EXPECTED_FAILED, EXPECTED_TOTAL, createFixture, saveArtifacts, type E2eFixture } from './fixture.js';
+import { TARGETS, type AppUnderTest } from './targets.js';
+
+const WAIT = { timeout: 60_000 };
+
+async function attribute(page: Page, selector: string, name: string): Promise<string> {
+  const value = await page.locator(selector).first().getAttribute(name);
+  assert.notEqual(value, null, `${selector} has no ${name} attribute`);
+  return value!;
+}
+
+async function numberAttribute(page: Page, selector: string, name: string): Promise<number> {
+  return Number(await attribute(page, selector, name));
+}
+
+for (const target of TARGETS) {
+  const skipReason = target.unavailableReason();
+  if (skipReason) process.stdout.write(`# e2e ${target.name}: skipped: ${skipReason}\n`);
+
+  describe(`fieldmark app on ${target.name}`, { skip: skipReason ?? false }, () => {
+    let fixture: E2eFixture;
+    let app: AppUnderTest;
+    let page: Page;
+
+    before(async () => {
+      fixture = await createFixture(target.name);
+      app = await target.launch(fixture);
+      page = app.page;
+    });
+
+    after(async () => {
+      await app?.close();
+      await fixture?.cleanup();
+    });
+
+    /** A scenario that keeps a screenshot and the logs when it fails. */
+    function scenario(name: string, body: () => Promise<void>, options: { skip?: string | false } = {}) {
+      it(name, { skip: options.skip ?? false }, async () => {
+        try {
+          await body();
+        } catch (error) {
+          const screenshot = await page?.screenshot().catch(() => undefined);
+          const folder = await saveArtifacts(fixture.artifacts, name, { ...(screenshot ? { screenshot } : {}), logs: app?.logs() ?? {} });
+          process.stdout.write(`# e2e ${target.name}: "${name}" failed; screenshot and logs in ${folder}\n`);
+          throw error;
+        }
+      });
+    }
+
+    scenario('opens the library and shows the grid', async () => {
+      await page.locator('[data-testid=grid-tile]').first().waitFor(WAIT);
+      await page.waitForFunction((total) => document.querySelector('[data-testid=library-stats]')?.getAttribute('data-total') === String(total), EXPECTED_TOTAL, WAIT);
+      const firstPath = await attribute(page, '[data-testid=grid-tile]', 'data-path');
+      assert.match(firstPath, /^birds\/001\.Black_footed_Albatross__\d+\.jpg$/, 'sorted by name, the first tile is the first bird');
+      const gridTotal = await numberAttribute(page, '[data-testid=grid]', 'data-total');
+      assert.equal(gridTotal, EXPECTED_TOTAL);
+      const rendered = await page.locator('[data-testid=grid-tile]').count();
+      assert.ok(rendered > 0 && rendered < 200, `the grid is virtualised: ${rendered} tiles in the DOM for ${EXPECTED_TOTAL} images`);
+    });
+
+    scenario('pausing stops progress and resuming finishes', async () => {
+      const progress = '[data-testid=indexing-progress]';
+      await page.waitForFunction(
+        (selector) => {
+          const element = document.querySelector(selector);
+          return element?.getAttribute('data-state') === 'running' && Number(element.getAttribute('data-done')) > 0;
+        },
+        progress,
+        WAIT,
+      );
+      await page.locator('[data-testid=indexing-pause]').click();
+      await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute('data-state') === 'paused', progress, WAIT);
+      // The batch in flight when pausing is saved; after that nothing may move.
+      await page.waitForTimeout(400);
+      const doneAtPause = await numberAttribute(page, progress, 'data-done');
+      const indexedAtPause = await numberAttribute(page, '[data-testid=library-stats]', 'data-indexed');
+      await page.waitForTimeout(1500);
+      assert.equal(await numberAttribute(page, progress, 'data-done'), doneAtPause, 'no progress while paused');
+      assert.equal(await numberAttribute(page, '[data-testid=library-stats]', 'data-indexed'), indexedAtPause, 'no new results while paused');
+      assert.ok(doneAtPause < EXPECTED_TOTAL, `paused before the end (${doneAtPause} of ${EXPECTED_TOTAL})`);
+      await page.locator('[data-testid=indexing-resume]').click();
+      await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute('data-state') === 'finished', progress, WAIT);
+    });
+
+    scenario('indexing completes with the right counts', async () => {
+      await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute('data-state') === 'finished', '[data-testid=indexing-progress]', WAIT);
+      await page.waitForFunction(
+        ([total, failed]) => {
+          const stats = document.querySelector('[data-testid=library-stats]');
+          return stats?.getAttribute('data-total') === String(total) && stats.getAttribute('data-indexed') === String(total - failed) && stats.getAttribute('data-failed') === String(failed);
+        },
+        [EXPECTED_TOTAL, EXPECTED_FAILED] as const,
+        WAIT,
+      );
+      assert.equal(await numberAttribute(page, '[data-testid=indexing-progress]', 'data-failed'), EXPECTED_FAILED);
+      await page.keyboard.press('i');
+      const errors = page.locator('[data-testid=error-list] li');
+      await errors.first().waitFor(WAIT);
+      assert.equal(await errors.count(), EXPECTED_FAILED);
+      const paths = await errors.evaluateAll((items) => items.map((item) => item.getAttribute('data-path')));
+      assert.deepEqual([...paths].sort(), BROKEN_PHOTOS.map((name) => `photos/${name}`).sort());
+      const kinds = await errors.evaluateAll((items) => items.map((item) => item.getAttribute('data-kind') ?? ''));
+      for (const kind of kinds) assert.match(kind, /^(EmptyFile|NotAnImage|DecodeFailed|UnsupportedFormat|ReadFailed)$/);
+      await page.keyboard.press('Escape');
+    });
+
+    scenario('tiles show predictions and thumbnails', async () => {
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=tile-prediction][data-state=predicted]').length > 10, undefined, WAIT);
+      const predictions = await page.locator('[data-testid=grid-tile] [data-testid=tile-prediction]').evaluateAll((items) =>
+        items.map((item) => ({ state: item.getAttribute('data-state'), classIndex: item.getAttribute('data-class-index'), text: item.textContent ?? '' })),
+      );
+      assert.ok(predictions.length > 10);
+      for (const prediction of predictions) {
+        assert.equal(prediction.state, 'predicted', 'every bird tile on the first screen has a prediction');
+        const name = CIFAR10_CLASSES[Number(prediction.classIndex)];
+        assert.ok(name && prediction.text.includes(name), `tile text "${prediction.text}" names class ${prediction.classIndex}`);
+        assert.match(prediction.text, /\d+%/);
+      }
+      await page.waitForFunction(() => {
+        const image = document.querySelector<HTMLImageElement>('[data-testid=grid-tile] img');
+        return image !== null && image.complete && image.naturalWidth > 0;
+      }, undefined, WAIT);
+      const width = await page.locator('[data-testid=grid-tile] img').first().evaluate((image: HTMLImageElement) => image.naturalWidth);
+      assert.ok(width > 0 && width <= 256, `thumbnail width ${width} is at most 256`);
+    });
+
+    scenario('clicking a tile shows the top-5', async () => {
+      const tile = page.locator('[data-testid=grid-tile]').nth(2);
+      const path = await tile.getAttribute('data-path');
+      await tile.click();
+      await page.waitForFunction((expected) => document.querySelector('[data-testid=detail-panel]')?.getAttribute('data-path') === expected, path, WAIT);
+      const entries = page.locator('[data-testid=detail-topk] > [data-class-index]');
+      await entries.first().waitFor(WAIT);
+      assert.equal(await entries.count(), 5);
+      const probs = await entries.evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-prob'))));
+      for (let i = 1; i < probs.length; i++) assert.ok(probs[i - 1]! >= probs[i]!, `top-5 sorted: ${probs.join(', ')}`);
+      const indices = await entries.evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-class-index'))));
+      assert.equal(new Set(indices).size, 5);
+      const tileClass = await tile.locator('[data-testid=tile-prediction]').getAttribute('data-class-index');
+      assert.equal(String(indices[0]), tileClass, 'the tile shows the top-1 of the detail panel');
+    });
+
+    scenario('arrow keys move the selection and the detail follows', async () => {
+      const columns = await numberAttribute(page, '[data-testid=grid]', 'data-columns');
+      const pathAt = (index: number) => page.locator(`[data-testid=grid-tile][data-index="${index}"]`).getAttribute('data-path');
+      const detailPath = () => page.locator('[data-testid=detail-panel]').getAttribute('data-path');
+      const expectDetail = (expected: string | null) => page.waitForFunction((value) => document.querySelector('[data-testid=detail-panel]')?.getAttribute('data-path') === value, expected, WAIT);
+      await page.keyboard.press('ArrowRight');
+      await expectDetail(await pathAt(3));
+      await page.keyboard.press('ArrowDown');
+      await expectDetail(await pathAt(3 + columns));
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('ArrowUp');
+      await expectDetail(await pathAt(2));
+      assert.equal(await page.locator('[data-testid=grid-tile][aria-selected=true]').getAttribute('data-index'), '2');
+      await page.keyboard.press('Escape');
+      await page.locator('[data-testid=detail-panel]').waitFor({ state: 'detached', ...WAIT });
+      await page.keyboard.press('Enter');
+      await expectDetail(await pathAt(2));
+      assert.equal(await detailPath(), await pathAt(2));
+      await page.keyboard.press('?');
+      await page.locator('[data-testid=help-overlay]').waitFor(WAIT);
+      await page.keyboard.press('Escape');
+      await page.locator('[data-testid=help-overlay]').waitFor({ state: 'detached', ...WAIT });
+    });
+
+    scenario('filtering by class narrows the grid', async () => {
+      await page.keyboard.press('p');
+      const bars = page.locator('[data-testid=class-distribution] [data-class-index]');
+      await bars.first().waitFor(WAIT);
+      const distribution = await bars.evaluateAll((items) => items.map((item) => ({ index: Number(item.getAttribute('data-class-index')), count: Number(item.getAttribute('data-count')) })));
+      const counted = distribution.reduce((sum, entry) => sum + entry.count, 0);
+      assert.equal(counted, EXPECTED_TOTAL - EXPECTED_FAILED, 'every indexed image is in the class distribution');
+      const chosen = [...distribution].sort((a, b) => a.count - b.count)[0]!;
+      const name = CIFAR10_CLASSES[chosen.index]!;
+      await page.locator('[data-testid=class-filter]').fill(name);
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((count) => document.querySelector('[data-testid=grid]')?.getAttribute('data-total') === String(count), chosen.count, WAIT);
+      assert.ok(chosen.count < EXPECTED_TOTAL);
+      await page.waitForFunction((count) => document.querySelectorAll('[data-testid=grid-tile]').length === Math.min(count, document.querySelectorAll('[data-testid=grid-tile]').length) && document.querySelectorAll('[data-testid=grid-tile]').length > 0, chosen.count, WAIT);
+      const shown = await page.locator('[data-testid=grid-tile] [data-testid=tile-prediction]').evaluateAll((items) => items.map((item) => item.getAttribute('data-class-index')));
+      assert.ok(shown.length > 0 && shown.length <= chosen.count);
+      for (const index of shown) assert.equal(index, String(chosen.index), `every tile shown is a ${name}`);
+      await page.locator('[data-testid=class-filter-clear]').click();
+      await page.waitForFunction((total) => document.querySelector('[data-testid=grid]')?.getAttribute('data-total') === String(total), EXPECTED_TOTAL, WAIT);
+    });
+
+    scenario('settings show the device in use', async () => {
+      await page.keyboard.press(',');
+      await page.locator('[data-testid=settings]').waitFor(WAIT);
+      const provider = await page.locator('[data-testid=settings-provider]').textContent();
+      assert.match(provider ?? '', /In use: \w+/);
+      assert.equal(await page.locator('[data-testid=settings-batch]').inputValue(), '1');
+      await page.keyboard.press('Escape');
+    });
+
+    scenario(
+      'requests without the token are refused',
+      async () => {
+        const server = app.server!;
+        const base = `http://127.0.0.1:${server.port}`;
+        assert.equal((await fetch(`${base}/`)).status, 401);
+        assert.equal((await fetch(`${base}/app.js`)).status, 401);
+        assert.equal((await fetch(`${base}/thumb/1`)).status, 401);
+        assert.equal((await fetch(`${base}/?token=wrong-token`)).status, 403);
+        assert.equal((await fetch(`${base}/thumb/1`, { headers: { authorization: `Bearer ${server.token}` } })).status, 200);
+        assert.equal((await fetch(`${base}/thumb/999999`, { headers: { authorization: `Bearer ${server.token}` } })).status, 404, 'only catalogued images are served');
+        const upgrade = (url: string, origin: string | undefined) =>
+          new Promise<number>((resolve) => {
+            const socket = new WebSocket(url, origin ? { origin } : {});
+            socket.on('unexpected-response', (_, response) => resolve(response.statusCode ?? 0));
+            socket.on('open', () => {
+              socket.close();
+              resolve(101);
+            });
+            socket.on('error', () => resolve(-1));
+          });
+        const ws = `ws://127.0.0.1:${server.port}/ws`;
+        assert.equal(await upgrade(ws, base), 401, 'websocket without token');
+        assert.equal(await upgrade(`${ws}?token=${server.token}`, 'http://evil.example'), 403, 'websocket from another origin');
+        assert.equal(await upgrade(`${ws}?token=${server.token}`, undefined), 403, 'websocket without origin');
+        assert.equal(await upgrade(`${ws}?token=${server.token}`, base), 101, 'websocket with token and own origin');
+      },
+      { skip: target.name === 'chromium' ? false : 'the desktop app has no HTTP server' },
+    );
+
+    scenario(
+      'writes the README screenshot',
+      async () => {
+        await page.locator('[data-testid=status-all]').click();
+        await page.locator('[data-testid=grid-tile]').nth(6).click();
+        await page.locator('[data-testid=detail-topk] > [data-class-index]').first().waitFor(WAIT);
+        await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('img')].every((image) => image.complete), undefined, WAIT);
+        await page.waitForTimeout(300);
+        const png = await page.screenshot();
+        // A palette PNG keeps the committed file small; the README only needs to show the layout.
+        const info = await sharp(png).png({ palette: true, quality: 85, effort: 8 }).toFile(join(repoRoot, 'docs', 'screenshot.png'));
+        assert.equal(info.width, 1280);
+      },
+      { skip: target.name === 'chromium' ? false : 'the screenshot comes from the chromium run' },
+    );
+  });
+}

@@ -1,0 +1,96 @@
+/**
+ * The end-to-end fixture: a temporary folder with a photo library made from ../shared/reference
+ * (40 birds, real photos with EXIF, three broken files, 500 small CIFAR images so indexing runs
+ * long enough to pause), a model built with `fieldmark models build`, and private user-data,
+ * cache and catalog folders. Failures keep a screenshot and the logs under test-results/.
+ */
+import { spawn } from 'node:child_process';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeTempDir, referencePath, repoRoot } from '../fixtures/zoo-helpers.js';
+
+/** The built CLI of the dist folder these tests run from (dist/ or dist-NAME/). */
+export const cliEntry = fileURLToPath(new URL('../../main/cli/main.js', import.meta.url));
+export const distRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export const BIRD_COUNT = 40;
+export const CIFAR_COUNT = 500;
+export const GOOD_PHOTOS = [
+  'chelsea.png',
+  'coffee.png',
+  'astronaut.png',
+  'rocket.jpg',
+  'coffee_exif6_with_camera_metadata.jpg',
+  'chelsea_exif_orientation_6.jpg',
+  'tall_200x2000.jpg',
+  'panorama_3000x300.jpg',
+];
+export const BROKEN_PHOTOS = ['zero_bytes.jpg', 'not_an_image.jpg', 'coffee_truncated_60pct.jpg'];
+export const EXPECTED_TOTAL = BIRD_COUNT + CIFAR_COUNT + GOOD_PHOTOS.length + BROKEN_PHOTOS.length;
+export const EXPECTED_FAILED = BROKEN_PHOTOS.length;
+export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+
+export interface E2eFixture {
+  dir: string;
+  library: string;
+  modelPath: string;
+  /** Environment for the app: private user data, cache and catalog folders. */
+  env: NodeJS.ProcessEnv;
+  artifacts: string;
+  cleanup(): Promise<void>;
+}
+
+export async function createFixture(target: string): Promise<E2eFixture> {
+  const { dir, cleanup } = await makeTempDir(`e2e-${target}`);
+  const library = join(dir, 'photos');
+  await mkdir(join(library, 'birds'), { recursive: true });
+  await mkdir(join(library, 'photos'), { recursive: true });
+  await mkdir(join(library, 'cifar'), { recursive: true });
+  const birds = (await readdir(referencePath('birds', 'images'))).filter((name) => name.endsWith('.jpg')).sort().slice(0, BIRD_COUNT);
+  await Promise.all(birds.map((name) => copyFile(referencePath('birds', 'images', name), join(library, 'birds', name))));
+  for (const name of [...GOOD_PHOTOS, ...BROKEN_PHOTOS]) await copyFile(referencePath('photos', name), join(library, 'photos', name));
+  // Every 20th test image: all ten classes, 500 files.
+  const cifar = (await readdir(referencePath('cifar10_test', 'jpg'))).sort().filter((_, i) => i % 20 === 0).slice(0, CIFAR_COUNT);
+  await Promise.all(cifar.map((name) => copyFile(referencePath('cifar10_test', 'jpg', name), join(library, 'cifar', name))));
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    FIELDMARK_USER_DATA: join(dir, 'user-data'),
+    FIELDMARK_CACHE_DIR: join(dir, 'cache'),
+    FIELDMARK_DATA_DIR: join(dir, 'data'),
+  };
+  const modelPath = join(dir, 'model.onnx');
+  const build = await runCli(['models', 'build', '--arch', 'resnet18-cifar', '--classes', 'cifar10', '--seed', '1', '--out', modelPath], env);
+  if (build.code !== 0) throw new Error(`models build failed (${build.code}): ${build.stderr}`);
+  const artifacts = join(repoRoot, 'test-results', `e2e-${target}`);
+  return { dir, library, modelPath, env, artifacts, cleanup };
+}
+
+/** Runs the built CLI to completion. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, cliArgs(args), { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Node arguments that run the built CLI of this dist folder with `args`. */
+export function cliArgs(args: string[]): string[] {
+  const loader = `const { runCli } = await import(${JSON.stringify(new URL('../../main/cli/main.js', import.meta.url).href)}); process.exitCode = await runCli(process.argv.slice(1));`;
+  return ['--input-type=module', '-e', loader, ...args];
+}
+
+/** Saves what helps to understand a failure: a screenshot and the logs. */
+export async function saveArtifacts(dir: string, name: string, files: { screenshot?: Buffer; logs: Record<string, string> }): Promise<string> {
+  const folder = join(dir, name.replace(/[^a-z0-9-]+/gi, '-').toLowerCase());
+  await mkdir(folder, { recursive: true });
+  if (files.screenshot) await writeFile(join(folder, 'screenshot.png'), files.screenshot);
+  for (const [file, text] of Object.entries(files.logs)) await writeFile(join(folder, file), text);
+  return folder;
+}
