@@ -23,6 +23,8 @@ export interface ConvertRequest {
   classes?: string;
   /** Registry id whose preprocessing the model takes (overrides `like`'s). */
   preprocess?: string;
+  /** Preprocessing to store as is (overrides `preprocess` and `like`; for callers with their own pipeline). */
+  preprocessSpec?: PreprocessSpec;
   /** Model id stored in the metadata (default: `like`, else the checkpoint's file name). */
   id?: string;
   env?: NodeJS.ProcessEnv;
@@ -99,7 +101,7 @@ export async function convertCheckpoint(request: ConvertRequest): Promise<Conver
   }
 
   const architecture = inferred.architecture ?? `resnet-custom(${describeSpec(inferred.spec)})`;
-  const preprocess: PreprocessSpec = preprocessEntry?.preprocess ?? preprocessFor(labelSet, preprocessArchitecture(inferred.architecture, inferred.spec));
+  const preprocess: PreprocessSpec = request.preprocessSpec ?? preprocessEntry?.preprocess ?? preprocessFor(labelSet, preprocessArchitecture(inferred.architecture, inferred.spec));
   const metadata: ModelMetadata = {
     formatVersion: 1,
     id: request.id ?? entry?.id ?? basename(checkpointName, extname(checkpointName)),

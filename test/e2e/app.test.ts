@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import WebSocket from 'ws';
@@ -15,6 +16,25 @@ import { BROKEN_PHOTOS, CIFAR10_CLASSES, EXPECTED_FAILED, EXPECTED_TOTAL, create
 import { TARGETS, type AppUnderTest } from './targets.js';
 
 const WAIT = { timeout: 60_000 };
+
+/** Polls `check` (in Node, through Playwright) until it holds, or fails with `what`. */
+async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = WAIT.timeout): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function attributeOrNull(page: Page, selector: string, name: string): Promise<string | null> {
+  const locator = page.locator(selector).first();
+  return (await locator.count()) === 0 ? null : locator.getAttribute(name);
+}
+
+function waitForAttribute(page: Page, selector: string, name: string, expected: string | null): Promise<void> {
+  return waitUntil(`${selector} has ${name}="${expected}"`, async () => (await attributeOrNull(page, selector, name)) === expected);
+}
 
 async function attribute(page: Page, selector: string, name: string): Promise<string> {
   const value = await page.locator(selector).first().getAttribute(name);
@@ -62,7 +82,7 @@ for (const target of TARGETS) {
 
     scenario('opens the library and shows the grid', async () => {
       await page.locator('[data-testid=grid-tile]').first().waitFor(WAIT);
-      await page.waitForFunction((total) => document.querySelector('[data-testid=library-stats]')?.getAttribute('data-total') === String(total), EXPECTED_TOTAL, WAIT);
+      await waitForAttribute(page, '[data-testid=library-stats]', 'data-total', String(EXPECTED_TOTAL));
       const firstPath = await attribute(page, '[data-testid=grid-tile]', 'data-path');
       assert.match(firstPath, /^birds\/001\.Black_footed_Albatross__\d+\.jpg$/, 'sorted by name, the first tile is the first bird');
       const gridTotal = await numberAttribute(page, '[data-testid=grid]', 'data-total');
@@ -73,16 +93,9 @@ for (const target of TARGETS) {
 
     scenario('pausing stops progress and resuming finishes', async () => {
       const progress = '[data-testid=indexing-progress]';
-      await page.waitForFunction(
-        (selector) => {
-          const element = document.querySelector(selector);
-          return element?.getAttribute('data-state') === 'running' && Number(element.getAttribute('data-done')) > 0;
-        },
-        progress,
-        WAIT,
-      );
+      await waitUntil('indexing runs and has done some images', async () => (await attributeOrNull(page, progress, 'data-state')) === 'running' && Number(await attributeOrNull(page, progress, 'data-done')) > 0);
       await page.locator('[data-testid=indexing-pause]').click();
-      await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute('data-state') === 'paused', progress, WAIT);
+      await waitForAttribute(page, progress, 'data-state', 'paused');
       // The batch in flight when pausing is saved; after that nothing may move.
       await page.waitForTimeout(400);
       const doneAtPause = await numberAttribute(page, progress, 'data-done');
@@ -92,19 +105,14 @@ for (const target of TARGETS) {
       assert.equal(await numberAttribute(page, '[data-testid=library-stats]', 'data-indexed'), indexedAtPause, 'no new results while paused');
       assert.ok(doneAtPause < EXPECTED_TOTAL, `paused before the end (${doneAtPause} of ${EXPECTED_TOTAL})`);
       await page.locator('[data-testid=indexing-resume]').click();
-      await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute('data-state') === 'finished', progress, WAIT);
+      await waitForAttribute(page, progress, 'data-state', 'finished');
     });
 
     scenario('indexing completes with the right counts', async () => {
-      await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute('data-state') === 'finished', '[data-testid=indexing-progress]', WAIT);
-      await page.waitForFunction(
-        ([total, failed]) => {
-          const stats = document.querySelector('[data-testid=library-stats]');
-          return stats?.getAttribute('data-total') === String(total) && stats.getAttribute('data-indexed') === String(total - failed) && stats.getAttribute('data-failed') === String(failed);
-        },
-        [EXPECTED_TOTAL, EXPECTED_FAILED] as const,
-        WAIT,
-      );
+      await waitForAttribute(page, '[data-testid=indexing-progress]', 'data-state', 'finished');
+      await waitForAttribute(page, '[data-testid=library-stats]', 'data-total', String(EXPECTED_TOTAL));
+      await waitForAttribute(page, '[data-testid=library-stats]', 'data-indexed', String(EXPECTED_TOTAL - EXPECTED_FAILED));
+      await waitForAttribute(page, '[data-testid=library-stats]', 'data-failed', String(EXPECTED_FAILED));
       assert.equal(await numberAttribute(page, '[data-testid=indexing-progress]', 'data-failed'), EXPECTED_FAILED);
       await page.keyboard.press('i');
       const errors = page.locator('[data-testid=error-list] li');
@@ -118,7 +126,7 @@ for (const target of TARGETS) {
     });
 
     scenario('tiles show predictions and thumbnails', async () => {
-      await page.waitForFunction(() => document.querySelectorAll('[data-testid=tile-prediction][data-state=predicted]').length > 10, undefined, WAIT);
+      await waitUntil('more than 10 tiles show a prediction', async () => (await page.locator('[data-testid=tile-prediction][data-state=predicted]').count()) > 10);
       const predictions = await page.locator('[data-testid=grid-tile] [data-testid=tile-prediction]').evaluateAll((items) =>
         items.map((item) => ({ state: item.getAttribute('data-state'), classIndex: item.getAttribute('data-class-index'), text: item.textContent ?? '' })),
       );
@@ -129,11 +137,9 @@ for (const target of TARGETS) {
         assert.ok(name && prediction.text.includes(name), `tile text "${prediction.text}" names class ${prediction.classIndex}`);
         assert.match(prediction.text, /\d+%/);
       }
-      await page.waitForFunction(() => {
-        const image = document.querySelector<HTMLImageElement>('[data-testid=grid-tile] img');
-        return image !== null && image.complete && image.naturalWidth > 0;
-      }, undefined, WAIT);
-      const width = await page.locator('[data-testid=grid-tile] img').first().evaluate((image: HTMLImageElement) => image.naturalWidth);
+      const naturalWidth = () => page.locator('[data-testid=grid-tile] img').first().evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth);
+      await waitUntil('the first thumbnail has loaded', async () => (await naturalWidth()) > 0);
+      const width = await naturalWidth();
       assert.ok(width > 0 && width <= 256, `thumbnail width ${width} is at most 256`);
     });
 
@@ -141,7 +147,7 @@ for (const target of TARGETS) {
       const tile = page.locator('[data-testid=grid-tile]').nth(2);
       const path = await tile.getAttribute('data-path');
       await tile.click();
-      await page.waitForFunction((expected) => document.querySelector('[data-testid=detail-panel]')?.getAttribute('data-path') === expected, path, WAIT);
+      await waitForAttribute(page, '[data-testid=detail-panel]', 'data-path', path);
       const entries = page.locator('[data-testid=detail-topk] > [data-class-index]');
       await entries.first().waitFor(WAIT);
       assert.equal(await entries.count(), 5);
@@ -157,7 +163,7 @@ for (const target of TARGETS) {
       const columns = await numberAttribute(page, '[data-testid=grid]', 'data-columns');
       const pathAt = (index: number) => page.locator(`[data-testid=grid-tile][data-index="${index}"]`).getAttribute('data-path');
       const detailPath = () => page.locator('[data-testid=detail-panel]').getAttribute('data-path');
-      const expectDetail = (expected: string | null) => page.waitForFunction((value) => document.querySelector('[data-testid=detail-panel]')?.getAttribute('data-path') === value, expected, WAIT);
+      const expectDetail = (expected: string | null) => waitForAttribute(page, '[data-testid=detail-panel]', 'data-path', expected);
       await page.keyboard.press('ArrowRight');
       await expectDetail(await pathAt(3));
       await page.keyboard.press('ArrowDown');
@@ -188,14 +194,17 @@ for (const target of TARGETS) {
       const name = CIFAR10_CLASSES[chosen.index]!;
       await page.locator('[data-testid=class-filter]').fill(name);
       await page.keyboard.press('Enter');
-      await page.waitForFunction((count) => document.querySelector('[data-testid=grid]')?.getAttribute('data-total') === String(count), chosen.count, WAIT);
+      await waitForAttribute(page, '[data-testid=grid]', 'data-total', String(chosen.count));
       assert.ok(chosen.count < EXPECTED_TOTAL);
-      await page.waitForFunction((count) => document.querySelectorAll('[data-testid=grid-tile]').length === Math.min(count, document.querySelectorAll('[data-testid=grid-tile]').length) && document.querySelectorAll('[data-testid=grid-tile]').length > 0, chosen.count, WAIT);
+      await waitUntil('the grid shows only the filtered tiles', async () => {
+        const tiles = await page.locator('[data-testid=grid-tile]').count();
+        return tiles > 0 && tiles <= chosen.count;
+      });
       const shown = await page.locator('[data-testid=grid-tile] [data-testid=tile-prediction]').evaluateAll((items) => items.map((item) => item.getAttribute('data-class-index')));
       assert.ok(shown.length > 0 && shown.length <= chosen.count);
       for (const index of shown) assert.equal(index, String(chosen.index), `every tile shown is a ${name}`);
       await page.locator('[data-testid=class-filter-clear]').click();
-      await page.waitForFunction((total) => document.querySelector('[data-testid=grid]')?.getAttribute('data-total') === String(total), EXPECTED_TOTAL, WAIT);
+      await waitForAttribute(page, '[data-testid=grid]', 'data-total', String(EXPECTED_TOTAL));
     });
 
     scenario('settings show the device in use', async () => {
@@ -243,10 +252,11 @@ for (const target of TARGETS) {
         await page.locator('[data-testid=status-all]').click();
         await page.locator('[data-testid=grid-tile]').nth(6).click();
         await page.locator('[data-testid=detail-topk] > [data-class-index]').first().waitFor(WAIT);
-        await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('img')].every((image) => image.complete), undefined, WAIT);
+        await waitUntil('every image on the page has loaded', async () => (await page.locator('img').evaluateAll((images) => images.every((image) => (image as unknown as { complete: boolean }).complete))));
         await page.waitForTimeout(300);
         const png = await page.screenshot();
         // A palette PNG keeps the committed file small; the README only needs to show the layout.
+        await mkdir(join(repoRoot, 'docs'), { recursive: true });
         const info = await sharp(png).png({ palette: true, quality: 85, effort: 8 }).toFile(join(repoRoot, 'docs', 'screenshot.png'));
         assert.equal(info.width, 1280);
       },
