@@ -27,9 +27,9 @@ export function applyIndexEvent(status: IndexingStatus, event: IndexEvent): Inde
       return { ...status, toProcess: event.toProcess, done: 0, failed: 0, device: { ...event.device, notes: [...event.device.notes] } };
     case 'progress': {
       const { progress } = event;
-      // A late progress snapshot must not flip a finished or cancelled job back to running.
-      const state = isTerminal(status.state) ? status.state : progress.state;
-      return { ...status, state, done: progress.done, toProcess: progress.toProcess, failed: progress.failed, imagesPerSecond: progress.imagesPerSecond, etaSeconds: progress.etaSeconds };
+      // `state` events alone move the state: the job's progress snapshot after the batch that
+      // was in flight when pausing still says "running", and must not undo the pause.
+      return { ...status, done: progress.done, toProcess: progress.toProcess, failed: progress.failed, imagesPerSecond: progress.imagesPerSecond, etaSeconds: progress.etaSeconds };
     }
     case 'state':
       return { ...status, state: event.state, etaSeconds: event.state === 'running' || event.state === 'paused' ? status.etaSeconds : null, message: event.message ?? null };

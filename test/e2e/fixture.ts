@@ -7,7 +7,9 @@
 import { spawn } from 'node:child_process';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { makeTempDir, referencePath, repoRoot } from '../fixtures/zoo-helpers.js';
 
 /** The built CLI of the dist folder these tests run from (dist/ or dist-NAME/). */
@@ -80,10 +82,23 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: 
   });
 }
 
-/** Node arguments that run the built CLI of this dist folder with `args`. */
+/**
+ * Node arguments that run the built CLI of this dist folder with `args`. A launcher file, not
+ * `node -e`: the indexing job's worker threads inherit the execArgv, and `-e` breaks them.
+ */
 export function cliArgs(args: string[]): string[] {
-  const loader = `const { runCli } = await import(${JSON.stringify(new URL('../../main/cli/main.js', import.meta.url).href)}); process.exitCode = await runCli(process.argv.slice(1));`;
-  return ['--input-type=module', '-e', loader, ...args];
+  return [launcherPath(), ...args];
+}
+
+let launcher: string | null = null;
+
+function launcherPath(): string {
+  if (launcher) return launcher;
+  const dir = mkdtempSync(join(tmpdir(), 'fieldmark-e2e-cli-'));
+  launcher = join(dir, 'fieldmark.mjs');
+  writeFileSync(launcher, `const { runCli } = await import(${JSON.stringify(pathToFileURL(cliEntry).href)});\nprocess.exitCode = await runCli(process.argv.slice(2));\n`);
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return launcher;
 }
 
 /** Saves what helps to understand a failure: a screenshot and the logs. */

@@ -108,14 +108,20 @@ async function runIndexJob(
   const clientStarting = InferenceClient.start({ modelPath: model.path, device: options.device, threads, inputHeight: height, inputWidth: width });
   clientStarting.catch(() => undefined); // awaited below; this only marks it handled while decoding runs
   const runner = new BatchRunner(options, clientStarting, modelRow, emit, queue.length, total);
+  // 'paused' is announced by the feed loop once the work in flight is saved; 'running' and 'cancelled' at once.
   control.onChange((state) => {
-    if (state === 'paused') runner.progress.pause(performance.now());
-    if (state === 'running') runner.progress.resume(performance.now());
-    if (state !== 'cancelled') emit({ type: 'progress', progress: runner.snapshot(state) });
+    if (state === 'paused') return;
+    runner.progress.resume(performance.now());
+    if (state === 'running') emit({ type: 'progress', progress: runner.snapshot(state) });
     emit({ type: 'state', state });
   });
+  const onIdleWhilePaused = () => {
+    runner.progress.pause(performance.now());
+    emit({ type: 'progress', progress: runner.snapshot('paused') });
+    emit({ type: 'state', state: 'paused' });
+  };
   try {
-    await feedQueue(options, queue, control, runner);
+    await feedQueue(options, queue, control, runner, onIdleWhilePaused);
     await runner.drain();
     const client = await clientStarting;
     const cancelled = control.state === 'cancelled';
@@ -139,7 +145,7 @@ async function runIndexJob(
 }
 
 /** Pulls images in queue order with a bounded number of loads in flight and hands them to the runner. */
-async function feedQueue(options: IndexJobOptions, queue: QueuedImage[], control: JobControl, runner: BatchRunner): Promise<void> {
+async function feedQueue(options: IndexJobOptions, queue: QueuedImage[], control: JobControl, runner: BatchRunner, onIdleWhilePaused: () => void): Promise<void> {
   const ahead = Math.max(1, options.decodeConcurrency ?? 2);
   const spec = options.model.metadata.preprocess;
   const inFlight: Promise<LoadedImage>[] = [];
@@ -149,6 +155,8 @@ async function feedQueue(options: IndexJobOptions, queue: QueuedImage[], control
       // Save what is decoded before waiting, so a pause never holds unsaved work.
       for (const pending of inFlight.splice(0)) await runner.add(await pending);
       await runner.flush();
+      await runner.drain();
+      if (control.state === 'paused') onIdleWhilePaused();
       await control.untilRunning();
     }
     if (control.state === 'cancelled') {
