@@ -12,7 +12,7 @@ import { decodeRgb, readImageHeader, type ImageHeader } from './decode.js';
 import type { ExifSummary } from './exif.js';
 import { assertNormalisation, normalizeToChw } from './normalize.js';
 import { resizeRegionCv2 } from './resize-cv2.js';
-import { resizeRegionPillow } from './resize-pillow.js';
+import { resizeRegionPillow, PILLOW_BICUBIC } from './resize-pillow.js';
 import type { RgbImage } from './rgb-image.js';
 import { chooseShrinkOnLoad } from './shrink-on-load.js';
 
@@ -60,7 +60,14 @@ function resolveMaxPixels(options: PrepareOptions | undefined): number {
   return value;
 }
 
-function resizeRegion(image: RgbImage, plan: PreprocessPlan): Uint8Array {
+function resizeRegion(image: RgbImage, plan: PreprocessPlan, spec: PreprocessSpec): Uint8Array {
+  const interpolation = spec.resize.kind === 'none' ? 'bilinear' : (spec.resize.interpolation ?? 'bilinear');
+  if (interpolation === 'bicubic') {
+    if (plan.backend !== 'pillow') {
+      throw new FieldmarkError('InvalidArgument', 'expected the pillow backend for bicubic resizing (the only combination the OpenMMLab configs use), received cv2');
+    }
+    return resizeRegionPillow(image, plan.resized, plan.crop, PILLOW_BICUBIC);
+  }
   return plan.backend === 'pillow'
     ? resizeRegionPillow(image, plan.resized, plan.crop)
     : resizeRegionCv2(image, plan.resized, plan.crop);
@@ -81,7 +88,7 @@ export async function preparePixels(file: Uint8Array, spec: PreprocessSpec, opti
   if (image.width !== expected.width || image.height !== expected.height) {
     throw new FieldmarkError('DecodeFailed', `expected the decoder to give ${expected.width}x${expected.height} pixels but it gave ${image.width}x${image.height}`);
   }
-  let pixels = resizeRegion(image, plan);
+  let pixels = resizeRegion(image, plan, spec);
   if (plan.finalResize) {
     const cropped: RgbImage = { data: pixels, width: plan.crop.width, height: plan.crop.height };
     pixels = resizeRegionCv2(cropped, plan.finalResize, { x: 0, y: 0, ...plan.finalResize });

@@ -1,5 +1,5 @@
 /**
- * PIL Image.resize(size, BILINEAR) on uint8 RGB, bit for bit as Pillow 9.x computes it
+ * PIL Image.resize(size, BILINEAR or BICUBIC) on uint8 RGB, bit for bit as Pillow 9.x computes it
  * (src/libImaging/Resample.c), for the output pixels inside `region` only.
  *
  * Unlike cv2, Pillow widens the triangle filter by the scale factor when shrinking (support =
@@ -24,17 +24,38 @@ interface Coefficients {
   kernelSize: number;
 }
 
-function bilinearFilter(x: number): number {
-  const a = Math.abs(x);
-  return a < 1 ? 1 - a : 0;
+/** A Pillow resampling filter: its kernel and its support at scale 1. */
+export interface PillowFilter {
+  kernel: (x: number) => number;
+  support: number;
 }
 
+export const PILLOW_BILINEAR: PillowFilter = {
+  kernel: (x) => {
+    const a = Math.abs(x);
+    return a < 1 ? 1 - a : 0;
+  },
+  support: 1,
+};
+
+/** Pillow's BICUBIC (Keys' cubic with a = -0.5, support 2), used by the "ResNet strikes back" configs. */
+export const PILLOW_BICUBIC: PillowFilter = {
+  kernel: (x) => {
+    const a = -0.5;
+    const t = Math.abs(x);
+    if (t < 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
+    if (t < 2) return (((t - 5) * t + 8) * t - 4) * a;
+    return 0;
+  },
+  support: 2,
+};
+
 /** precompute_coeffs + normalize_coeffs_8bpc for output positions start..start+count-1. */
-export function pillowCoefficients(inSize: number, outSize: number, start: number, count: number): Coefficients {
+export function pillowCoefficients(inSize: number, outSize: number, start: number, count: number, filter: PillowFilter = PILLOW_BILINEAR): Coefficients {
   const scale = inSize / outSize;
   const filterScale = Math.max(scale, 1);
   const inverseFilterScale = 1 / filterScale;
-  const support = 1 * filterScale;
+  const support = filter.support * filterScale;
   const kernelSize = Math.ceil(support) * 2 + 1;
   const coefficients: Coefficients = {
     first: new Int32Array(count),
@@ -51,7 +72,7 @@ export function pillowCoefficients(inSize: number, outSize: number, start: numbe
     let total = 0;
     for (let x = 0; x < xmax; x++) {
       // Pillow multiplies by the reciprocal (ss = 1.0 / filterscale); dividing could differ in the last bit.
-      const w = bilinearFilter((x + xmin - center + 0.5) * inverseFilterScale);
+      const w = filter.kernel((x + xmin - center + 0.5) * inverseFilterScale);
       raw[x] = w;
       total += w;
     }
@@ -76,11 +97,11 @@ function clip8(sum: number): number {
  * The pixels of `region` of PIL's resize(dst, BILINEAR) of `src`, as interleaved RGB.
  * An axis whose size does not change is not resampled (Pillow skips that pass).
  */
-export function resizeRegionPillow(src: RgbImage, dst: Size, region: Box): Uint8Array {
+export function resizeRegionPillow(src: RgbImage, dst: Size, region: Box, filter: PillowFilter = PILLOW_BILINEAR): Uint8Array {
   const needHorizontal = dst.width !== src.width;
   const needVertical = dst.height !== src.height;
-  const xc = needHorizontal ? pillowCoefficients(src.width, dst.width, region.x, region.width) : null;
-  const yc = needVertical ? pillowCoefficients(src.height, dst.height, region.y, region.height) : null;
+  const xc = needHorizontal ? pillowCoefficients(src.width, dst.width, region.x, region.width, filter) : null;
+  const yc = needVertical ? pillowCoefficients(src.height, dst.height, region.y, region.height, filter) : null;
 
   // Source rows the vertical pass reads.
   const rowFirst = yc ? yc.first[0]! : region.y;
@@ -111,7 +132,7 @@ export function resizeRegionPillow(src: RgbImage, dst: Size, region: Box): Uint8
         let s2 = HALF;
         for (let x = 0; x < n; x++, p += 3) {
           const w = xWeights[k + x]!;
-          // Int32 arithmetic, as in Pillow (sums stay below 2^31 for non-negative bilinear weights).
+          // Int32 arithmetic, as in Pillow (its sums are C ints too).
           s0 = (s0 + Math.imul(data[p]!, w)) | 0;
           s1 = (s1 + Math.imul(data[p + 1]!, w)) | 0;
           s2 = (s2 + Math.imul(data[p + 2]!, w)) | 0;
