@@ -130,6 +130,8 @@ export interface FailedImage {
 export interface ScanSummary {
   added: number;
   changed: number;
+  /** Same content under a new size/mtime: results kept. */
+  touched: number;
   unchanged: number;
   removed: number;
   renamed: number;
