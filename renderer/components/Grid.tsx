@@ -9,7 +9,7 @@ import { imageIdAt } from '../store/grid-slice.js';
 import { Tile, TilePlaceholder } from './Tile.js';
 
 const MIN_TILE = 150;
-const CAPTION = 40;
+const CAPTION = 44;
 const GAP = 8;
 const PAD = 12;
 const OVERSCAN_ROWS = 3;

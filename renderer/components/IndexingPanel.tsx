@@ -16,11 +16,10 @@ export function IndexingPanel() {
   const fraction = status.toProcess > 0 ? status.done / status.toProcess : status.state === 'finished' ? 1 : 0;
   const rows: [string, string][] = [
     ['State', status.state],
-    ['Processed', `${formatCount(status.done)} of ${formatCount(status.toProcess)}`],
-    ['Failed', formatCount(status.failed)],
+    ['This run', status.toProcess === 0 && status.state === 'finished' ? 'nothing new to index' : `${formatCount(status.done)} of ${formatCount(status.toProcess)}, ${formatCount(status.failed)} failed`],
     ['Speed', formatRate(status.imagesPerSecond)],
     ['Time left', formatDuration(status.etaSeconds)],
-    ['Device', status.device ? `${status.device.provider} (asked: ${status.device.requested})` : '–'],
+    ['Device', status.device && status.device.provider !== 'none' ? `${status.device.provider} (asked: ${status.device.requested})` : '–'],
   ];
   if (status.scan) rows.push(['Last scan', `${status.scan.added} new, ${status.scan.changed} changed, ${status.scan.removed} removed, ${status.scan.unchanged} unchanged`]);
   if (features > 0) rows.push(['Feature vectors', `${formatCount(features)} received (${featureDim ?? '?'} floats each)`]);

@@ -14,7 +14,8 @@ export function SettingsPanel() {
   const settings = useAppStore((s) => s.settings);
   const models = useAppStore((s) => s.models);
   const current = useAppStore((s) => s.library?.model ?? null);
-  const provider = useAppStore((s) => s.indexing?.device?.provider ?? null);
+  // The job reports provider "none" when it had nothing to run.
+  const provider = useAppStore((s) => (s.indexing?.device?.provider === 'none' ? null : (s.indexing?.device?.provider ?? null)));
   const loadSettings = useAppStore((s) => s.loadSettings);
   const updateSettings = useAppStore((s) => s.updateSettings);
   const [draft, setDraft] = useState<Settings | null>(settings);
@@ -68,7 +69,7 @@ export function SettingsPanel() {
             </button>
           ))}
         </div>
-        <small data-testid="settings-provider">In use: {provider ?? 'not started'}</small>
+        <small data-testid="settings-provider">In use: {provider ?? 'no model run yet'}</small>
       </fieldset>
       <label className="field">
         <span>Batch size</span>

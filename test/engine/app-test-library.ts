@@ -52,8 +52,12 @@ export function makeService(fixture: TestLibrary, events: AppEvent[] = []): AppS
   return service;
 }
 
-/** Resolves with the final status once the job finishes, fails or is cancelled. */
-export function jobEnd(service: AppService, timeoutMs = 60_000): Promise<IndexingStatus> {
+/**
+ * Resolves with the final status once a job finishes, fails or is cancelled. With `nextJob`, only
+ * events from now count (call it before starting the job, so its end cannot be missed).
+ */
+export function jobEnd(service: AppService, options: { nextJob?: boolean; timeoutMs?: number } = {}): Promise<IndexingStatus> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`indexing did not end within ${timeoutMs} ms`)), timeoutMs);
     const check = (status: IndexingStatus) => {
@@ -66,6 +70,6 @@ export function jobEnd(service: AppService, timeoutMs = 60_000): Promise<Indexin
     const unsubscribe = service.onEvent((event) => {
       if (event.type === 'indexing') check(event.status);
     });
-    check(service.indexingStatus());
+    if (!options.nextJob) check(service.indexingStatus());
   });
 }

@@ -107,7 +107,7 @@ async function runIndexJob(
   // The session loads (and warms up) while the first images decode; the clock starts when it is ready.
   const clientStarting = InferenceClient.start({ modelPath: model.path, device: options.device, threads, inputHeight: height, inputWidth: width });
   clientStarting.catch(() => undefined); // awaited below; this only marks it handled while decoding runs
-  const runner = new BatchRunner(options, clientStarting, modelRow, emit, queue.length, total);
+  const runner = new BatchRunner(options, clientStarting, modelRow, emit, queue.length, total, () => control.state);
   // 'paused' is announced by the feed loop once the work in flight is saved; 'running' and 'cancelled' at once.
   control.onChange((state) => {
     if (state === 'paused') return;
@@ -193,6 +193,7 @@ class BatchRunner {
     private readonly emit: (event: IndexEvent) => void,
     toProcess: number,
     private readonly total: number,
+    private readonly jobState: () => 'running' | 'paused' | 'cancelled',
   ) {
     this.batchSize = options.batchSize;
     this.height = options.model.metadata.preprocess.input.height;
@@ -304,7 +305,8 @@ class BatchRunner {
       this.emit({ type: 'predictions', items: predictions });
       this.emit({ type: 'features', imageIds: predictions.map((p) => p.imageId), dim, vectors });
     }
-    this.emit({ type: 'progress', progress: this.snapshot('running') });
+    // A batch saved while pausing still reports 'paused': the UI keeps its Resume button.
+    this.emit({ type: 'progress', progress: this.snapshot(this.jobState()) });
   }
 }
 
