@@ -8,8 +8,10 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { chromium, _electron, type Browser, type ElectronApplication, type Page } from 'playwright-core';
 import { cliArgs, distRoot, type E2eFixture } from './fixture.js';
+import { repoRoot as repoRootForNative } from '../helpers/paths.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
@@ -90,12 +92,14 @@ export const electronTarget: Target = {
   },
   async launch(fixture) {
     const binary = createRequire(import.meta.url)('electron') as string;
+    // better-sqlite3 built for Electron's ABI, beside the Node build the other tests use (see scripts/electron-native.mjs).
+    const { ensureElectronSqlite } = (await import(pathToFileURL(join(repoRootForNative, 'scripts', 'electron-native.mjs')).href)) as { ensureElectronSqlite: () => string };
     const consoleLog: string[] = [];
     const mainLog: string[] = [];
     const app: ElectronApplication = await _electron.launch({
       executablePath: binary,
       args: [join(distRoot, 'main', 'electron', 'app.js'), '--open', fixture.library, '--model', fixture.modelPath, '--batch', '1', '--threads', '1'],
-      env: { ...fixture.env, FIELDMARK_WINDOW_SIZE: `${VIEWPORT.width}x${VIEWPORT.height}` } as Record<string, string>,
+      env: { ...fixture.env, FIELDMARK_WINDOW_SIZE: `${VIEWPORT.width}x${VIEWPORT.height}`, FIELDMARK_SQLITE_BINDING: ensureElectronSqlite() } as Record<string, string>,
     });
     app.process().stderr?.on('data', (chunk: Buffer) => mainLog.push(chunk.toString()));
     const page = await app.firstWindow();

@@ -50,7 +50,9 @@ export function openDatabase(file: string, readonly: boolean): BetterSqlite3.Dat
   }
   let db: BetterSqlite3.Database | undefined;
   try {
-    db = new Database(file, { readonly, fileMustExist: readonly });
+    // Under Electron (whose Node ABI differs) the app points this at a copy of the addon built for it.
+    const nativeBinding = process.env.FIELDMARK_SQLITE_BINDING;
+    db = new Database(file, { readonly, fileMustExist: readonly, ...(nativeBinding ? { nativeBinding } : {}) });
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     if (!readonly) {
       const mode: unknown = db.pragma('journal_mode = WAL', { simple: true });
