@@ -84,7 +84,7 @@ async function makeJpegs(folder: string, size: { width: number; height: number }
   }
 }
 
-/** (a) onnxruntime alone: batches of preprocessed tensors through one session, after a warm-up batch. */
+/** (a) onnxruntime alone: batches of preprocessed tensors through one session, after a warm-up batch; best of two passes. */
 async function inferenceAlone(modelPath: string, metadata: ModelMetadata, folder: string): Promise<number> {
   const { width, height } = metadata.preprocess.input;
   const per = 3 * width * height;
@@ -99,11 +99,15 @@ async function inferenceAlone(modelPath: string, metadata: ModelMetadata, folder
     await session.run({ input: new ort.Tensor('float32', input, [n, 3, height, width]) });
   };
   await runBatch(0);
-  const started = performance.now();
-  for (let from = 0; from < tensors.length; from += batchSize) await runBatch(from);
-  const seconds = (performance.now() - started) / 1000;
+  // Best of two passes: a conservative ceiling for the pipeline's ratio on a noisy shared machine.
+  let best = 0;
+  for (let pass = 0; pass < 2; pass++) {
+    const started = performance.now();
+    for (let from = 0; from < tensors.length; from += batchSize) await runBatch(from);
+    best = Math.max(best, tensors.length / ((performance.now() - started) / 1000));
+  }
   await session.release();
-  return tensors.length / seconds;
+  return best;
 }
 
 /** (b) the whole classify pipeline into a fresh catalog; the rate excludes the one-off session creation, as in (a). */

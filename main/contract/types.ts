@@ -4,6 +4,7 @@
  * no runtime code: the renderer imports this file with `import type`.
  */
 import type { ErrorData, ErrorKind } from '../util/errors.js';
+import type { ScanSummary } from '../engine/pipeline/events.js';
 
 export type { ErrorData, ErrorKind };
 
@@ -127,16 +128,8 @@ export interface FailedImage {
   message: string;
 }
 
-export interface ScanSummary {
-  added: number;
-  changed: number;
-  /** Same content under a new size/mtime: results kept. */
-  touched: number;
-  unchanged: number;
-  removed: number;
-  renamed: number;
-  ignored: number;
-}
+/** What the last scan found (the scanner's own summary type; types only, erased from the renderer bundle). */
+export type { ScanSummary };
 
 export type IndexingState = 'idle' | 'scanning' | 'running' | 'paused' | 'cancelled' | 'finished' | 'failed';
 

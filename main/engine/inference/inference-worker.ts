@@ -29,7 +29,6 @@ async function createSession(request: Extract<WorkerRequest, { type: 'init' }>):
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
         executionMode: 'sequential',
-        ...(process.env.FIELDMARK_ORT_SPIN === '0' ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
       });
       const dims = await probeOutputDims(session);
       await warmUp(session, request.inputHeight, request.inputWidth);

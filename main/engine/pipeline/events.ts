@@ -3,16 +3,9 @@ import type { ErrorKind } from '../../util/errors.js';
 import type { ClassProbability } from '../inference/postprocess.js';
 import type { DeviceRequest } from '../inference/execution-providers.js';
 
-export interface ScanSummary {
-  added: number;
-  changed: number;
-  /** New mtime or size but the same content: results kept. */
-  touched: number;
-  unchanged: number;
-  removed: number;
-  renamed: number;
-  ignored: number;
-}
+/** What the scan found; defined once, by the scanner. */
+import type { ReconcileSummary } from '../scan/index.js';
+export type ScanSummary = ReconcileSummary;
 
 export interface IndexProgress {
   done: number;
