@@ -6,9 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import WebSocket from 'ws';
 import type { Page } from 'playwright-core';
 import { repoRoot } from '../fixtures/zoo-helpers.js';
@@ -244,23 +242,6 @@ for (const target of TARGETS) {
         assert.equal(await upgrade(`${ws}?token=${server.token}`, base), 101, 'websocket with token and own origin');
       },
       { skip: target.name === 'chromium' ? false : 'the desktop app has no HTTP server' },
-    );
-
-    scenario(
-      'writes the README screenshot',
-      async () => {
-        await page.locator('[data-testid=status-all]').click();
-        await page.locator('[data-testid=grid-tile]').nth(6).click();
-        await page.locator('[data-testid=detail-topk] > [data-class-index]').first().waitFor(WAIT);
-        await waitUntil('every image on the page has loaded', async () => (await page.locator('img').evaluateAll((images) => images.every((image) => (image as unknown as { complete: boolean }).complete))));
-        await page.waitForTimeout(300);
-        const png = await page.screenshot();
-        // A palette PNG keeps the committed file small; the README only needs to show the layout.
-        await mkdir(join(repoRoot, 'docs'), { recursive: true });
-        const info = await sharp(png).png({ palette: true, quality: 85, effort: 8 }).toFile(join(repoRoot, 'docs', 'screenshot.png'));
-        assert.equal(info.width, 1280);
-      },
-      { skip: target.name === 'chromium' ? false : 'the screenshot comes from the chromium run' },
     );
   });
 }

@@ -43,7 +43,12 @@ export interface E2eFixture {
   cleanup(): Promise<void>;
 }
 
-export async function createFixture(target: string): Promise<E2eFixture> {
+/**
+ * `model: 'seeded'` (default) builds an untrained resnet18-cifar: slow enough per image that the
+ * indexing can be paused. `model: 'akamaster-r20'` converts the real pretrained CIFAR-10 ResNet-20
+ * from ../shared/reference/weights, for a screenshot whose predictions mean something.
+ */
+export async function createFixture(target: string, options: { model?: 'seeded' | 'akamaster-r20' } = {}): Promise<E2eFixture> {
   const { dir, cleanup } = await makeTempDir(`e2e-${target}`);
   const library = join(dir, 'photos');
   await mkdir(join(library, 'birds'), { recursive: true });
@@ -63,8 +68,13 @@ export async function createFixture(target: string): Promise<E2eFixture> {
     FIELDMARK_DATA_DIR: join(dir, 'data'),
   };
   const modelPath = join(dir, 'model.onnx');
-  const build = await runCli(['models', 'build', '--arch', 'resnet18-cifar', '--classes', 'cifar10', '--seed', '1', '--out', modelPath], env);
-  if (build.code !== 0) throw new Error(`models build failed (${build.code}): ${build.stderr}`);
+  const weights = (await readdir(referencePath('weights'))).find((name) => name.startsWith('resnet20-'));
+  const args =
+    options.model === 'akamaster-r20'
+      ? ['models', 'convert', referencePath('weights', weights ?? 'resnet20-missing.th'), '--like', 'akamaster-resnet20_cifar10', '--out', modelPath]
+      : ['models', 'build', '--arch', 'resnet18-cifar', '--classes', 'cifar10', '--seed', '1', '--out', modelPath];
+  const build = await runCli(args, env);
+  if (build.code !== 0) throw new Error(`models ${args[1]} failed (${build.code}): ${build.stderr}`);
   const artifacts = join(repoRoot, 'test-results', `e2e-${target}`);
   return { dir, library, modelPath, env, artifacts, cleanup };
 }
