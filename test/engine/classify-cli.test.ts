@@ -98,6 +98,14 @@ test('changing one file re-processes exactly that file; touching without change 
   assert.equal(summary.processed, 1);
 });
 
+test('--retry-failed tries the failed files again and reports them again', async () => {
+  const { results, errors, summary } = await classify(['--retry-failed']);
+  assert.equal(results.length, 0);
+  assert.deepEqual(errors.map((e) => e.path).sort(), [...brokenFiles].sort());
+  assert.equal(summary.processed, brokenFiles.length);
+  assert.equal(summary.failed, brokenFiles.length);
+});
+
 test('bad arguments exit 2 with a message saying what was expected', async () => {
   const badBatch = await runFieldmark(['classify', library, '--model', model, '--batch', '0'], env);
   assert.equal(badBatch.code, 2);

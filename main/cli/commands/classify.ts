@@ -31,6 +31,7 @@ Options:
   --batch <n>           images per inference batch, 1-256 (default 8)
   --threads <n>         inference threads (default: all cores)
   --json                one JSON object per line on stdout
+  --retry-failed        try files that failed before again (normally skipped until they change)
 `;
 
 const OPTIONS = {
@@ -42,6 +43,7 @@ const OPTIONS = {
   batch: { type: 'string' },
   threads: { type: 'string' },
   json: { type: 'boolean' },
+  'retry-failed': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -68,7 +70,17 @@ export const classifyCommand: CommandHandler = async (args, context) => {
     }
     const reporter = new ClassifyReporter(context, json, model.metadata);
     const job = startIndexJob(
-      { catalog: library.catalog, libraryId: library.libraryId, libraryRoot: library.root, model, device, batchSize, topK, ...(threads ? { threads } : {}) },
+      {
+        catalog: library.catalog,
+        libraryId: library.libraryId,
+        libraryRoot: library.root,
+        model,
+        device,
+        batchSize,
+        topK,
+        retryFailed: values['retry-failed'] === true,
+        ...(threads ? { threads } : {}),
+      },
       (event) => reporter.onEvent(event),
     );
     const cancel = () => job.cancel();

@@ -103,6 +103,11 @@ export class Catalog {
     writes.setLabel(this.sql, imageId, label, source);
   }
 
+  /** Failed images back to pending, so the next run tries them again; returns how many. */
+  retryFailed(libraryId: number): number {
+    return writes.retryFailed(this.sql, libraryId);
+  }
+
   setSetting(key: string, value: unknown): void {
     writes.setSetting(this.sql, key, value);
   }

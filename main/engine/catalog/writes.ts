@@ -176,3 +176,15 @@ export function setSetting(sql: SqlRunner, key: string, value: unknown): void {
   }
   sql.statement('INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json').run(key, JSON.stringify(value));
 }
+
+/**
+ * Puts a library's failed images back in the queue (after a decoder upgrade, or a file that was
+ * locked). Returns how many. Their error is cleared; the next run reports it again if it persists.
+ */
+export function retryFailed(sql: SqlRunner, libraryId: number): number {
+  checkId('libraryId', libraryId);
+  const changed = sql
+    .statement("UPDATE images SET status = 'pending', error_kind = NULL, error_message = NULL, updated_at = ? WHERE library_id = ? AND status = 'failed'")
+    .run(now(), libraryId);
+  return Number(changed.changes);
+}

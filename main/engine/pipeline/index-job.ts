@@ -34,6 +34,8 @@ export interface IndexJobOptions {
   /** Images decoded ahead of the model; 2 suits two cores. */
   decodeConcurrency?: number;
   maxPixels?: number;
+  /** Try files that failed before again (e.g. after a decoder upgrade) instead of skipping them. */
+  retryFailed?: boolean;
 }
 
 export interface IndexJob {
@@ -83,6 +85,7 @@ async function runIndexJob(
   });
   // Files under an unreadable folder are kept, not deleted: an unmounted or locked folder must not empty the catalog.
   const scan = await reconcileScan(catalog, libraryId, walked, { unreadable });
+  if (options.retryFailed) catalog.retryFailed(libraryId);
   const modelRow = catalog.ensureModel({
     id: model.metadata.id,
     fileSha256: await sha256OfFile(model.path),
