@@ -139,7 +139,9 @@ class ClassifyReporter {
       case 'started':
         if (!this.json) {
           this.message(`${event.toProcess} of ${event.total} images to process on ${event.device.provider}`);
-          for (const note of event.device.notes) if (event.toProcess > 0 && event.device.requested !== 'cpu') this.message(`  ${note}`);
+          if (event.toProcess > 0 && event.device.requested !== 'cpu' && event.device.notes.length > 0) {
+            this.message(`  not used: ${event.device.notes.join('; ')}`);
+          }
         }
         return;
       case 'progress':
