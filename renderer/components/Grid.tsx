@@ -3,7 +3,7 @@
  * grid stays smooth at 100,000 images. Tiles are absolutely positioned in a sized spacer; each
  * slot subscribes to its own position's image id and selection state only.
  */
-import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState, type UIEvent } from 'react';
 import { useAppStore, useStoreApi } from '../store/context.js';
 import { imageIdAt } from '../store/grid-slice.js';
 import { Tile, TilePlaceholder } from './Tile.js';
@@ -18,6 +18,14 @@ interface Layout {
   columns: number;
   tileWidth: number;
   rowHeight: number;
+}
+
+/** Rows that exist in the DOM for a scroll position: those on screen plus OVERSCAN_ROWS each side. */
+function rowWindow(scrollTop: number, viewportHeight: number, layout: Layout, rows: number): { first: number; last: number } {
+  return {
+    first: Math.max(0, Math.floor((scrollTop - PAD) / layout.rowHeight) - OVERSCAN_ROWS),
+    last: Math.min(rows - 1, Math.ceil((scrollTop + viewportHeight) / layout.rowHeight) + OVERSCAN_ROWS),
+  };
 }
 
 function layoutFor(width: number): Layout {
@@ -38,15 +46,19 @@ export function Grid() {
   const hasLibrary = useAppStore((s) => s.library !== null);
   const layout = layoutFor(viewport.width);
   const rows = Math.ceil(total / layout.columns);
-  const firstRow = Math.max(0, Math.floor((scrollTop - PAD) / layout.rowHeight) - OVERSCAN_ROWS);
-  const lastRow = Math.min(rows - 1, Math.ceil((scrollTop + viewport.height) / layout.rowHeight) + OVERSCAN_ROWS);
+  const { first: firstRow, last: lastRow } = rowWindow(scrollTop, viewport.height, layout, rows);
 
   useLayoutEffect(() => {
     const element = scroller.current;
     if (!element) return;
-    const observer = new ResizeObserver(() => setViewport({ width: element.clientWidth, height: element.clientHeight }));
+    // The stored scroll position may lag the element's (see onScroll); a new size reads it afresh.
+    const measure = () => {
+      setViewport({ width: element.clientWidth, height: element.clientHeight });
+      setScrollTop(element.scrollTop);
+    };
+    const observer = new ResizeObserver(measure);
     observer.observe(element);
-    setViewport({ width: element.clientWidth, height: element.clientHeight });
+    measure();
     return () => observer.disconnect();
   }, []);
 
@@ -72,6 +84,14 @@ export function Grid() {
     else if (bottom > element.scrollTop + element.clientHeight) element.scrollTop = bottom - element.clientHeight + PAD;
   }, [selectedIndex, layout.columns, layout.rowHeight]);
 
+  // Most scroll events move within the rows already rendered: re-render only when the window of
+  // rows changes, so a scroll costs React work once per row (~200 px), not once per frame.
+  const onScroll = (event: UIEvent<HTMLDivElement>) => {
+    const top = event.currentTarget.scrollTop;
+    const next = rowWindow(top, viewport.height, layout, rows);
+    if (next.first !== firstRow || next.last !== lastRow) setScrollTop(top);
+  };
+
   const slots = [];
   for (let row = firstRow; row <= lastRow; row++) {
     for (let column = 0; column < layout.columns; column++) {
@@ -82,7 +102,7 @@ export function Grid() {
   }
 
   return (
-    <div className="grid" data-testid="grid" data-total={total} data-columns={layout.columns} ref={scroller} onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)} role="listbox" aria-label="Images" tabIndex={-1}>
+    <div className="grid" data-testid="grid" data-total={total} data-columns={layout.columns} ref={scroller} onScroll={onScroll} role="listbox" aria-label="Images" tabIndex={-1}>
       <div className="grid-spacer" style={{ height: rows * layout.rowHeight + 2 * PAD }}>
         {slots}
       </div>
