@@ -180,6 +180,9 @@ async function main(): Promise<void> {
     { timeout: WAIT_MS, polling: 250 },
   );
   record('library-stats total / indexed', `${imageCount} / ${imageCount}`, `${ms(performance.now() - navigated)} from navigation`);
+  // Saved predictions show before the rescan ends (the session reuses the model's catalog row), so wait for it.
+  const scanDeadline = performance.now() + WAIT_MS;
+  while (!indexingFinished && performance.now() < scanDeadline) await new Promise((resolve) => setTimeout(resolve, 100));
   const finished = indexingFinished as { at: number; line: string } | null;
   if (!finished || !finished.line.includes(': 0/0 processed')) throw new Error(`serve should have found nothing to process, but logged: ${finished?.line ?? 'no end of indexing'}`);
   record('serve: rescan finished, nothing to process', ms(finished.at - serveStart), `after serve started ("${finished.line}")`);

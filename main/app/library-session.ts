@@ -74,11 +74,24 @@ export class LibrarySession {
     return this.status;
   }
 
+  /**
+   * The catalog row of `model` from an earlier run, so saved predictions show at once instead of
+   * after the rescan (~3 s for 100k files). The job confirms it (same row: models are upserted by
+   * id) once it has hashed the file; if the weights changed, their old results are dropped then.
+   */
+  private savedModelRow(model: ResolvedModel): number | null {
+    const { metadata } = model;
+    const row = this.library.catalog
+      .listModels()
+      .find((m) => m.id === metadata.id && m.classCount === metadata.classNames.length && m.featureDim === metadata.featureDim);
+    return row?.rowId ?? null;
+  }
+
   /** Starts scanning and indexing with `model`; a running job is returned as is. */
   startIndexing(model: ResolvedModel, settings: Settings): IndexingStatus {
     if (this.closed) throw new FieldmarkError('InvalidArgument', `library ${this.root} is closed`);
     if (this.job && !isTerminal(this.status.state)) return this.status;
-    if (this.model?.path !== model.path) this.modelRowId = null;
+    if (this.model?.path !== model.path) this.modelRowId = this.savedModelRow(model);
     this.model = model;
     this.setStatus({ ...IDLE_STATUS, state: 'scanning' }, true);
     const job = startIndexJob(

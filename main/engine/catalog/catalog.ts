@@ -72,6 +72,9 @@ export class Catalog {
 
   close(): void {
     if (!this.sql.db.open) return;
+    // Fresh statistics let the planner pick e.g. the status index (SQLite's advice: optimize
+    // before closing; it is cheap and only analyses tables whose size changed a lot).
+    if (!this.readonly) this.sql.db.pragma('optimize');
     // A clean close checkpoints the WAL into the main file (SQLite does it on last close).
     this.sql.db.close();
   }
