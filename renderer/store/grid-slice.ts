@@ -175,9 +175,17 @@ export const createGridSlice: SliceCreator<GridSlice> = (transport) => (set, get
         get().ensureRange(visible.first, visible.last);
         return;
       }
-      const loaded = Object.keys(get().pages).map(Number);
+      // Only the pages on screen (and the selection's) are read again: at 100k images one page
+      // query can take ~0.2 s of the server's synchronous SQLite time, and this runs every second
+      // while indexing. Pages off screen are dropped and load again when scrolled to.
+      const wanted = new Set<number>([Math.floor(get().selectedIndex / PAGE_SIZE)]);
+      for (let page = Math.floor(Math.max(0, visible.first) / PAGE_SIZE); page <= Math.floor(Math.max(0, visible.last) / PAGE_SIZE); page++) wanted.add(page);
+      wanted.delete(-1);
       const gen = ++generation;
-      await Promise.all((loaded.length > 0 ? loaded : [0]).map((page) => loadPage(page, gen)));
+      const pages = get().pages;
+      const kept = Object.fromEntries(Object.entries(pages).filter(([page]) => wanted.has(Number(page))));
+      if (Object.keys(kept).length !== Object.keys(pages).length) set({ pages: kept });
+      await Promise.all([...wanted].map((page) => loadPage(page, gen)));
       get().ensureRange(visible.first, visible.last);
     },
 
