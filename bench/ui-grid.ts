@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { chromium, type Browser, type CDPSession } from 'playwright-core';
 import { buildBenchLibrary, timeListQueries } from './ui-grid-library.js';
 import { installProbes, probe, type ReadyResult } from './ui-grid-page.js';
+import { stopChildProcess } from '../main/util/stop-child.js';
 
 const CHROMIUM_PATH = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
@@ -53,7 +54,7 @@ function cleanup(): Promise<void> {
 async function closeEverything(): Promise<void> {
   await browser?.close().catch((error: unknown) => log(`closing the browser: ${String(error)}`));
   browser = null;
-  if (server) await stopServer(server);
+  if (server) await stopChildProcess(server);
   server = null;
   if (values.keep) log(`kept ${workDir}`);
   else rmSync(workDir, { recursive: true, force: true });
@@ -65,14 +66,6 @@ const watchdog = setTimeout(() => {
 }, WATCHDOG_MS);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
 
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** Runs the CLI of the dist folder this bench was built into (bin/fieldmark always loads dist/). */
 function startServe(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {

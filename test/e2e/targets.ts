@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, _electron, type Browser, type ElectronApplication, type Page } from 'playwright-core';
 import { cliArgs, distRoot, type E2eFixture } from './fixture.js';
 import { repoRoot as repoRootForNative } from '../helpers/paths.js';
+import { stopChildProcess } from '../../main/util/stop-child.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
@@ -66,12 +67,12 @@ export const chromiumTarget: Target = {
         logs: () => ({ 'serve.log': serveLog.join(''), 'console.log': consoleLog.join('\n') }),
         async close() {
           await browser.close();
-          await stopChild(running);
+          await stopChildProcess(running);
         },
       };
     } catch (error) {
       await browser.close();
-      if (child) await stopChild(child);
+      if (child) await stopChildProcess(child);
       throw new Error(`chromium target failed to start: ${(error as Error).message}\n${serveLog.join('')}`);
     }
   },
@@ -131,11 +132,3 @@ function firstLine(child: ChildProcess, log: string[]): Promise<string> {
   });
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
