@@ -38,6 +38,7 @@ export class AppService {
   private session: LibrarySession | null = null;
   private overrides: Partial<Settings>;
   private dbPathForFirstLibrary: string | undefined;
+  private opening: Promise<unknown> = Promise.resolve();
   readonly handlers: RequestHandlers;
 
   constructor(private readonly options: AppServiceOptions) {
@@ -69,7 +70,14 @@ export class AppService {
    * Opens `root` as the library (closing the previous one) and starts indexing it.
    * @throws FieldmarkError NotFound / InvalidArgument / CatalogCorrupt
    */
-  async openLibrary(root: string): Promise<LibraryInfo> {
+  openLibrary(root: string): Promise<LibraryInfo> {
+    // One open at a time: interleaved, the first would go on with a session the second had closed.
+    const opening = this.opening.then(() => this.openLibraryNow(root));
+    this.opening = opening.catch(() => undefined); // its caller sees the failure; the next open still runs
+    return opening;
+  }
+
+  private async openLibraryNow(root: string): Promise<LibraryInfo> {
     const dbPath = this.dbPathForFirstLibrary;
     const session = await LibrarySession.open(root, { ...(dbPath ? { dbPath } : {}), env: this.options.env }, (event) => this.emit(event));
     this.dbPathForFirstLibrary = undefined;
@@ -108,6 +116,8 @@ export class AppService {
   }
 
   async close(): Promise<void> {
+    // An open in flight would otherwise install its session (and start its job) after this close.
+    await this.opening;
     const session = this.session;
     this.session = null;
     await session?.close();

@@ -36,6 +36,7 @@ export interface RunningServer {
 
 const HOST = '127.0.0.1';
 const IMAGE_ROUTE = /^\/(thumb|image)\/(\d{1,15})$/;
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
 
 export function contentSecurityPolicy(port: number): string {
   return [
@@ -110,14 +111,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node drops its own error listener from an upgrade's socket: without this one, a client that
+    // resets the connection while we refuse it raises an unhandled 'error' and ends the process.
+    const onSocketError = (error: Error) => options.log(`fieldmark serve: websocket upgrade: ${error.message}`);
+    socket.on('error', onSocketError);
     const refuse = (status: number, reason: string) => {
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : 'Forbidden'}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+      socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Forbidden'}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
     };
+    let pathname: string;
+    try {
+      pathname = new URL(request.url ?? '/', `http://${HOST}`).pathname;
+    } catch {
+      // A request target such as "//[" is no URL; a throw here would escape the event handler.
+      return refuse(400, `websocket url: expected a path such as ${WIRE_PATH}, received ${JSON.stringify(request.url)}`);
+    }
     const auth = checkRequest(request, token, port);
     if (!auth.ok) return refuse(auth.status, auth.reason);
     const origin = checkOrigin(request, port);
     if (!origin.ok) return refuse(origin.status, origin.reason);
-    if (new URL(request.url ?? '/', `http://${HOST}`).pathname !== WIRE_PATH) return refuse(404, `websocket path: expected ${WIRE_PATH}`);
+    if (pathname !== WIRE_PATH) return refuse(404, `websocket path: expected ${WIRE_PATH}`);
+    socket.off('error', onSocketError); // ws installs its own from here on
     sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request));
   });
 

@@ -136,6 +136,28 @@ describe('the app service over a real library', () => {
     assert.equal(status.scan?.unchanged, TOTAL);
   });
 
+  it('opens one library at a time when asked twice at once', async () => {
+    // Two opens in flight (a double click, two browser tabs) used to interleave: the first went on
+    // with a session the second had already closed.
+    const opened = await Promise.allSettled([service.openLibrary(fixture.library), service.openLibrary(fixture.library)]);
+    assert.deepEqual(
+      opened.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.root : String(outcome.reason))),
+      [fixture.library, fixture.library],
+    );
+    const status = await jobEnd(service);
+    assert.equal(status.state, 'finished', status.message ?? '');
+    assert.deepEqual(await service.handlers['library.stats']({}), { total: TOTAL, indexed: TOTAL - 1, failed: 1, pending: 0 });
+  });
+
+  it('closing while a library opens leaves no session (nor job) behind', async () => {
+    const other = makeService(fixture);
+    const opening = other.openLibrary(fixture.library);
+    await other.close();
+    await opening;
+    assert.equal(other.currentLibrary, null);
+    assert.equal(other.indexingStatus().state, 'idle');
+  });
+
   it('reports a missing model as a failed job, not a crash', async () => {
     const ended = jobEnd(service, { nextJob: true });
     await service.handlers['settings.update']({ modelId: join(fixture.dir, 'missing.onnx') });

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { referencePath, tempDir } from '../helpers/paths.js';
 import { Catalog } from '../../main/engine/catalog/index.js';
 import { startIndexJob, type IndexJobOptions } from '../../main/engine/pipeline/index-job.js';
+import { InferenceClient } from '../../main/engine/inference/inference-client.js';
 import type { IndexEvent } from '../../main/engine/pipeline/events.js';
 import { buildSeededModel } from '../../main/zoo/build-model.js';
 import type { ModelMetadata } from '../../main/zoo/model-metadata.js';
@@ -116,4 +117,90 @@ test('a model file that is not a valid network fails the job with a clear error'
   const job = startIndexJob({ catalog, libraryId, libraryRoot: library, model: bogus, device: 'cpu', batchSize: 4, topK: 5 }, () => undefined);
   await assert.rejects(job.done, (error: Error & { kind?: string }) => error.kind === 'ModelInvalid' && error.message.includes('coffee.png'));
   catalog.close();
+});
+
+/** The last 'state' event, which is what the app's status shows once the job is over. */
+function lastState(events: IndexEvent[]): string | undefined {
+  const states = events.filter((e) => e.type === 'state');
+  const last = states[states.length - 1];
+  return last?.type === 'state' ? last.state : undefined;
+}
+
+test('a cancel during the scan ends the job as cancelled, without loading the model', async () => {
+  const events: IndexEvent[] = [];
+  const { catalog, job } = openJob('cancel-scan.sqlite', (e) => events.push(e));
+  job.cancel(); // the scan has only just begun
+  const summary = await job.done;
+  catalog.close();
+  assert.equal(summary.cancelled, true);
+  assert.equal(summary.processed, 0);
+  assert.equal(lastState(events), 'cancelled', `states: ${events.filter((e) => e.type === 'state').map((e) => (e.type === 'state' ? e.state : '')).join(', ')}`);
+  assert.equal(events.some((e) => e.type === 'started'), false, 'no session was started');
+});
+
+test('a cancel while the session loads is the last word, not a later "running"', async () => {
+  const events: IndexEvent[] = [];
+  const { catalog, job } = openJob('cancel-load.sqlite', (e) => {
+    events.push(e);
+    // Right after the scan the worker is still loading the model (hundreds of ms).
+    if (e.type === 'scan') setImmediate(() => job.cancel());
+  });
+  const summary = await job.done;
+  catalog.close();
+  assert.equal(summary.cancelled, true);
+  assert.equal(lastState(events), 'cancelled', `states: ${events.filter((e) => e.type === 'state').map((e) => (e.type === 'state' ? e.state : '')).join(', ')}`);
+});
+
+test('controls used after the job finished announce nothing', async () => {
+  const events: IndexEvent[] = [];
+  const { catalog, job } = openJob('late-cancel.sqlite', (e) => events.push(e));
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (lastState(events) === 'finished') {
+        clearInterval(poll);
+        resolve();
+      }
+    }, 5);
+  });
+  const count = events.length;
+  job.pause();
+  job.resume();
+  job.cancel(); // e.g. the library is closed just as its job ends
+  const summary = await job.done;
+  catalog.close();
+  assert.equal(summary.cancelled, false);
+  assert.deepEqual(events.slice(count).map((e) => e.type), [], 'no events after the job finished');
+});
+
+test('a catalog write that fails mid-job fails the job instead of escaping as an unhandled rejection', async () => {
+  const unhandled: unknown[] = [];
+  const record = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', record);
+  try {
+    let closedCatalog = false;
+    const { catalog, job } = openJob('write-fails.sqlite', (e) => {
+      // The next batch's write then meets a closed connection, as it would a full disk.
+      if (e.type === 'predictions' && !closedCatalog) {
+        closedCatalog = true;
+        catalog.close();
+      }
+    });
+    await assert.rejects(job.done, /not open/);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  } finally {
+    process.off('unhandledRejection', record);
+  }
+  assert.deepEqual(unhandled.map(String), []);
+});
+
+test('an inference worker that died answers runs with an error and closes at once', async () => {
+  const { height, width } = model.metadata.preprocess.input;
+  const client = await InferenceClient.start({ modelPath: model.path, device: 'cpu', threads: 1, inputHeight: height, inputWidth: width });
+  const exited = new Promise((resolve) => client['worker'].once('exit', resolve));
+  await client['worker'].terminate(); // stands for a crash of the thread
+  await exited;
+  const within = <T>(promise: Promise<T>, what: string) =>
+    Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} hung`)), 5000))]);
+  await assert.rejects(within(client.run(new Float32Array(3 * height * width), 1, height, width), 'run'), (error: Error & { kind?: string }) => error.kind === 'InferenceFailed');
+  await within(client.close(), 'close');
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -21,6 +22,22 @@ function rawGet(port: number, path: string, headers: Record<string, string>): Pr
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+/** Writes `text` on a raw TCP connection; with `reset`, resets it at once. Resolves with the status line (or '' when reset). */
+function rawExchange(port: number, text: string, reset = false): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(text);
+      if (reset) socket.resetAndDestroy();
+    });
+    let received = '';
+    // A server that threw in its handler never answers nor closes; give up instead of hanging.
+    socket.setTimeout(5000, () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    socket.on('error', () => undefined); // a reset connection reports ECONNRESET here; the reply (none) is what counts
+    socket.on('close', () => resolve(received.split('\r\n')[0] ?? ''));
   });
 }
 
@@ -177,6 +194,26 @@ describe('fieldmark serve: HTTP and WebSocket transport', () => {
     } finally {
       client.socket.close();
     }
+  });
+
+  it('survives malformed and reset websocket upgrades', async () => {
+    const upgrade = (target: string, token = '') =>
+      `GET ${target}${token} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n`;
+    // A request target that is no URL used to throw out of the upgrade handler and end the process.
+    assert.equal(await rawExchange(server.port, upgrade('//[')), 'HTTP/1.1 400 Bad Request');
+    // A client that resets while being refused used to raise an unhandled socket 'error' (fatal
+    // outside the test runner, which catches it: count them here).
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', record);
+    try {
+      for (let i = 0; i < 100; i++) await rawExchange(server.port, upgrade('/ws?token=nope'), true);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.off('uncaughtException', record);
+    }
+    assert.deepEqual(uncaught.map(String), []);
+    assert.equal((await fetch(`${base}/app.js`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, 200);
   });
 
   it('closes a websocket that sends something other than a request', async () => {

@@ -30,6 +30,8 @@ export class InferenceClient {
   private readonly pending = new Map<number, Pending>();
   private nextSeq = 1;
   private closed = false;
+  /** Set once the thread is gone (crashed, terminated, or closed): nothing posted to it is answered then. */
+  private exited = false;
   readonly device: DeviceReport;
   readonly classCount: number;
   readonly featureDim: number;
@@ -42,6 +44,7 @@ export class InferenceClient {
     worker.on('message', (reply: WorkerReply) => this.onReply(reply));
     worker.on('error', (error) => this.failAll(new FieldmarkError('InferenceFailed', `inference worker crashed: ${error.message}`)));
     worker.on('exit', (code) => {
+      this.exited = true;
       if (!this.closed) this.failAll(new FieldmarkError('InferenceFailed', `inference worker exited with code ${code}`));
     });
   }
@@ -67,6 +70,8 @@ export class InferenceClient {
     const ready = await new Promise<WorkerReply>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
+      // A worker that dies without an 'error' (killed, process.exit) would otherwise leave this waiting forever.
+      worker.once('exit', (code) => reject(new FieldmarkError('InferenceFailed', `inference worker exited with code ${code} before its session was ready`)));
       worker.postMessage(init);
     });
     if (ready.type !== 'ready') {
@@ -81,6 +86,7 @@ export class InferenceClient {
   /** Runs one batch; `input` is transferred to the worker and unusable afterwards. */
   run(input: Float32Array, count: number, height: number, width: number): Promise<BatchOutput> {
     if (this.closed) return Promise.reject(new FieldmarkError('Cancelled', 'inference worker is closed'));
+    if (this.exited) return Promise.reject(new FieldmarkError('InferenceFailed', 'inference worker has exited'));
     const seq = this.nextSeq++;
     return new Promise<BatchOutput>((resolve, reject) => {
       this.pending.set(seq, { resolve, reject });
@@ -92,11 +98,14 @@ export class InferenceClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    this.worker.postMessage({ type: 'close' } satisfies WorkerRequest);
-    const timeout = setTimeout(() => void this.worker.terminate(), 5000);
-    await exited;
-    clearTimeout(timeout);
+    // A worker that already exited (it crashed) sends no second 'exit': waiting for one would hang.
+    if (!this.exited) {
+      const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+      this.worker.postMessage({ type: 'close' } satisfies WorkerRequest);
+      const timeout = setTimeout(() => void this.worker.terminate(), 5000);
+      await exited;
+      clearTimeout(timeout);
+    }
     this.failAll(new FieldmarkError('Cancelled', 'inference worker closed'));
   }
 

@@ -99,6 +99,14 @@ async function runIndexJob(
 
   const queue: QueuedImage[] = catalog.imagesToProcess(libraryId, modelRow).map((row) => ({ id: row.id, relPath: row.relPath }));
   const skipped = total - queue.length;
+  // Read through a call, so that TypeScript does not carry the narrowing of one check past an await.
+  const jobState = () => control.state;
+  // A cancel during the scan came before anyone listened to `control`: announce it here, and
+  // do not load the model for nothing.
+  if (jobState() === 'cancelled') {
+    emit({ type: 'state', state: 'cancelled' });
+    return { total, processed: 0, skipped, failed: 0, imagesPerSecond: 0, device: 'none', cancelled: true };
+  }
   if (queue.length === 0) {
     emit({ type: 'started', toProcess: 0, total, device: { provider: 'none', requested: options.device, notes: ['nothing to process'] } });
     emit({ type: 'state', state: 'finished' });
@@ -110,10 +118,13 @@ async function runIndexJob(
   // The session loads (and warms up) while the first images decode; the clock starts when it is ready.
   const clientStarting = InferenceClient.start({ modelPath: model.path, device: options.device, threads, inputHeight: height, inputWidth: width });
   clientStarting.catch(() => undefined); // awaited below; this only marks it handled while decoding runs
-  const runner = new BatchRunner(options, clientStarting, modelRow, emit, queue.length, total, () => control.state);
+  const runner = new BatchRunner(options, clientStarting, modelRow, emit, queue.length, total, jobState);
+  // Set when the job has said its last word: a later cancel (closing a library whose job has just
+  // finished or failed) must not announce 'cancelled' after 'finished' or 'failed'.
+  let ended = false;
   // 'paused' is announced by the feed loop once the work in flight is saved; 'running' and 'cancelled' at once.
   control.onChange((state) => {
-    if (state === 'paused') return;
+    if (state === 'paused' || ended) return;
     runner.progress.resume(performance.now());
     if (state === 'running') emit({ type: 'progress', progress: runner.snapshot(state) });
     emit({ type: 'state', state });
@@ -127,6 +138,7 @@ async function runIndexJob(
     await feedQueue(options, queue, control, runner, onIdleWhilePaused);
     await runner.drain();
     const client = await clientStarting;
+    ended = true;
     const cancelled = control.state === 'cancelled';
     emit({ type: 'progress', progress: runner.snapshot('running') });
     if (!cancelled) emit({ type: 'state', state: 'finished' });
@@ -140,6 +152,7 @@ async function runIndexJob(
       cancelled,
     };
   } finally {
+    ended = true;
     await clientStarting.then(
       (client) => client.close(),
       () => undefined, // its failure is what `done` rejects with
@@ -213,7 +226,8 @@ class BatchRunner {
       this.client = client;
       this.progress.restartClock(performance.now());
       this.emit({ type: 'started', toProcess: this.progress.toProcess, total: this.total, device: client.device });
-      this.emit({ type: 'state', state: 'running' });
+      // A job cancelled while the session loaded has already said 'cancelled'; 'running' now would be its last word.
+      if (this.jobState() !== 'cancelled') this.emit({ type: 'state', state: 'running' });
     }
     return client;
   }
@@ -258,12 +272,14 @@ class BatchRunner {
     this.throwIfFailed();
     const input = new Float32Array(batch.length * this.pixelsPerImage);
     batch.forEach((item, i) => input.set(item.prepared.tensor, i * this.pixelsPerImage));
-    const completion = client.run(input, batch.length, this.height, this.width).then(
-      (output) => this.writeBatch(batch, output),
-      (error: unknown) => {
+    // A failed run or a failed write (disk full, catalog busy) ends the job through `fatal`: the
+    // completion itself must never reject, as nobody may be awaiting it at that moment.
+    const completion = client
+      .run(input, batch.length, this.height, this.width)
+      .then((output) => this.writeBatch(batch, output))
+      .catch((error: unknown) => {
         this.fatal ??= error;
-      },
-    );
+      });
     this.queued.push(completion);
   }
 
