@@ -48,3 +48,14 @@ export function folderOf(relPath: string): string {
 export function className(name: string): string {
   return name.replace(/_/g, ' ');
 }
+
+/**
+ * The URL of an image's thumbnail or preview. Image ids restart at 1 in every library's catalog,
+ * so the library goes into the URL too: otherwise the browser's cache (5 minutes) would show the
+ * previous library's pictures after switching. The server ignores the query.
+ */
+export function renditionUrl(kind: 'thumb' | 'image', id: number, catalogPath: string | undefined, version = ''): string {
+  let hash = 5381;
+  for (const char of `${catalogPath ?? ''}|${version}`) hash = ((hash * 33) ^ char.charCodeAt(0)) >>> 0;
+  return `${kind}/${id}?v=${hash.toString(36)}`;
+}

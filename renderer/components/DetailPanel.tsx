@@ -1,11 +1,12 @@
 /** The detail panel: the large image, top-5 with probability bars, file facts, or the error. */
 import { useAppStore } from '../store/context.js';
-import { className, fileName, folderOf, formatBytes, formatPercent } from '../format.js';
+import { className, fileName, folderOf, formatBytes, formatPercent, renditionUrl } from '../format.js';
 import { PanelHeader } from './SidePanel.js';
 
 export function DetailPanel() {
   const detail = useAppStore((s) => s.detail);
   const loading = useAppStore((s) => s.detailLoading);
+  const catalogPath = useAppStore((s) => s.library?.catalogPath);
   if (!detail) {
     return (
       <div className="panel detail-panel" data-testid="detail-panel" data-path="">
@@ -27,7 +28,7 @@ export function DetailPanel() {
     <div className="panel detail-panel" data-testid="detail-panel" data-path={detail.relPath} data-image-id={detail.id}>
       <PanelHeader title={fileName(detail.relPath)} />
       <div className="detail-image">
-        {detail.status === 'failed' ? <span className="thumb-broken">⚠</span> : <img key={detail.id} src={`image/${detail.id}`} alt={detail.relPath} />}
+        {detail.status === 'failed' ? <span className="thumb-broken">⚠</span> : <img key={detail.id} src={renditionUrl('image', detail.id, catalogPath, detail.modifiedAt)} alt={detail.relPath} />}
       </div>
       {detail.error && (
         <div className="error-box" data-testid="detail-error" data-kind={detail.error.kind}>

@@ -2,12 +2,13 @@
 import { memo, useState, type CSSProperties } from 'react';
 import type { ImageTile } from '../../main/contract/types.js';
 import { useAppStore } from '../store/context.js';
-import { className, fileName, formatPercent } from '../format.js';
+import { className, fileName, formatPercent, renditionUrl } from '../format.js';
 
 export const Tile = memo(function Tile({ id, index, selected, style }: { id: number; index: number; selected: boolean; style: CSSProperties }) {
   const tile = useAppStore((s) => s.tiles[id]);
   const select = useAppStore((s) => s.select);
   const openDetail = useAppStore((s) => s.openDetail);
+  const catalogPath = useAppStore((s) => s.library?.catalogPath);
   const [broken, setBroken] = useState(false);
   if (!tile) return <TilePlaceholder style={style} />;
   const failed = tile.status === 'failed';
@@ -34,7 +35,7 @@ export const Tile = memo(function Tile({ id, index, selected, style }: { id: num
             ⚠
           </span>
         ) : (
-          <img src={`thumb/${id}`} alt="" loading="lazy" decoding="async" draggable={false} onError={() => setBroken(true)} />
+          <img src={renditionUrl('thumb', id, catalogPath)} alt="" loading="lazy" decoding="async" draggable={false} onError={() => setBroken(true)} />
         )}
       </div>
       <div className="caption">
