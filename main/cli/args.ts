@@ -3,6 +3,7 @@
  * Bad arguments throw UsageError, which the CLI turns into exit code 2 and a message that says
  * what was expected and what was received.
  */
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export class UsageError extends Error {
@@ -65,4 +66,10 @@ export function expectPositionals(command: string, positionals: string[], names:
     throw new UsageError(`${command}: expected ${expected}, received ${positionals.length} (${positionals.join(' ') || 'none'})`);
   }
   return positionals;
+}
+
+/** The folder and openLibrary options named on the command line, both paths taken relative to the command's folder. */
+export function libraryArguments(folder: string, db: string | boolean | undefined, context: { cwd: string; env: NodeJS.ProcessEnv }) {
+  const dbPath = optionalString(db);
+  return { folder: resolve(context.cwd, folder), options: { ...(dbPath ? { dbPath: resolve(context.cwd, dbPath) } : {}), env: context.env } };
 }

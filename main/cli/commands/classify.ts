@@ -4,7 +4,7 @@
  * arguments exit 2.
  */
 import { resolve } from 'node:path';
-import { parseCommandArgs, intOption, choiceOption, optionalString, expectPositionals } from '../args.js';
+import { parseCommandArgs, intOption, choiceOption, optionalString, expectPositionals, libraryArguments } from '../args.js';
 import type { CommandHandler, CliContext } from '../context.js';
 import { EXIT_OK } from '../context.js';
 import { openLibrary } from '../../engine/library.js';
@@ -13,9 +13,8 @@ import type { IndexEvent } from '../../engine/pipeline/events.js';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../../engine/inference/execution-providers.js';
 import { writePredictionsCsv } from './export.js';
 import { ProgressBar } from '../progress-bar.js';
-import { resolveModelArgument, DEFAULT_MODEL_ID } from '../model-argument.js';
+import { resolveModelArgument } from '../model-argument.js';
 import type { ModelMetadata } from '../../zoo/model-metadata.js';
-import type { Catalog } from '../../engine/catalog/index.js';
 
 export const CLASSIFY_USAGE = `fieldmark classify <folder> [options]
 
@@ -23,7 +22,8 @@ Classify every image of a folder (recursively) and save predictions and feature 
 Re-running processes only new or changed files.
 
 Options:
-  --model <file|id>     a Fieldmark .onnx file or an installed registry id (default ${DEFAULT_MODEL_ID})
+  --model <file|id>     a Fieldmark .onnx file or an installed registry id (default: the registry's
+                        default, resnet50_8xb32_in1k; see "fieldmark models list")
   --db <file>           catalog file (default: in the user data folder, one per library)
   --csv <file>          write one row per classified image
   --top-k <n>           classes kept per image, 1-20 (default 5)
@@ -60,10 +60,10 @@ export const classifyCommand: CommandHandler = async (args, context) => {
   const threads = values.threads === undefined ? undefined : intOption('threads', values.threads, 1, 1, 256);
   const json = values.json === true;
   const csvPath = optionalString(values.csv);
-  const dbPath = optionalString(values.db);
 
-  const model = await resolveModelArgument(optionalString(values.model) ?? DEFAULT_MODEL_ID, context.cwd, context.env);
-  const library = await openLibrary(resolve(context.cwd, folder!), { ...(dbPath ? { dbPath: resolve(context.cwd, dbPath) } : {}), env: context.env });
+  const model = await resolveModelArgument(optionalString(values.model), context.cwd, context.env);
+  const opened = libraryArguments(folder!, values.db, context);
+  const library = await openLibrary(opened.folder, opened.options);
   try {
     if (!model.metadata.trained && !json) {
       context.stderr.write(`note: ${model.metadata.id} has untrained (seeded) weights: its predictions are meaningless\n`);
@@ -87,7 +87,10 @@ export const classifyCommand: CommandHandler = async (args, context) => {
     context.signal.addEventListener('abort', cancel, { once: true });
     const summary = await job.done.finally(() => context.signal.removeEventListener('abort', cancel));
     reporter.finish();
-    if (csvPath) await writeCsv(resolve(context.cwd, csvPath), library.catalog, library.libraryId, await job.modelRowId, model.metadata);
+    if (csvPath) {
+      const rows = library.catalog.exportRows(library.libraryId, await job.modelRowId);
+      await writePredictionsCsv(resolve(context.cwd, csvPath), rows, model.metadata.classNames, model.metadata.id);
+    }
     const line = {
       type: 'summary',
       total: summary.total,
@@ -179,8 +182,4 @@ class ClassifyReporter {
     if (this.bar) this.bar.log(text);
     else this.context.stderr.write(`${text}\n`);
   }
-}
-
-async function writeCsv(path: string, catalog: Catalog, libraryId: number, modelRowId: number, model: ModelMetadata): Promise<void> {
-  await writePredictionsCsv(path, catalog.exportRows(libraryId, modelRowId), model.classNames, model.id);
 }

@@ -2,7 +2,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
-import { parseCommandArgs, optionalString, expectPositionals, requiredString } from '../args.js';
+import { parseCommandArgs, optionalString, expectPositionals, requiredString, libraryArguments } from '../args.js';
 import { EXIT_OK, type CommandHandler } from '../context.js';
 import { openLibrary } from '../../engine/library.js';
 import { PREDICTIONS_CSV_HEADER, csvRecord, predictionCsvRecord } from '../../engine/export/csv.js';
@@ -23,8 +23,8 @@ export const exportCommand: CommandHandler = async (args, context) => {
   }
   const [folder] = expectPositionals('export', positionals, ['folder']);
   const csvPath = resolve(context.cwd, requiredString('csv', values.csv));
-  const dbPath = optionalString(values.db);
-  const library = await openLibrary(resolve(context.cwd, folder!), { ...(dbPath ? { dbPath: resolve(context.cwd, dbPath) } : {}), env: context.env });
+  const opened = libraryArguments(folder!, values.db, context);
+  const library = await openLibrary(opened.folder, opened.options);
   try {
     const model = await pickCatalogModel(library.catalog, optionalString(values.model), context.cwd);
     const rows = library.catalog.exportRows(library.libraryId, model.rowId);

@@ -4,7 +4,7 @@
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { realpath } from 'node:fs/promises';
-import { parseCommandArgs, optionalString, expectPositionals, intOption, UsageError } from '../args.js';
+import { parseCommandArgs, optionalString, expectPositionals, intOption, UsageError, libraryArguments } from '../args.js';
 import { EXIT_OK, type CommandHandler } from '../context.js';
 import { openLibrary } from '../../engine/library.js';
 import { nearestNeighbours, vectorOf } from '../../engine/similarity/vector-search.js';
@@ -31,8 +31,8 @@ export const similarCommand: CommandHandler = async (args, context) => {
   }
   const [folder, image] = expectPositionals('similar', positionals, ['folder', 'image']);
   const top = intOption('top', values.top, 10, 1, 1000);
-  const dbPath = optionalString(values.db);
-  const library = await openLibrary(resolve(context.cwd, folder!), { ...(dbPath ? { dbPath: resolve(context.cwd, dbPath) } : {}), env: context.env });
+  const opened = libraryArguments(folder!, values.db, context);
+  const library = await openLibrary(opened.folder, opened.options);
   try {
     const model = await pickCatalogModel(library.catalog, optionalString(values.model), context.cwd);
     const relPath = await libraryRelativePath(library.root, image!, context.cwd);

@@ -1,7 +1,7 @@
 /** Where catalogs live: one SQLite file per library under the user's data folder. */
 import { createHash } from 'node:crypto';
-import { homedir } from 'node:os';
 import { posix, win32 } from 'node:path';
+import { platformDir } from '../../util/platform-dirs.js';
 
 /**
  * The Fieldmark data folder: `$FIELDMARK_DATA_DIR` when set (tests point it at temp folders),
@@ -10,17 +10,7 @@ import { posix, win32 } from 'node:path';
 export function fieldmarkDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
   const override = env['FIELDMARK_DATA_DIR'];
   if (override !== undefined && override !== '') return override;
-  const home = env['HOME'] !== undefined && env['HOME'] !== '' ? env['HOME'] : homedir();
-  if (platform === 'win32') {
-    const appData = env['APPDATA'];
-    return win32.join(appData !== undefined && appData !== '' ? appData : win32.join(homedir(), 'AppData', 'Roaming'), 'Fieldmark');
-  }
-  const { join } = posix;
-  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'Fieldmark');
-  const xdg = env['XDG_DATA_HOME'];
-  // The XDG spec says relative values are invalid and must be ignored.
-  const dataHome = xdg !== undefined && xdg.startsWith('/') ? xdg : join(home, '.local', 'share');
-  return join(dataHome, 'fieldmark');
+  return platformDir('data', env, platform);
 }
 
 /** A file-name-safe version of a folder name: letters/digits of any script, `-`, `_`, `.`; at most 48 characters. */

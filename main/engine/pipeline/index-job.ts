@@ -7,11 +7,9 @@
  * most 2 batches queued there: back-pressure) → one catalog transaction per batch. A kill at any
  * moment loses at most the batches not yet written; the next run redoes only those.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Catalog, ImageResult } from '../catalog/index.js';
-import { walkLibrary, reconcileScan } from '../scan/index.js';
+import { walkLibrary, reconcileScan, sha256File } from '../scan/index.js';
 import { InferenceClient } from '../inference/inference-client.js';
 import { topK, l2NormalizedRow } from '../inference/postprocess.js';
 import type { DeviceRequest } from '../inference/execution-providers.js';
@@ -88,7 +86,7 @@ async function runIndexJob(
   if (options.retryFailed) catalog.retryFailed(libraryId);
   const modelRow = catalog.ensureModel({
     id: model.metadata.id,
-    fileSha256: await sha256OfFile(model.path),
+    fileSha256: await sha256OfModel(model.path),
     metadataJson: JSON.stringify(model.metadata),
     classCount: model.metadata.classNames.length,
     featureDim: model.metadata.featureDim,
@@ -329,12 +327,10 @@ class BatchRunner {
   }
 }
 
-async function sha256OfFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
+async function sha256OfModel(path: string): Promise<string> {
   try {
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    return await sha256File(path);
   } catch (error) {
     throw new FieldmarkError('ModelMissing', `cannot read model file ${path}: ${toErrorData(error).message}`);
   }
-  return hash.digest('hex');
 }
