@@ -21,6 +21,7 @@ import { prepareImage } from '../main/engine/preprocess/index.js';
 import { Catalog } from '../main/engine/catalog/index.js';
 import { startIndexJob } from '../main/engine/pipeline/index-job.js';
 import type { ModelMetadata } from '../main/zoo/model-metadata.js';
+import { PYTHON_PATH } from '../test/helpers/tool-paths.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const sourcePhotos = join(repoRoot, '..', 'shared', 'reference', 'imagenet_samples', 'images');
@@ -126,9 +127,9 @@ async function fullPipeline(modelPath: string, metadata: ModelMetadata, folder: 
 
 /** (c) the PyTorch peer, best of num_workers 0, 1 and 2; null when Debian's python3-torch is missing. */
 function pytorchPeer(folder: string): { best: number; workers: number } | null {
-  const python = '/usr/bin/python3';
+  const python = PYTHON_PATH;
   if (!existsSync(python) || spawnSync(python, ['-c', 'import torch, torchvision'], { stdio: 'ignore' }).status !== 0) {
-    console.log('PyTorch peer skipped: /usr/bin/python3 has no torch/torchvision (apt-get install python3-torch python3-torchvision)');
+    console.log(`PyTorch peer skipped: ${python} has no torch/torchvision (set FIELDMARK_PYTHON, or apt-get install python3-torch python3-torchvision)`);
     return null;
   }
   const script = join(repoRoot, 'bench', 'torch_peer.py');

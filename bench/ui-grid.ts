@@ -19,8 +19,8 @@ import { chromium, type Browser, type CDPSession } from 'playwright-core';
 import { buildBenchLibrary, timeListQueries } from './ui-grid-library.js';
 import { installProbes, probe, type ReadyResult } from './ui-grid-page.js';
 import { stopChildProcess } from '../main/util/stop-child.js';
+import { CHROMIUM_PATH } from '../test/helpers/tool-paths.js';
 
-const CHROMIUM_PATH = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const VIEWPORT = { width: 1280, height: 800 };
 /** The whole run must end by itself; it takes about half a minute here at 100k images. */

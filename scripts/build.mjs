@@ -25,7 +25,8 @@ function listFiles(dir, accept) {
 const isTs = (name) => name.endsWith('.ts') && !name.endsWith('.d.ts');
 if (process.argv.includes('--clean')) rmSync(out, { recursive: true, force: true });
 
-const nodeEntries = ['main', 'test', 'bench'].flatMap((d) => listFiles(join(root, d), isTs));
+// The renderer's pure .ts modules (not .tsx) are transpiled too, so unit tests can import them.
+const nodeEntries = ['main', 'test', 'bench', 'renderer'].flatMap((d) => listFiles(join(root, d), isTs));
 await build({
   entryPoints: nodeEntries,
   outdir: out,

@@ -9,6 +9,8 @@ import type { ModelSummary } from '../contract/types.js';
 import { installedModelPath, modelsCacheDir } from '../zoo/model-cache.js';
 import { loadRegistry } from '../zoo/registry.js';
 import { resolveModel } from '../zoo/resolve-model.js';
+import { listInt8Models } from '../zoo/quantize/local-int8-models.js';
+import { listTrainedModels } from '../zoo/trained-models.js';
 import { summarizeModel, type ModelProvider, type ResolvedModel } from './model-resolver.js';
 
 export function defaultModelProvider(options: { cwd: string; env: NodeJS.ProcessEnv; log?: (message: string) => void }): ModelProvider {
@@ -47,7 +49,11 @@ export function defaultModelProvider(options: { cwd: string; env: NodeJS.Process
         available: existsSync(installedModelPath(cacheDir, entry.id)),
         notes: entry.title,
       }));
-      return [...seenFiles.values(), ...fromRegistry];
+      // Int8 models made on this machine (models quantize) sit in the cache under their own id.
+      const int8 = (await listInt8Models({ env: options.env })).map((model) => summarizeModel({ path: model.path, metadata: model.metadata, source: 'registry' }));
+      // Models trained from the user's labels (learning.train), by path, unless already listed.
+      const trained = (await listTrainedModels(options.env)).filter((model) => !seenFiles.has(model.path)).map((model) => summarizeModel({ ...model, source: 'file' }));
+      return [...seenFiles.values(), ...fromRegistry, ...int8, ...trained];
     },
   };
 }

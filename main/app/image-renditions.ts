@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { FieldmarkError, toErrorData } from '../util/errors.js';
 
-export type RenditionKind = 'thumbnail' | 'preview';
+export type RenditionKind = 'thumbnail' | 'preview' | 'original';
+
+/** The URL path segment of each rendition (`thumb/<id>`, `image/<id>`, `full/<id>`), shared by `serve` and Electron's protocol. */
+export const RENDITION_ROUTES: Readonly<Record<string, RenditionKind>> = { thumb: 'thumbnail', image: 'preview', full: 'original' };
 
 export interface Rendition {
   bytes: Buffer;
@@ -21,6 +24,8 @@ export interface Rendition {
 const SPECS: Record<RenditionKind, { box: number; format: 'webp' | 'jpeg'; quality: number }> = {
   thumbnail: { box: 256, format: 'webp', quality: 72 },
   preview: { box: 1600, format: 'jpeg', quality: 85 },
+  // The viewer's full-size image: every pixel of the original (upright), for plumage details.
+  original: { box: 16384, format: 'jpeg', quality: 92 },
 };
 
 const MAX_CONCURRENT = 2;
@@ -30,7 +35,15 @@ export class ImageRenditions {
   private readonly waiting: (() => void)[] = [];
   private running = 0;
 
-  constructor(private readonly cacheDir: string) {}
+  /**
+   * `maxConcurrent` is asked before each rendition: the app lowers it to one while indexing runs,
+   * so a grid's first screen of thumbnails does not take the cores from the job (issue 13: `serve`
+   * lost half its indexing speed to a burst of 60 thumbnails on two cores).
+   */
+  constructor(
+    private readonly cacheDir: string,
+    private readonly maxConcurrent: () => number = () => MAX_CONCURRENT,
+  ) {}
 
   /**
    * The rendition of the image at `absolutePath`, from the cache or made now.
@@ -55,7 +68,7 @@ export class ImageRenditions {
 
   private async cachedOrMade(key: string, absolutePath: string, kind: RenditionKind, contentType: string): Promise<Rendition> {
     const spec = SPECS[kind];
-    const dir = join(this.cacheDir, kind === 'thumbnail' ? 'thumbnails' : 'previews', key.slice(0, 2));
+    const dir = join(this.cacheDir, `${kind}s`, key.slice(0, 2));
     const file = join(dir, `${key}.${spec.format}`);
     try {
       return { bytes: await readFile(file), contentType };
@@ -71,7 +84,7 @@ export class ImageRenditions {
   }
 
   private async limited<T>(task: () => Promise<T>): Promise<T> {
-    while (this.running >= MAX_CONCURRENT) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    while (this.running >= this.maxConcurrent()) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.running += 1;
     try {
       return await task();

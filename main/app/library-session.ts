@@ -10,6 +10,7 @@ import type {
   ClassInfo,
   FailedImage,
   ImageDetails,
+  ImageFilterQuery,
   ImagePage,
   ImageQuery,
   ImageStatus,
@@ -20,7 +21,7 @@ import type {
   Settings,
   TopClass,
 } from '../contract/types.js';
-import type { ImageStatus as CatalogStatus, TopKEntry } from '../engine/catalog/types.js';
+import type { ImageStatus as CatalogStatus, ListImagesQuery, TopKEntry } from '../engine/catalog/types.js';
 import { openLibrary, type OpenLibrary } from '../engine/library.js';
 import type { IndexEvent } from '../engine/pipeline/events.js';
 import { startIndexJob, type IndexJob } from '../engine/pipeline/index-job.js';
@@ -28,6 +29,12 @@ import { FieldmarkError, isErrorKind, toErrorData } from '../util/errors.js';
 import { IDLE_STATUS, applyIndexEvent, isTerminal } from './indexing-status.js';
 import { summarizeModel, type ResolvedModel } from './model-resolver.js';
 import { throttleLatest, type Throttled } from './throttle.js';
+import { LabelService } from './label-service.js';
+import { catalogListQuery, classLineage, labelDisagrees } from './list-query.js';
+import { SimilarityService } from './similarity-service.js';
+import { LibrarySync } from './library-sync.js';
+import { ImagePager, type ListPage } from './image-pager.js';
+import { ListReader } from './list-reader.js';
 
 /** Top-k stored per image; the detail panel shows five. */
 const TOP_K = 5;
@@ -40,6 +47,22 @@ export class LibrarySession {
   private readonly statusOut: Throttled<IndexingStatus>;
   private readonly statsOut: Throttled<null>;
   private closed = false;
+  /** The model and settings of the last start: what a change in the folder is indexed with. */
+  private lastRun: { model: ResolvedModel; settings: Settings } | null = null;
+  /** Watches the folder from opening on, and reruns indexing on changes once it has started (library-sync.ts). */
+  private readonly sync: LibrarySync;
+  /** Labelling of this library: the store, its undo history and the `labels.changed` events. */
+  readonly labels: LabelService;
+  /** The grid's list queries, on a read-only connection with cached id lists (image-pager.ts, issue 12). */
+  private readonly pager: ImagePager;
+  private readonly reader: ListReader;
+  /** Find similar, near-duplicates and the map of this library, in a worker thread (opened on first use). */
+  readonly similarity = new SimilarityService(() => ({
+    catalogPath: this.library.catalogPath,
+    libraryId: this.library.libraryId,
+    modelRowId: this.modelRowId,
+    model: this.model,
+  }));
 
   private constructor(
     private readonly library: OpenLibrary,
@@ -48,12 +71,29 @@ export class LibrarySession {
   ) {
     this.statusOut = throttleLatest((status) => this.emit({ type: 'indexing', status }), STATUS_INTERVAL_MS);
     this.statsOut = throttleLatest(() => this.emitStats(), STATUS_INTERVAL_MS * 2);
+    this.pager = new ImagePager(library.catalog, (message) => this.emit({ type: 'error', error: { kind: 'CatalogReadOnly', message } }));
+    this.reader = new ListReader(library.catalog.file, this.pager, (message) => this.emit({ type: 'error', error: { kind: 'Internal', message } }));
+    this.labels = new LabelService({
+      catalog: library.catalog,
+      libraryId: library.libraryId,
+      root: library.root,
+      model: () => (this.model ? { classNames: this.model.metadata.classNames, labelSet: this.model.metadata.labelSet, modelRowId: this.modelRowId, id: this.model.metadata.id } : null),
+      emit: (event) => this.emit(event),
+    });
+    this.sync = new LibrarySync({
+      root: library.root,
+      catalogPath: library.catalogPath,
+      rerun: () => this.rerunIndexing(),
+      onProblem: (error) => this.emit({ type: 'error', error }),
+    });
   }
 
   /** @throws FieldmarkError NotFound / InvalidArgument for a bad folder, CatalogCorrupt for a bad catalog */
   static async open(root: string, options: { dbPath?: string; env: NodeJS.ProcessEnv }, emit: (event: AppEvent) => void): Promise<LibrarySession> {
     const library = await openLibrary(root, { ...(options.dbPath ? { dbPath: options.dbPath } : {}), env: options.env });
-    return new LibrarySession(library, null, emit);
+    const session = new LibrarySession(library, null, emit);
+    await session.sync.start();
+    return session;
   }
 
   get root(): string {
@@ -72,6 +112,11 @@ export class LibrarySession {
 
   indexingStatus(): IndexingStatus {
     return this.status;
+  }
+
+  /** What training, evaluation and propagation work on (learning-handlers.ts). */
+  learningContext(): { catalog: OpenLibrary['catalog']; libraryId: number; root: string; model: ResolvedModel | null; modelRowId: number | null } {
+    return { catalog: this.library.catalog, libraryId: this.library.libraryId, root: this.library.root, model: this.model, modelRowId: this.modelRowId };
   }
 
   /**
@@ -93,6 +138,7 @@ export class LibrarySession {
     if (this.job && !isTerminal(this.status.state)) return this.status;
     if (this.model?.path !== model.path) this.modelRowId = this.savedModelRow(model);
     this.model = model;
+    this.lastRun = { model, settings };
     this.setStatus({ ...IDLE_STATUS, state: 'scanning' }, true);
     const job = startIndexJob(
       {
@@ -126,6 +172,20 @@ export class LibrarySession {
     return this.status;
   }
 
+  /**
+   * Indexes what changed in the folder, after the job going on (if any) ends. A library whose
+   * indexing the user cancelled stays as it is until they start it again.
+   */
+  private async rerunIndexing(): Promise<void> {
+    for (let job = this.job; job && !isTerminal(this.status.state); job = this.job) {
+      await job.done.catch(() => undefined); // its failure was already reported as an event
+      if (this.job === job) break; // ended; its last state event may have been dropped (closing)
+    }
+    if (this.closed || !this.lastRun || this.status.state === 'cancelled') return;
+    this.startIndexing(this.lastRun.model, this.lastRun.settings);
+    await this.job?.done.catch(() => undefined); // failures are reported as events by startIndexing
+  }
+
   /** Stops the running job, if any, and waits for it to save what it has. */
   async stopIndexing(): Promise<void> {
     const job = this.job;
@@ -151,7 +211,10 @@ export class LibrarySession {
 
   stats(): LibraryStats {
     const stats = this.library.catalog.stats(this.library.libraryId, this.modelRowId);
-    return { total: stats.total, indexed: stats.ok, failed: stats.failed, pending: stats.pending };
+    // "Indexed" means predicted by the library's model: after a model change the images wait again.
+    // One snapshot, so total = indexed + failed + pending holds in every event (missing images are in none).
+    const indexed = this.modelRowId === null ? stats.ok : Math.min(stats.ok, stats.predicted);
+    return { total: stats.total, indexed, failed: stats.failed, pending: stats.total - indexed - stats.failed, labelled: this.labels.store.labelledCount() };
   }
 
   classes(): ClassInfo[] {
@@ -159,27 +222,43 @@ export class LibrarySession {
   }
 
   listImages(query: ImageQuery): ImagePage {
-    const page = this.library.catalog.listImages({
-      libraryId: this.library.libraryId,
-      modelRowId: this.modelRowId,
-      status: query.status === undefined ? 'all' : toCatalogStatus(query.status),
-      ...(query.classIndex === undefined ? {} : { classIndex: query.classIndex }),
-      ...(query.minConfidence === undefined ? {} : { minConfidence: query.minConfidence }),
-      ...(query.maxConfidence === undefined ? {} : { maxConfidence: query.maxConfidence }),
-      ...(query.pathContains ? { pathContains: query.pathContains } : {}),
-      sort: query.sort,
-      order: query.order,
-      offset: query.offset,
-      limit: query.limit,
-    });
+    return this.toImagePage(this.pager.page(this.catalogQuery(query), query.offset, query.limit), query);
+  }
+
+  /** The grid's page, read in the list-reader thread (never behind a write of this one; list-reader.ts). */
+  async readImages(query: ImageQuery): Promise<ImagePage> {
+    return this.toImagePage(await this.reader.page(this.catalogQuery(query), query.offset, query.limit), query);
+  }
+
+  private toImagePage(page: ListPage, query: ImageQuery): ImagePage {
+    const classNames = this.model?.metadata.classNames ?? [];
+    const lineage = classLineage(this.model?.metadata.labelSet ?? null, classNames.length);
     const items: ImageTile[] = page.items.map((item) => ({
       id: item.id,
       relPath: item.relPath,
       status: fromCatalogStatus(item.status),
       top1: item.top1 ? this.named(item.top1) : null,
       errorKind: item.errorKind === null ? null : isErrorKind(item.errorKind) ? item.errorKind : 'Internal',
+      label:
+        item.label === null
+          ? null
+          : { label: item.label, rank: item.labelRank ?? 'species', source: item.labelSource ?? 'manual', disagrees: labelDisagrees(item.label, item.top1?.index ?? null, classNames, lineage) },
     }));
     return { total: page.total, offset: query.offset, items };
+  }
+
+  /** Every id the filter shows, in its order (select all). */
+  listImageIds(query: ImageFilterQuery): number[] {
+    return this.pager.ids(this.catalogQuery(query));
+  }
+
+  private catalogQuery(query: ImageFilterQuery): ListImagesQuery {
+    return catalogListQuery(query, {
+      libraryId: this.library.libraryId,
+      modelRowId: this.modelRowId,
+      labelSet: this.model?.metadata.labelSet ?? null,
+      classNames: this.model?.metadata.classNames ?? [],
+    });
   }
 
   /** @throws FieldmarkError NotFound for an id not in this library */
@@ -197,11 +276,21 @@ export class LibrarySession {
       takenAt: details.takenAt,
       camera: details.camera,
       topk: (details.prediction?.topk ?? []).map((entry) => this.named(entry)),
+      label: this.labelOf(details.id),
       error:
         details.errorKind === null
           ? null
           : { kind: isErrorKind(details.errorKind) ? details.errorKind : 'Internal', message: details.errorMessage ?? details.errorKind },
     };
+  }
+
+  private labelOf(imageId: number): ImageDetails['label'] {
+    const record = this.labels.store.labelOf(imageId);
+    if (!record) return null;
+    const top1 = this.modelRowId === null ? undefined : this.library.catalog.top1Of(this.modelRowId, [imageId]).get(imageId);
+    const classNames = this.model?.metadata.classNames ?? [];
+    const disagrees = labelDisagrees(record.label, top1 ?? null, classNames, classLineage(this.model?.metadata.labelSet ?? null, classNames.length));
+    return { label: record.label, rank: record.rank, source: record.source, updatedAt: record.updatedAt, disagrees };
   }
 
   /** The absolute path of a catalogued image: the only way the transports reach image files. */
@@ -239,9 +328,13 @@ export class LibrarySession {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.sync.close();
     await this.stopIndexing();
+    await this.similarity.close();
     this.statusOut.cancel();
     this.statsOut.cancel();
+    await this.reader.close();
+    this.pager.close();
     this.library.catalog.close();
   }
 
@@ -259,6 +352,7 @@ export class LibrarySession {
         break;
       case 'features':
         this.emit({ type: 'features', batch: { imageIds: event.imageIds, dim: event.dim, vectors: event.vectors } });
+        this.similarity.addFeatures(event.imageIds, event.vectors);
         break;
       case 'image-error':
         this.emit({ type: 'image-error', imageId: event.imageId, relPath: event.relPath, kind: event.kind, message: event.message });
@@ -293,10 +387,6 @@ export class LibrarySession {
     const name = this.model?.metadata.classNames[entry.index] ?? `class ${entry.index}`;
     return { index: entry.index, name, prob: entry.prob };
   }
-}
-
-function toCatalogStatus(status: ImageStatus): CatalogStatus {
-  return status === 'indexed' ? 'ok' : status;
 }
 
 function fromCatalogStatus(status: CatalogStatus): ImageStatus {

@@ -3,12 +3,8 @@
  * self-describing metadata. The session asks through this interface so the Electron app, `serve`
  * and the tests can share the lookup (and tests can point at a model they built).
  */
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { ModelSummary } from '../contract/types.js';
-import { FieldmarkError } from '../util/errors.js';
-import type { ModelMetadata } from '../zoo/model-metadata.js';
-import { readModelMetadata } from '../zoo/model-file.js';
+import type { ModelMetadata, QuantizationInfo } from '../zoo/model-metadata.js';
 
 export interface ResolvedModel {
   path: string;
@@ -35,18 +31,11 @@ export function summarizeModel(model: ResolvedModel): ModelSummary {
     source: model.source,
     available: true,
     ...(metadata.notes === undefined ? {} : { notes: metadata.notes }),
+    ...(metadata.quantization ? { int8: int8Summary(metadata.quantization) } : {}),
   };
 }
 
-/** Reads a model from a file path; the fallback when no registry is at hand. */
-export async function resolveModelFile(path: string): Promise<ResolvedModel> {
-  const absolute = resolve(path);
-  try {
-    const info = await stat(absolute);
-    if (!info.isFile()) throw new FieldmarkError('ModelMissing', `model ${path}: expected an ONNX file, received a folder`);
-  } catch (error) {
-    if (error instanceof FieldmarkError) throw error;
-    throw new FieldmarkError('ModelMissing', `model ${path}: expected a registry id or an ONNX file, but no file exists at ${absolute}`);
-  }
-  return { path: absolute, metadata: await readModelMetadata(absolute), source: 'file' };
+/** What the model list shows of an int8 model. */
+export function int8Summary(q: QuantizationInfo): NonNullable<ModelSummary['int8']> {
+  return { method: q.method, sourceModel: q.sourceModel, top1Agreement: q.top1Agreement, meanAbsDeltaTop1: q.meanAbsDeltaTop1, speedup: q.speedup };
 }

@@ -3,6 +3,7 @@
  * Bad arguments throw UsageError, which the CLI turns into exit code 2 and a message that says
  * what was expected and what was received.
  */
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
@@ -68,8 +69,16 @@ export function expectPositionals(command: string, positionals: string[], names:
   return positionals;
 }
 
-/** The folder and openLibrary options named on the command line, both paths taken relative to the command's folder. */
+/**
+ * The folder and openLibrary options named on the command line, both paths taken relative to the
+ * command's folder. @throws UsageError (exit 2) when the folder does not exist or is a file.
+ */
 export function libraryArguments(folder: string, db: string | boolean | undefined, context: { cwd: string; env: NodeJS.ProcessEnv }) {
   const dbPath = optionalString(db);
-  return { folder: resolve(context.cwd, folder), options: { ...(dbPath ? { dbPath: resolve(context.cwd, dbPath) } : {}), env: context.env } };
+  const absolute = resolve(context.cwd, folder);
+  // A missing folder is a mistyped argument; an existing but empty one (an unmounted drive's
+  // mount point) is the scanner's to judge (LibraryUnavailable).
+  if (!existsSync(absolute)) throw new UsageError(`<folder>: expected an existing folder of photos, received "${folder}" (it does not exist)`);
+  if (!statSync(absolute).isDirectory()) throw new UsageError(`<folder>: expected a folder of photos, received a file: "${folder}"`);
+  return { folder: absolute, options: { ...(dbPath ? { dbPath: resolve(context.cwd, dbPath) } : {}), env: context.env } };
 }

@@ -9,6 +9,12 @@ import { classifyCommand } from './commands/classify.js';
 import { modelsCommand } from './commands/models.js';
 import { exportCommand } from './commands/export.js';
 import { similarCommand } from './commands/similar.js';
+import { trainCommand } from './commands/train.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { labelsCommand } from './commands/labels.js';
+import { duplicatesCommand } from './commands/duplicates.js';
+import { pruneCommand } from './commands/prune.js';
+import { checkCommand } from './commands/check.js';
 import { FieldmarkError } from '../util/errors.js';
 
 const VERSION = '0.1.0';
@@ -20,8 +26,14 @@ Usage: fieldmark <command> [options]
 Commands:
   classify <folder>     classify a folder of photos (incremental; --csv, --json)
   serve <folder>        open the Fieldmark UI for a folder in a browser on 127.0.0.1
-  similar <folder> <image>  the images most like one image (feature similarity)
-  export <folder>       write saved predictions and labels as CSV (--csv)
+  similar <folder> <image>  the images most like one image, or an outside photo (feature similarity)
+  duplicates <folder>   groups of near-duplicate photos (--threshold, --json, --csv)
+  export <folder>       write labels and saved predictions as CSV (--csv, --labels-only)
+  train <folder>        train a classifier from your labels (--out NAME.onnx)
+  evaluate <folder>     accuracy, confusion matrix and calibration against true labels
+  labels <sub> <folder> set, clear, list, undo, redo, rename, merge, import labels
+  prune <folder>        forget images whose files are gone (kept as missing until then)
+  check <folder>        full integrity check of the catalog (--move-aside to start anew)
   models list           the model registry and what is installed
   models download <id>  fetch, verify and convert a registry model
   models import <file>  convert a checkpoint fetched by hand (--like <id>)
@@ -42,6 +54,12 @@ const COMMANDS: Record<string, () => Promise<CommandHandler>> = {
   models: async () => modelsCommand,
   export: async () => exportCommand,
   similar: async () => similarCommand,
+  train: async () => trainCommand,
+  evaluate: async () => evaluateCommand,
+  labels: async () => labelsCommand,
+  duplicates: async () => duplicatesCommand,
+  prune: async () => pruneCommand,
+  check: async () => checkCommand,
   convert: async () => (args, context) => modelsCommand(['convert', ...args], context),
   serve: loadServe,
 };

@@ -13,6 +13,10 @@
  */
 import type { ErrorData, ErrorKind } from '../util/errors.js';
 import type { IndexingStatus, LibraryInfo, LibraryStats, Settings, TopClass } from './types.js';
+import type { UndoState } from './label-types.js';
+import type { QuantizeStatus } from './quantize-types.js';
+import type { TrainStatus } from './learning-types.js';
+import type { ModelProblem, ModelRow } from './model-types.js';
 
 export const FEATURE_FRAME_MAGIC = 0x31464d46;
 export const FEATURE_FRAME_HEADER_BYTES = 16;
@@ -38,6 +42,19 @@ export type AppEvent =
   | { type: 'image-error'; imageId: number; relPath: string; kind: ErrorKind; message: string }
   | { type: 'features'; batch: FeatureBatch }
   | { type: 'settings'; settings: Settings }
+  /**
+   * Labels changed (from any window, tab or the CLI's import through the app): `imageIds` lists
+   * them, or is null when too many changed to list (a rename): refresh everything then.
+   */
+  | { type: 'labels.changed'; imageIds: number[] | null; undo: UndoState; labelled: number }
+  /** Progress and outcome of `models.quantize` (int8 models, issue 11). */
+  | { type: 'quantize'; status: QuantizeStatus }
+  /** Progress and outcome of `learning.train` (issue 10). */
+  | { type: 'training'; status: TrainStatus }
+  /** The models page changed (download progress, a model installed, removed or chosen; issue 13). */
+  | { type: 'models.changed'; rows: ModelRow[] }
+  /** The library's model cannot be used (null: it can again): the banner over the grid. */
+  | { type: 'model.problem'; problem: ModelProblem | null }
   /** A failure with no request to reply to (e.g. the indexing job died). */
   | { type: 'error'; error: ErrorData };
 

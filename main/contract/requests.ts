@@ -18,6 +18,12 @@ import type {
   RecentLibrary,
   Settings,
 } from './types.js';
+import type { ImageIdList } from './types.js';
+import { labelRank, labelRequestSchemas, type LabelRequestResults } from './label-requests.js';
+import { similarityRequestSchemas, type SimilarityRequestResults } from './similarity-requests.js';
+import { quantizeRequestSchemas, type QuantizeRequestResults } from './quantize-requests.js';
+import { learningRequestSchemas, type LearningRequestResults } from './learning-requests.js';
+import { modelRequestSchemas, type ModelRequestResults } from './model-requests.js';
 
 const noInput = z.strictObject({});
 const imageId = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
@@ -25,6 +31,20 @@ const confidence = z.number().min(0).max(1);
 
 /** The largest page of tiles one `images.list` call may ask for. */
 export const MAX_PAGE_SIZE = 1000;
+
+/** The filter and sort of an image list (`images.list` adds paging). */
+const imageFilterFields = {
+  status: z.enum(['pending', 'indexed', 'failed']).optional(),
+  classIndex: z.int().min(0).max(100_000).optional(),
+  minConfidence: confidence.optional(),
+  maxConfidence: confidence.optional(),
+  pathContains: z.string().max(1024).optional(),
+  folder: z.string().max(4096).optional(),
+  label: z.enum(['labelled', 'unlabelled', 'disagree']).optional(),
+  labelIs: z.strictObject({ label: z.string().min(1).max(200), rank: labelRank }).optional(),
+  sort: z.enum(['name', 'date', 'confidence', 'uncertainty']),
+  order: z.enum(['asc', 'desc']),
+};
 
 export const requestSchemas = {
   'app.info': noInput,
@@ -36,16 +56,12 @@ export const requestSchemas = {
   'library.stats': noInput,
   'library.classes': noInput,
   'images.list': z.strictObject({
-    status: z.enum(['pending', 'indexed', 'failed']).optional(),
-    classIndex: z.int().min(0).max(100_000).optional(),
-    minConfidence: confidence.optional(),
-    maxConfidence: confidence.optional(),
-    pathContains: z.string().max(1024).optional(),
-    sort: z.enum(['name', 'date', 'confidence']),
-    order: z.enum(['asc', 'desc']),
+    ...imageFilterFields,
     offset: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
     limit: z.int().min(1).max(MAX_PAGE_SIZE),
   }),
+  /** Every image id a filter shows, in its order (select all, also at 100,000 images). */
+  'images.ids': z.strictObject(imageFilterFields),
   'images.details': z.strictObject({ id: imageId }),
   'images.failed': z.strictObject({ limit: z.int().min(1).max(10_000) }),
   'indexing.start': noInput,
@@ -63,6 +79,11 @@ export const requestSchemas = {
   }),
   'plots.classDistribution': noInput,
   'plots.confidenceHistogram': z.strictObject({ bins: z.int().min(2).max(100) }),
+  ...labelRequestSchemas,
+  ...similarityRequestSchemas,
+  ...quantizeRequestSchemas,
+  ...learningRequestSchemas,
+  ...modelRequestSchemas,
 } as const;
 
 export type RequestSchemas = typeof requestSchemas;
@@ -72,7 +93,7 @@ export type RequestInput<M extends RequestMethod> = z.input<RequestSchemas[M]>;
 /** What a handler receives (validated). */
 export type ValidatedInput<M extends RequestMethod> = z.output<RequestSchemas[M]>;
 
-export interface RequestResults {
+export interface RequestResults extends LabelRequestResults, SimilarityRequestResults, QuantizeRequestResults, LearningRequestResults, ModelRequestResults {
   'app.info': AppInfo;
   'library.current': LibraryInfo | null;
   'library.open': LibraryInfo;
@@ -81,6 +102,7 @@ export interface RequestResults {
   'library.stats': LibraryStats;
   'library.classes': ClassInfo[];
   'images.list': ImagePage;
+  'images.ids': ImageIdList;
   'images.details': ImageDetails;
   'images.failed': FailedImage[];
   'indexing.start': IndexingStatus;

@@ -5,6 +5,7 @@
  */
 import type { ErrorData, ErrorKind } from '../util/errors.js';
 import type { ScanSummary } from '../engine/pipeline/events.js';
+import type { LabelFilter, LabelRank, TileLabel } from './label-types.js';
 
 export type { ErrorData, ErrorKind };
 
@@ -13,7 +14,8 @@ export type Reply<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
 
 export type ImageStatus = 'pending' | 'indexed' | 'failed';
 export type DeviceChoice = 'auto' | 'cpu' | 'gpu';
-export type SortKey = 'name' | 'date' | 'confidence';
+/** `uncertainty`: smallest margin between the top-2 probabilities first (a review queue). */
+export type SortKey = 'name' | 'date' | 'confidence' | 'uncertainty';
 export type SortOrder = 'asc' | 'desc';
 
 export interface AppInfo {
@@ -40,6 +42,8 @@ export interface ModelSummary {
   /** Whether the model file is already on disk (registry models may need a download). */
   available: boolean;
   notes?: string;
+  /** Int8 models only: how it was made, how close it stays to its float model, its speed-up here. */
+  int8?: { method: string; sourceModel: string; top1Agreement: number; meanAbsDeltaTop1: number; speedup: number | null };
 }
 
 export interface LibraryInfo {
@@ -61,6 +65,8 @@ export interface LibraryStats {
   indexed: number;
   failed: number;
   pending: number;
+  /** Images with a label. */
+  labelled: number;
 }
 
 export interface ClassInfo {
@@ -85,6 +91,7 @@ export interface ImageTile {
   status: ImageStatus;
   top1: TopClass | null;
   errorKind: ErrorKind | null;
+  label: TileLabel | null;
 }
 
 export interface ImageQuery {
@@ -93,11 +100,24 @@ export interface ImageQuery {
   minConfidence?: number;
   maxConfidence?: number;
   pathContains?: string;
+  /** Only images in this library folder or below (relative, '/'-separated). */
+  folder?: string;
+  label?: LabelFilter;
+  /** Images labelled with this label, or (rank above species) with any label under this taxon. */
+  labelIs?: { label: string; rank: LabelRank };
   sort: SortKey;
   order: SortOrder;
   offset: number;
   limit: number;
 }
+
+/** Every id a filter shows, in order. */
+export interface ImageIdList {
+  ids: number[];
+}
+
+/** An image query without paging (select all that a filter shows). */
+export type ImageFilterQuery = Omit<ImageQuery, 'offset' | 'limit'>;
 
 export interface ImagePage {
   total: number;
@@ -119,6 +139,7 @@ export interface ImageDetails {
   camera: string | null;
   topk: TopClass[];
   error: ErrorData | null;
+  label: (TileLabel & { updatedAt: string }) | null;
 }
 
 export interface FailedImage {

@@ -1,15 +1,14 @@
 /**
  * The desktop app's entry (package.json "main"): one instance, one locked-down window, the
- * contract over IPC, images over the fieldmark:// protocol, and the engine (AppService) in this
- * process. The heavy work stays off this thread: the indexing job decodes with sharp on libuv's
- * pool and runs the model in its own worker thread; this thread only routes and writes batches.
+ * contract over IPC, images over the fieldmark:// protocol. The engine (AppService: catalog, scan,
+ * pipeline) runs in a utility process (engine-utility-host.ts, issue 12): this thread only routes.
  */
-import { BrowserWindow, app, dialog } from 'electron';
+import { BrowserWindow, app, dialog, shell } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AppService } from '../app/app-service.js';
-import { resolveAppPaths } from '../app/app-paths.js';
-import { defaultModelProvider } from '../app/default-model-provider.js';
+import { resolveAppPaths } from '../util/app-paths.js';
+import type { EngineClient } from '../host/engine-client.js';
+import { startEngineUtility } from './engine-utility-host.js';
 import { toErrorData } from '../util/errors.js';
 import { bindIpc } from './ipc.js';
 import { parseLaunchArgs } from './launch-args.js';
@@ -32,7 +31,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let window: BrowserWindow | null = null;
-  let service: AppService | null = null;
+  let service: EngineClient | null = null;
 
   const openFolder = async (root: string) => {
     try {
@@ -53,7 +52,7 @@ if (!app.requestSingleInstanceLock()) {
     installMenu({
       openFolder: () => void pickFolder().then((folder) => (folder ? openFolder(folder) : undefined)),
       openRecent: (root) => void openFolder(root),
-      recent: () => service?.settingsStore.recent ?? [],
+      recent: () => service?.recent ?? [],
     });
 
   app.on('second-instance', (_event, argv) => {
@@ -71,15 +70,33 @@ if (!app.requestSingleInstanceLock()) {
 
   app.whenReady().then(async () => {
     lockDownSession();
-    service = new AppService({
-      paths: { userDataDir: app.getPath('userData'), cacheDir: resolveAppPaths(process.env).cacheDir },
-      env: process.env,
-      version: app.getVersion(),
-      transport: 'electron',
-      models: defaultModelProvider({ cwd: process.cwd(), env: process.env, log }),
-      pickFolder,
-      overrides: launch.overrides,
-      log,
+    // The engine runs in a utility process (issue 12); the dialog and the trash stay here and
+    // answer its requests.
+    service = await startEngineUtility(
+      {
+        paths: { userDataDir: app.getPath('userData'), cacheDir: resolveAppPaths(process.env).cacheDir },
+        env: process.env,
+        version: app.getVersion(),
+        transport: 'electron',
+        cwd: process.cwd(),
+        canPickFolder: true,
+        canTrashFiles: true,
+        overrides: launch.overrides,
+      },
+      {
+        log,
+        pickFolder,
+        // Duplicates go to the OS trash (recoverable), never deleted; the renderer asks for confirmation first.
+        trashFiles: async (paths) => {
+          for (const path of paths) await shell.trashItem(path);
+        },
+      },
+    );
+    // The renderer can open a folder too (its dialog, its recent list): keep the menu's list current.
+    service.onEvent((event) => {
+      // Every engine error reaches the log as well as the screen (issue 13).
+      if (event.type === 'error') log(`fieldmark: ${event.error.kind}: ${event.error.message}`);
+      if (event.type === 'library-opened') void service?.refreshRecent().then(refreshMenu, (error: unknown) => log(`fieldmark: ${toErrorData(error).message}`));
     });
     handleAppProtocol(service, join(distRoot, 'renderer'), log);
     const unbind = bindIpc(service, () => window);
@@ -93,7 +110,7 @@ if (!app.requestSingleInstanceLock()) {
     window.on('closed', () => {
       window = null;
     });
-    const initial = launch.open ?? service.settingsStore.recent[0]?.root ?? null;
+    const initial = launch.open ?? (await service.refreshRecent())[0]?.root ?? null;
     if (initial) await openFolder(initial);
     app.on('window-all-closed', () => {
       unbind();

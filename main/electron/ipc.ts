@@ -11,7 +11,7 @@ import type { AppEvent } from '../contract/events.js';
 import type { IndexingStatus, Reply } from '../contract/types.js';
 import { APP_ORIGIN } from './protocol.js';
 
-export function bindIpc(service: AppService, getWindow: () => BrowserWindow | null): () => void {
+export function bindIpc(service: Pick<AppService, 'handlers' | 'onEvent'>, getWindow: () => BrowserWindow | null): () => void {
   ipcMain.handle(IPC_CHANNELS.call, async (event: IpcMainInvokeEvent, method: unknown, input: unknown): Promise<Reply<unknown>> => {
     const frame = event.senderFrame;
     const window = getWindow();

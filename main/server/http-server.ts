@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { AppService } from '../app/app-service.js';
-import type { RenditionKind } from '../app/image-renditions.js';
+import { RENDITION_ROUTES, type RenditionKind } from '../app/image-renditions.js';
 import { WIRE_PATH } from '../contract/wire.js';
 import { toErrorData, type ErrorKind } from '../util/errors.js';
 import { checkOrigin, checkRequest, createToken, tokenCookieName } from './auth.js';
@@ -16,7 +16,7 @@ import { loadStaticFiles } from './static-files.js';
 import { bindWebSocket } from './ws-transport.js';
 
 export interface ServerOptions {
-  service: AppService;
+  service: Pick<AppService, 'handlers' | 'onEvent' | 'rendition'>;
   /** The built renderer folder (dist/renderer). */
   rendererDir: string;
   /** 0 picks a free port. */
@@ -35,7 +35,7 @@ export interface RunningServer {
 }
 
 const HOST = '127.0.0.1';
-const IMAGE_ROUTE = /^\/(thumb|image)\/(\d{1,15})$/;
+const IMAGE_ROUTE = /^\/(thumb|image|full)\/(\d{1,15})$/;
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
 
 export function contentSecurityPolicy(port: number): string {
@@ -82,7 +82,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
     }
     const image = IMAGE_ROUTE.exec(url.pathname);
-    if (image) return sendImage(response, image[1] === 'thumb' ? 'thumbnail' : 'preview', Number(image[2]));
+    if (image) return sendImage(response, RENDITION_ROUTES[image[1] ?? ''] ?? 'preview', Number(image[2]));
     const file = files.get(url.pathname === '/' ? '/index.html' : url.pathname);
     if (!file) return sendText(response, 404, `not found: ${url.pathname}`);
     response.writeHead(200, {

@@ -14,7 +14,26 @@ import { encodeFeatureFrame } from './feature-frame.js';
 /** Feature frames are dropped (not queued without bound) when a slow client falls this far behind. */
 const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 
-export function bindWebSocket(socket: WebSocket, service: AppService, log: (message: string) => void): void {
+/**
+ * Requests one connection may have unanswered at once (issue 12): more are answered at once with
+ * an error instead of piling up behind a slow or hung handler. The UI has a few in flight.
+ * (Frame size is bounded by the WebSocketServer's maxPayload, 1 MiB.)
+ */
+export const MAX_REQUESTS_IN_FLIGHT = 64;
+
+export interface WebSocketLimits {
+  maxRequestsInFlight?: number;
+}
+
+export function bindWebSocket(
+  socket: WebSocket,
+  service: Pick<AppService, 'handlers' | 'onEvent'>,
+  log: (message: string) => void,
+  limits: WebSocketLimits = {},
+): void {
+  const maxInFlight = limits.maxRequestsInFlight ?? MAX_REQUESTS_IN_FLIGHT;
+  let inFlight = 0;
+  let refused = 0;
   const send = (message: WireServerMessage) => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
@@ -44,7 +63,17 @@ export function bindWebSocket(socket: WebSocket, service: AppService, log: (mess
       socket.close(1008, request.slice(0, 120));
       return;
     }
-    void dispatchRequest(service.handlers, request.method, request.input).then((reply) => send({ type: 'reply', seq: request.seq, reply }));
+    if (inFlight >= maxInFlight) {
+      if (refused++ === 0) log(`fieldmark serve: a client has ${inFlight} requests in flight; refusing more until they are answered`);
+      const message = `too many requests in flight on this connection (at most ${maxInFlight}); wait for replies before sending more`;
+      send({ type: 'reply', seq: request.seq, reply: { ok: false, error: { kind: 'InvalidArgument', message } } });
+      return;
+    }
+    inFlight += 1;
+    void dispatchRequest(service.handlers, request.method, request.input).then((reply) => {
+      inFlight -= 1;
+      send({ type: 'reply', seq: request.seq, reply });
+    });
   });
 }
 

@@ -22,6 +22,13 @@ export const ERROR_KINDS = [
   'InferenceFailed',
   'Cancelled',
   'Internal',
+  // Catalog faults (issue 12): each names the file and what to do.
+  'CatalogReadOnly',
+  'CatalogLocked',
+  'DiskFull',
+  'WriteFailed',
+  'LibraryUnavailable',
+  'Timeout',
 ] as const;
 
 export type ErrorKind = (typeof ERROR_KINDS)[number];

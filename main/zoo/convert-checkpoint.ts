@@ -9,9 +9,10 @@ import { readCheckpoint } from './checkpoint-reader.js';
 import { genericClassNames, LABEL_SET_SIZES, resolveLabelSet } from './label-sets.js';
 import type { ModelMetadata, PreprocessSpec } from './model-metadata.js';
 import { preprocessFor } from './preprocess-presets.js';
-import { requireRegistryEntry, type RegistryEntry } from './registry.js';
+import { findRegistryEntry, requireRegistryEntry, type RegistryEntry } from './registry.js';
 import { describeSpec, extractWeights, inferResNet } from './resnet-inference.js';
 import { writeResNetModelFile } from './resnet-model-file.js';
+import { convertedModelId, isRegistryCheckpoint } from './model-identity.js';
 import { featureDim, parameterCount, type ResNetSpec } from './resnet-spec.js';
 
 export interface ConvertRequest {
@@ -102,17 +103,26 @@ export async function convertCheckpoint(request: ConvertRequest): Promise<Conver
 
   const architecture = inferred.architecture ?? `resnet-custom(${describeSpec(inferred.spec)})`;
   const preprocess: PreprocessSpec = request.preprocessSpec ?? preprocessEntry?.preprocess ?? preprocessFor(labelSet, preprocessArchitecture(inferred.architecture, inferred.spec));
+  const stemEntry = await findRegistryEntry(basename(checkpointName, extname(checkpointName)), env);
+  // Another checkpoint converted "like" an entry borrows its label set and preprocessing, never its identity.
+  const registryWeights = entry !== undefined && isRegistryCheckpoint(entry, checkpoint.sha256) ? entry : undefined;
   const metadata: ModelMetadata = {
     formatVersion: 1,
-    id: request.id ?? entry?.id ?? basename(checkpointName, extname(checkpointName)),
+    id: convertedModelId({
+      ...(request.id ? { explicitId: request.id } : {}),
+      ...(entry ? { entry } : {}),
+      ...(stemEntry ? { stemEntry } : {}),
+      checkpointName,
+      checkpointSha256: checkpoint.sha256,
+    }),
     architecture,
     labelSet,
     classNames,
     preprocess,
     featureDim: featureDim(inferred.spec),
     trained: true,
-    source: { kind: 'checkpoint', file: checkpointName, sha256: checkpoint.sha256, ...(entry ? { url: entry.checkpoint.url } : {}) },
-    notes: notesFor(entry, checkpointName),
+    source: { kind: 'checkpoint', file: checkpointName, sha256: checkpoint.sha256, ...(registryWeights ? { url: registryWeights.checkpoint.url } : {}) },
+    notes: entry && !registryWeights ? `Converted from ${checkpointName} like ${entry.id} (its label set and preprocessing, not its weights).` : notesFor(entry, checkpointName),
   };
   const bytes = await writeResNetModelFile(inferred.spec, weights, metadata, request.outPath, { exposeLogits: request.exposeLogits === true });
   return {

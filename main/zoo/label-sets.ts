@@ -1,8 +1,9 @@
 /**
  * Label sets: the class lists a model predicts. Known sets have fixed sizes; their names come
- * from `models/labels/<id>.json` when the registry holds them (cifar10), otherwise untrained
- * models name classes generically ("class 0", ...) and converted models take the names stored
- * in their checkpoint. A custom set is a JSON file holding an array of names.
+ * from `models/labels/<id>.json` (shipped data written by scripts/make-label-sets.mjs for
+ * imagenet1k, cifar10, cifar100, cub200; see models/labels/SOURCES.md). Without the file (a
+ * trimmed install) untrained models name classes generically ("class 0", ...); converted models
+ * take the names stored in their checkpoint. A custom set is a JSON file holding an array of names.
  */
 import { readFile } from 'node:fs/promises';
 import { FieldmarkError, describeValue } from '../util/errors.js';

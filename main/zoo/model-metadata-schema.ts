@@ -23,6 +23,21 @@ const weightsSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('checkpoint'), file: z.string(), sha256: z.string(), url: z.string().optional() }),
 ]);
 
+const fraction = z.number().min(0).max(1);
+
+const quantization = z.object({
+  format: z.literal('qdq-int8'),
+  method: z.enum(['minmax', 'percentile', 'entropy']),
+  sourceModel: z.string().min(1),
+  calibrationImages: z.number().int().nonnegative(),
+  checkImages: z.number().int().nonnegative(),
+  top1Agreement: fraction,
+  meanAbsDeltaTop1: fraction,
+  featureRecallAt10: fraction.nullable(),
+  speedup: z.number().positive().nullable(),
+  measuredOn: z.string().nullable(),
+});
+
 export const modelMetadataSchema = z.object({
   formatVersion: z.literal(1),
   id: z.string().min(1),
@@ -40,6 +55,18 @@ export const modelMetadataSchema = z.object({
   trained: z.boolean(),
   source: weightsSource,
   notes: z.string().optional(),
+  quantization: quantization.optional(),
+  training: z
+    .object({
+      baseModelId: z.string().min(1),
+      baseModelSha256: z.string(),
+      trainingLabels: z.number().int().nonnegative(),
+      cvAccuracy: z.number().min(0).max(1),
+      regularisationC: z.number().positive(),
+      folds: z.number().int().positive(),
+      trainedAt: z.string(),
+    })
+    .optional(),
 });
 
 /** Parses metadata JSON text; returns the metadata or a readable list of what was wrong. */

@@ -31,6 +31,27 @@ export type WeightsSource =
   | { kind: 'seeded'; seed: number }
   | { kind: 'checkpoint'; file: string; sha256: string; url?: string };
 
+/** How an int8 model was made from its float model, and how close it stays (issue 11). */
+export interface QuantizationInfo {
+  /** Weights int8 symmetric per output channel, activations uint8 per tensor, as ONNX QDQ. */
+  format: 'qdq-int8';
+  method: 'minmax' | 'percentile' | 'entropy';
+  /** The float model's id. */
+  sourceModel: string;
+  calibrationImages: number;
+  /** Held-out images of the calibration folder the check ran on. */
+  checkImages: number;
+  /** Fraction (0-1) of checked images whose top-1 class is the float model's. */
+  top1Agreement: number;
+  /** Mean |p_int8 - p_fp32| of the float model's top-1 class. */
+  meanAbsDeltaTop1: number;
+  /** Recall@10 of feature similarity search against the float model's neighbours; null under 11 images. */
+  featureRecallAt10: number | null;
+  /** Float time / int8 time for one batch on the machine that quantized it; null when not measured. */
+  speedup: number | null;
+  measuredOn: string | null;
+}
+
 export interface ModelMetadata {
   formatVersion: 1;
   /** Registry id (e.g. `resnet50_8xb32_in1k`) or a generated id for built models. */
@@ -48,6 +69,25 @@ export interface ModelMetadata {
   source: WeightsSource;
   /** Free text shown to users (licence, published accuracy). */
   notes?: string;
+  /** Present on int8 models only (absent on every file written before issue 11). */
+  quantization?: QuantizationInfo;
+  /** Present on models trained from a user's labels (issue 10): a base backbone with a new head. */
+  training?: TrainedHeadInfo;
+}
+
+/** How a head trained from a user's labels was made (issue 10). */
+export interface TrainedHeadInfo {
+  baseModelId: string;
+  /** SHA-256 of the base model file whose features the head was trained on. */
+  baseModelSha256: string;
+  trainingLabels: number;
+  /** Out-of-fold top-1 accuracy of the cross-validation that chose the regularisation. */
+  cvAccuracy: number;
+  /** The chosen inverse L2 strength (scikit-learn's C) and the number of folds. */
+  regularisationC: number;
+  folds: number;
+  /** ISO 8601 time of training. */
+  trainedAt: string;
 }
 
 /** The ONNX graph's input and output names, shared by every model Fieldmark builds or converts. */

@@ -3,26 +3,36 @@
  * Field numbers follow onnx/onnx.proto (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto);
  * initializers are stored as raw_data (little-endian), as the ONNX spec requires.
  */
-import { createWriteStream } from 'node:fs';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { endianness } from 'node:os';
+import { writeChunksAtomic } from '../util/atomic-file.js';
 import { ProtoMessage } from './protobuf-writer.js';
 
 export const ONNX_IR_VERSION = 8;
 export const ONNX_OPSET = 17;
 
 /** TensorProto.DataType values. */
-const DATA_TYPE = { float32: 1, int64: 7 } as const;
+const DATA_TYPE = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7 } as const;
 /** AttributeProto.AttributeType values. */
 const ATTRIBUTE_TYPE = { float: 1, int: 2, string: 3, floats: 6, ints: 7 } as const;
 
 export type OnnxDataType = keyof typeof DATA_TYPE;
 
+/** The element arrays an initializer can hold (int8/uint8/int32 for quantized models). */
+export type OnnxTensorData = Float32Array | BigInt64Array | Int8Array | Uint8Array | Int32Array;
+
+/** The ONNX data type of an initializer's array. */
+export function tensorDataType(data: OnnxTensorData): OnnxDataType {
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof BigInt64Array) return 'int64';
+  if (data instanceof Int8Array) return 'int8';
+  if (data instanceof Int32Array) return 'int32';
+  return 'uint8';
+}
+
 export interface OnnxTensor {
   name: string;
   dims: number[];
-  data: Float32Array | BigInt64Array;
+  data: OnnxTensorData;
 }
 
 export type OnnxAttribute =
@@ -43,8 +53,8 @@ export interface OnnxNode {
 export interface OnnxValueInfo {
   name: string;
   elemType: OnnxDataType;
-  /** A number is a fixed dimension, a string a symbolic one (dim_param), e.g. "batch". */
-  shape: Array<number | string>;
+  /** A number is a fixed dimension, a string a symbolic one (dim_param), e.g. "batch"; null: rank unknown (no shape written). */
+  shape: Array<number | string> | null;
 }
 
 export interface OnnxModel {
@@ -60,9 +70,9 @@ export interface OnnxModel {
   metadata: Record<string, string>;
 }
 
-function littleEndianBytes(data: Float32Array | BigInt64Array): Uint8Array {
+function littleEndianBytes(data: OnnxTensorData): Uint8Array {
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (endianness() === 'LE') return bytes;
+  if (endianness() === 'LE' || data.BYTES_PER_ELEMENT === 1) return bytes;
   // Big-endian hosts: swap each element so raw_data stays little-endian as ONNX specifies.
   const size = data.BYTES_PER_ELEMENT;
   const swapped = new Uint8Array(bytes.byteLength);
@@ -79,7 +89,7 @@ export function encodeTensor(tensor: OnnxTensor): ProtoMessage {
   }
   const message = new ProtoMessage();
   message.repeatedVarints(1, tensor.dims);
-  message.varint(2, tensor.data instanceof Float32Array ? DATA_TYPE.float32 : DATA_TYPE.int64);
+  message.varint(2, DATA_TYPE[tensorDataType(tensor.data)]);
   message.string(8, tensor.name);
   message.bytes(9, littleEndianBytes(tensor.data));
   return message;
@@ -108,7 +118,7 @@ function encodeAttribute(attribute: OnnxAttribute): ProtoMessage {
   return message;
 }
 
-function encodeNode(node: OnnxNode): ProtoMessage {
+export function encodeNode(node: OnnxNode): ProtoMessage {
   const message = new ProtoMessage();
   for (const input of node.inputs) message.string(1, input);
   for (const output of node.outputs) message.string(2, output);
@@ -117,7 +127,11 @@ function encodeNode(node: OnnxNode): ProtoMessage {
   return message;
 }
 
-function encodeValueInfo(info: OnnxValueInfo): ProtoMessage {
+export function encodeValueInfo(info: OnnxValueInfo): ProtoMessage {
+  if (info.shape === null) {
+    const tensorType = new ProtoMessage().varint(1, DATA_TYPE[info.elemType]);
+    return new ProtoMessage().string(1, info.name).message(2, new ProtoMessage().message(1, tensorType));
+  }
   const shape = new ProtoMessage();
   for (const dim of info.shape) {
     const dimension = new ProtoMessage();
@@ -153,9 +167,12 @@ export function encodeModel(model: OnnxModel): ProtoMessage {
   return message;
 }
 
-/** Writes the model to `path` chunk by chunk (no concatenation of the weights); returns its size in bytes. */
+/**
+ * Writes the model to `path` chunk by chunk (no concatenation of the weights), through a temporary
+ * file renamed into place, so a failed write never leaves half a model; returns its size in bytes.
+ */
 export async function writeOnnxModel(model: OnnxModel, path: string): Promise<number> {
   const encoded = encodeModel(model);
-  await pipeline(Readable.from(encoded.toChunks()), createWriteStream(path));
+  await writeChunksAtomic(path, encoded.toChunks());
   return encoded.byteLength;
 }

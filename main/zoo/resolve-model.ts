@@ -35,9 +35,15 @@ export async function resolveModel(idOrPath: string, options: ResolveModelOption
   }
   const registry = await loadRegistry(env);
   const entry = registry.models.find((candidate) => candidate.id === idOrPath);
+  const cachedPath = installedModelPath(options.cacheDir ?? modelsCacheDir(env), idOrPath);
+  // Models made on this machine (e.g. `<id>-int8` by models quantize) live in the cache under their id.
+  if (!entry && !idOrPath.includes('/') && !idOrPath.includes('\\') && (await isFile(cachedPath))) {
+    return { path: cachedPath, metadata: await readModelMetadata(cachedPath) };
+  }
   if (!entry) {
+    // Neither a file nor a known id: a mistyped argument (exit 2), not a model to install.
     throw new FieldmarkError(
-      'ModelMissing',
+      'InvalidArgument',
       `model "${idOrPath}": expected a path to an .onnx file or a registry id (see "fieldmark models list"), received neither`,
     );
   }

@@ -8,8 +8,7 @@ import { useAppStore, useStoreApi } from '../store/context.js';
 import { imageIdAt } from '../store/grid-slice.js';
 import { Tile, TilePlaceholder } from './Tile.js';
 
-const MIN_TILE = 150;
-const CAPTION = 44;
+const CAPTION = 62;
 const GAP = 8;
 const PAD = 12;
 const OVERSCAN_ROWS = 3;
@@ -28,9 +27,9 @@ function rowWindow(scrollTop: number, viewportHeight: number, layout: Layout, ro
   };
 }
 
-function layoutFor(width: number): Layout {
-  const inner = Math.max(MIN_TILE, width - 2 * PAD);
-  const columns = Math.max(1, Math.floor((inner + GAP) / (MIN_TILE + GAP)));
+function layoutFor(width: number, minTile: number): Layout {
+  const inner = Math.max(minTile, width - 2 * PAD);
+  const columns = Math.max(1, Math.floor((inner + GAP) / (minTile + GAP)));
   const tileWidth = Math.floor((inner - (columns - 1) * GAP) / columns);
   return { columns, tileWidth, rowHeight: tileWidth + CAPTION + GAP };
 }
@@ -44,7 +43,8 @@ export function Grid() {
   const selectedIndex = useAppStore((s) => s.selectedIndex);
   const filter = useAppStore((s) => s.filter);
   const hasLibrary = useAppStore((s) => s.library !== null);
-  const layout = layoutFor(viewport.width);
+  const tileSize = useAppStore((s) => s.tileSize);
+  const layout = layoutFor(viewport.width, tileSize);
   const rows = Math.ceil(total / layout.columns);
   const { first: firstRow, last: lastRow } = rowWindow(scrollTop, viewport.height, layout, rows);
 

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { DeviceChoice, Settings } from '../../main/contract/types.js';
 import { useAppStore } from '../store/context.js';
 import { PanelHeader } from './SidePanel.js';
+import { QuantizeSection } from './QuantizeSection.js';
 
 const DEVICES: { value: DeviceChoice; label: string }[] = [
   { value: 'auto', label: 'Auto' },
@@ -54,6 +55,7 @@ export function SettingsPanel() {
           {modelOptions.map((model) => (
             <option key={model.id} value={model.id} disabled={!model.available}>
               {model.architecture} · {model.labelSet} ({model.classCount} classes){model.trained ? '' : ' · untrained'}
+              {model.int8 ? ` · int8 (${(model.int8.top1Agreement * 100).toFixed(1)}% agreement${model.int8.speedup === null ? '' : `, ${model.int8.speedup.toFixed(1)}x faster`})` : ''}
               {model.available ? '' : ' · not downloaded'}
             </option>
           ))}
@@ -96,6 +98,7 @@ export function SettingsPanel() {
           Revert
         </button>
       </div>
+      <QuantizeSection />
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { useAppStore } from '../store/context.js';
 import type { SidePanel as Panel } from '../store/ui-slice.js';
 import { DetailPanel } from './DetailPanel.js';
 import { IndexingPanel } from './IndexingPanel.js';
+import { LabelsPanel } from './LabelsPanel.js';
 import { PlotsPanel } from './PlotsPanel.js';
 import { SettingsPanel } from './SettingsPanel.js';
 
@@ -14,6 +15,7 @@ export function SidePanel({ panel }: { panel: Panel }) {
       {panel === 'indexing' && <IndexingPanel />}
       {panel === 'plots' && <PlotsPanel />}
       {panel === 'settings' && <SettingsPanel />}
+      {panel === 'labels' && <LabelsPanel />}
     </aside>
   );
 }

@@ -1,33 +1,50 @@
-/** One grid tile: thumbnail, top-1 class and confidence (or the error of a failed file). */
-import { memo, useState, type CSSProperties } from 'react';
+/**
+ * One grid tile: thumbnail, the label (apart from the prediction, marked where they disagree),
+ * top-1 class and confidence (or the error of a failed file). Click selects and focuses,
+ * Shift+click selects a range, Ctrl/Cmd+click toggles, a double-click opens the viewer.
+ */
+import { memo, useState, type CSSProperties, type MouseEvent } from 'react';
 import type { ImageTile } from '../../main/contract/types.js';
-import { useAppStore } from '../store/context.js';
+import { useAppStore, useStoreApi } from '../store/context.js';
 import { className, fileName, formatPercent, renditionUrl } from '../format.js';
 
 export const Tile = memo(function Tile({ id, index, selected, style }: { id: number; index: number; selected: boolean; style: CSSProperties }) {
   const tile = useAppStore((s) => s.tiles[id]);
-  const select = useAppStore((s) => s.select);
-  const openDetail = useAppStore((s) => s.openDetail);
+  const inSelection = useAppStore((s) => s.selection.set.has(id));
+  const store = useStoreApi();
   const catalogPath = useAppStore((s) => s.library?.catalogPath);
   const [broken, setBroken] = useState(false);
   if (!tile) return <TilePlaceholder style={style} />;
   const failed = tile.status === 'failed';
+  const onClick = (event: MouseEvent) => {
+    const state = store.getState();
+    if (event.shiftKey) void state.selectRange(id, index);
+    else if (event.ctrlKey || event.metaKey) state.toggleSelected(id, index);
+    else state.selectOnly(id, index);
+    state.select(index);
+    if (!event.shiftKey && !event.ctrlKey && !event.metaKey) state.openDetail();
+  };
+  const onDoubleClick = () => {
+    const state = store.getState();
+    state.select(index);
+    state.setViewerOpen(true);
+  };
   return (
     <div
-      className={`tile${selected ? ' selected' : ''}${failed ? ' failed' : ''}`}
+      className={`tile${selected ? ' focused' : ''}${inSelection ? ' selected' : ''}${failed ? ' failed' : ''}`}
       style={style}
       data-testid="grid-tile"
       data-path={tile.relPath}
       data-image-id={id}
       data-index={index}
       data-status={tile.status}
+      data-selected={inSelection ? 'true' : 'false'}
+      data-focused={selected ? 'true' : 'false'}
       role="option"
-      aria-selected={selected}
+      aria-selected={inSelection}
       title={tile.relPath}
-      onClick={() => {
-        select(index);
-        openDetail();
-      }}
+      onClick={onClick}
+      onDoubleClick={onDoubleClick}
     >
       <div className="thumb">
         {failed || broken ? (
@@ -40,11 +57,33 @@ export const Tile = memo(function Tile({ id, index, selected, style }: { id: num
       </div>
       <div className="caption">
         <div className="file-name">{fileName(tile.relPath)}</div>
+        <TileLabel tile={tile} />
         <TilePrediction tile={tile} />
       </div>
     </div>
   );
 });
+
+function TileLabel({ tile }: { tile: ImageTile }) {
+  if (!tile.label) return null;
+  // The engine decides (one rule with the filter): a genus label agrees with a species beneath it.
+  const disagrees = tile.label.disagrees ?? false;
+  return (
+    <div
+      className={`tile-label source-${tile.label.source}${disagrees ? ' disagree' : ''}`}
+      data-testid="tile-label"
+      data-label={tile.label.label}
+      data-rank={tile.label.rank}
+      data-source={tile.label.source}
+      data-disagree={disagrees ? 'true' : 'false'}
+      title={`${tile.label.label} (${tile.label.rank}, ${tile.label.source})${disagrees ? ' — differs from the prediction' : ''}`}
+    >
+      {disagrees && <span className="disagree-mark" aria-label="differs from the prediction">≠ </span>}
+      {className(tile.label.label)}
+      {tile.label.rank !== 'species' && <span className="rank"> ({tile.label.rank})</span>}
+    </div>
+  );
+}
 
 function TilePrediction({ tile }: { tile: ImageTile }) {
   if (tile.status === 'failed') {

@@ -5,6 +5,7 @@ import { LibraryStats } from './LibraryStats.js';
 import type { SidePanel } from '../store/ui-slice.js';
 
 const PANEL_BUTTONS: { panel: SidePanel; label: string; key: string }[] = [
+  { panel: 'labels', label: 'Labels', key: 'b' },
   { panel: 'indexing', label: 'Indexing', key: 'i' },
   { panel: 'plots', label: 'Plots', key: 'p' },
   { panel: 'settings', label: 'Settings', key: ',' },
@@ -17,6 +18,8 @@ export function TopBar() {
   const setHelpOpen = useAppStore((s) => s.setHelpOpen);
   const canPickFolder = useAppStore((s) => s.appInfo?.canPickFolder ?? false);
   const openLibraryDialog = useAppStore((s) => s.openLibraryDialog);
+  const setModelsOpen = useAppStore((s) => s.setModelsOpen);
+  const setOpenFolderOpen = useAppStore((s) => s.setOpenFolderOpen);
   return (
     <header className="topbar">
       <div className="brand" aria-label="Fieldmark">
@@ -49,6 +52,14 @@ export function TopBar() {
               {label}
             </button>
           ))}
+        {library && (
+          <button type="button" className="tab" data-testid="open-folder" onClick={() => setOpenFolderOpen(true)} title="Open another folder">
+            Open…
+          </button>
+        )}
+        <button type="button" className="tab" data-testid="open-models" onClick={() => setModelsOpen(true)} title="Models">
+          Models
+        </button>
         <button type="button" className="tab icon" onClick={() => setHelpOpen(true)} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
           ?
         </button>

@@ -1,51 +1,54 @@
-/** Before a library is open: open a folder (dialog, path, drop) or a recent one. */
-import { useState } from 'react';
+/**
+ * Before a library is open: what Fieldmark does in three steps (open a folder, pick or download a
+ * model, label), with the models that are ready marked; offline, how to get a model without a download.
+ */
+import { useEffect } from 'react';
 import { useAppStore } from '../store/context.js';
+import { OpenFolderForm } from './OpenFolder.js';
 
 export function Welcome() {
-  const canPickFolder = useAppStore((s) => s.appInfo?.canPickFolder ?? false);
-  const recent = useAppStore((s) => s.recent);
-  const opening = useAppStore((s) => s.opening);
-  const openLibrary = useAppStore((s) => s.openLibrary);
-  const openLibraryDialog = useAppStore((s) => s.openLibraryDialog);
-  const [path, setPath] = useState('');
+  const rows = useAppStore((s) => s.modelRows);
+  const loadModels = useAppStore((s) => s.loadModels);
+  const setModelsOpen = useAppStore((s) => s.setModelsOpen);
+  const connected = useAppStore((s) => s.connected);
+  useEffect(() => {
+    if (connected) void loadModels();
+  }, [connected, loadModels]);
+  const ready = rows.filter((row) => row.state === 'available');
   return (
     <div className="welcome">
-      <div className="welcome-card">
-        <h1>Open a photo folder</h1>
-        <p className="muted">Fieldmark scans the folder, classifies every photo with the chosen model, and keeps the results in a catalog beside your settings. Your photos are never modified.</p>
-        {canPickFolder && (
-          <button type="button" className="primary" disabled={opening} onClick={() => void openLibraryDialog()}>
-            Open Folder…
-          </button>
-        )}
-        <form
-          className="path-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (path.trim()) void openLibrary(path.trim());
-          }}
-        >
-          <input type="text" value={path} placeholder={canPickFolder ? 'or type a folder path' : 'Folder path on the server'} onChange={(event) => setPath(event.target.value)} aria-label="Folder path" data-testid="open-path" />
-          <button type="submit" disabled={opening || !path.trim()}>
-            Open
-          </button>
-        </form>
-        {canPickFolder && <p className="hint">You can also drop a folder on this window.</p>}
-        {recent.length > 0 && (
-          <section>
-            <h3>Recent</h3>
-            <ul className="recent">
-              {recent.map((entry) => (
-                <li key={entry.root}>
-                  <button type="button" className="link" onClick={() => void openLibrary(entry.root)} title={entry.root}>
-                    {entry.root}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </section>
-        )}
+      <div className="welcome-card" data-testid="welcome">
+        <h1>Sort and label photos with neural networks</h1>
+        <p className="muted">Everything runs on this machine. Your photos are never modified; results are kept in a catalog beside your settings.</p>
+        <ol className="first-run-steps">
+          <li data-testid="welcome-step">
+            <h2>1. Open a photo folder</h2>
+            <OpenFolderForm />
+          </li>
+          <li data-testid="welcome-step">
+            <h2>2. Pick or download a model</h2>
+            {ready.length > 0 ? (
+              <ul className="ready-models" data-testid="ready-models">
+                {ready.map((row) => (
+                  <li key={row.id} data-testid="ready-model" data-id={row.id}>
+                    ✓ {row.name}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted" data-testid="no-model-ready">
+                No model is ready yet. Download one from the models page; offline, import a checkpoint you have (<code>fieldmark models import &lt;file&gt; --like &lt;id&gt;</code>) or build the test model (<code>fieldmark models build --arch resnet50 --classes imagenet1k --seed 1 --out test.onnx</code>), as the README explains.
+              </p>
+            )}
+            <button type="button" onClick={() => setModelsOpen(true)} data-testid="open-models">
+              Models…
+            </button>
+          </li>
+          <li data-testid="welcome-step">
+            <h2>3. Label</h2>
+            <p className="muted">Tiles fill in with predictions as the folder is indexed. Accept a prediction or type a label (<kbd>l</kbd>), review the least certain first, export to CSV.</p>
+          </li>
+        </ol>
       </div>
     </div>
   );

@@ -1,10 +1,13 @@
 /** The detail panel: the selected image's facts and top-5, loaded when the panel is open. */
-import type { ImageDetails } from '../../main/contract/types.js';
+import type { LabelHistoryItem } from '../../main/contract/label-types.js';
+import type { ImageDetails, TopClass } from '../../main/contract/types.js';
 import { selectedImageId } from './grid-slice.js';
 import type { SliceCreator } from './types.js';
 
 export interface DetailSlice {
   detail: ImageDetails | null;
+  /** The detail image's label history, oldest first. */
+  detailHistory: LabelHistoryItem[];
   detailLoading: boolean;
   openDetail(): void;
   closeDetail(): void;
@@ -12,6 +15,8 @@ export interface DetailSlice {
   onSelectionChanged(): void;
   reloadDetailIf(imageIds: number[]): void;
   resetDetail(): void;
+  /** The top-5 predictions of any image (the picker's first rows). */
+  loadTopK(id: number): Promise<TopClass[]>;
 }
 
 export const createDetailSlice: SliceCreator<DetailSlice> = (transport) => (set, get) => {
@@ -21,8 +26,8 @@ export const createDetailSlice: SliceCreator<DetailSlice> = (transport) => (set,
     const mine = ++request;
     set({ detailLoading: true });
     try {
-      const detail = await transport.call('images.details', { id });
-      if (mine === request) set({ detail });
+      const [detail, detailHistory] = await Promise.all([transport.call('images.details', { id }), transport.call('labels.history', { imageId: id })]);
+      if (mine === request) set({ detail, detailHistory });
     } catch (error) {
       if (mine === request) get().notifyError(error);
     } finally {
@@ -32,6 +37,7 @@ export const createDetailSlice: SliceCreator<DetailSlice> = (transport) => (set,
 
   return {
     detail: null,
+    detailHistory: [],
     detailLoading: false,
     openDetail() {
       if (get().selectedIndex < 0) get().select(0);
@@ -50,6 +56,14 @@ export const createDetailSlice: SliceCreator<DetailSlice> = (transport) => (set,
     reloadDetailIf(imageIds) {
       const current = get().detail;
       if (current && get().sidePanel === 'detail' && imageIds.includes(current.id)) void load(current.id);
+    },
+    async loadTopK(id) {
+      try {
+        return (await transport.call('images.details', { id })).topk;
+      } catch (error) {
+        get().notifyError(error);
+        return [];
+      }
     },
     resetDetail() {
       request += 1;

@@ -5,7 +5,8 @@
  * filter or sort depends on predictions, the loaded pages are re-fetched, at most once a second.
  */
 import type { PredictionUpdate } from '../../main/contract/events.js';
-import type { ErrorKind, ImageQuery, ImageStatus, ImageTile, SortKey, SortOrder } from '../../main/contract/types.js';
+import type { LabelFilter, LabelRank } from '../../main/contract/label-types.js';
+import type { ErrorKind, ImageFilterQuery, ImageQuery, ImageStatus, ImageTile, SortKey, SortOrder } from '../../main/contract/types.js';
 import type { SliceCreator, Store } from './types.js';
 
 export const PAGE_SIZE = 200;
@@ -20,11 +21,27 @@ export interface GridFilter {
   minConfidence: number;
   maxConfidence: number;
   pathContains: string;
+  /** Only images in this library folder or below ('' for all; the folder tree). */
+  folder: string;
+  label: LabelFilter | 'all';
+  /** Only images with this label (or, above species rank, any label under this taxon). */
+  labelIs: { label: string; rank: LabelRank } | null;
   sort: SortKey;
   order: SortOrder;
 }
 
-export const DEFAULT_FILTER: GridFilter = { status: 'all', classIndex: null, minConfidence: 0, maxConfidence: 100, pathContains: '', sort: 'name', order: 'asc' };
+export const DEFAULT_FILTER: GridFilter = {
+  status: 'all',
+  classIndex: null,
+  minConfidence: 0,
+  maxConfidence: 100,
+  pathContains: '',
+  folder: '',
+  label: 'all',
+  labelIs: null,
+  sort: 'name',
+  order: 'asc',
+};
 
 export interface GridSlice {
   filter: GridFilter;
@@ -58,21 +75,39 @@ export function imageIdAt(state: Pick<Store, 'pages'>, index: number): number | 
 
 /** Whether streamed predictions can change which images match or their order. */
 export function dependsOnPredictions(filter: GridFilter): boolean {
-  return filter.status !== 'all' || filter.classIndex !== null || filter.minConfidence > 0 || filter.maxConfidence < 100 || filter.sort === 'confidence';
+  return (
+    filter.status !== 'all' ||
+    filter.classIndex !== null ||
+    filter.minConfidence > 0 ||
+    filter.maxConfidence < 100 ||
+    filter.label === 'disagree' ||
+    filter.sort === 'confidence' ||
+    filter.sort === 'uncertainty'
+  );
 }
 
-export function toQuery(filter: GridFilter, page: number): ImageQuery {
+/** Whether a label change can change which images match or their order. */
+export function dependsOnLabels(filter: GridFilter): boolean {
+  return filter.label !== 'all' || filter.labelIs !== null;
+}
+
+export function toFilterQuery(filter: GridFilter): ImageFilterQuery {
   return {
     ...(filter.status === 'all' ? {} : { status: filter.status }),
     ...(filter.classIndex === null ? {} : { classIndex: filter.classIndex }),
     ...(filter.minConfidence > 0 ? { minConfidence: filter.minConfidence / 100 } : {}),
     ...(filter.maxConfidence < 100 ? { maxConfidence: filter.maxConfidence / 100 } : {}),
     ...(filter.pathContains.trim() ? { pathContains: filter.pathContains.trim() } : {}),
+    ...(filter.folder ? { folder: filter.folder } : {}),
+    ...(filter.label === 'all' ? {} : { label: filter.label }),
+    ...(filter.labelIs === null ? {} : { labelIs: filter.labelIs }),
     sort: filter.sort,
     order: filter.order,
-    offset: page * PAGE_SIZE,
-    limit: PAGE_SIZE,
   };
+}
+
+export function toQuery(filter: GridFilter, page: number): ImageQuery {
+  return { ...toFilterQuery(filter), offset: page * PAGE_SIZE, limit: PAGE_SIZE };
 }
 
 export const createGridSlice: SliceCreator<GridSlice> = (transport) => (set, get) => {

@@ -18,7 +18,7 @@ export interface LibrarySlice {
   setConnected(connected: boolean): void;
 }
 
-const EMPTY_STATS: LibraryStats = { total: 0, indexed: 0, failed: 0, pending: 0 };
+const EMPTY_STATS: LibraryStats = { total: 0, indexed: 0, failed: 0, pending: 0, labelled: 0 };
 
 export const createLibrarySlice: SliceCreator<LibrarySlice> = (transport) => (set, get) => ({
   appInfo: null,
@@ -71,8 +71,10 @@ export const createLibrarySlice: SliceCreator<LibrarySlice> = (transport) => (se
     const previous = get().library;
     const sameModel = previous?.model?.id === library.model?.id;
     set({ library });
+    if (previous?.root !== library.root) get().clearSelection();
     if (previous?.root !== library.root || !sameModel) {
       get().resetDetail();
+      void get().loadVocabulary();
       void get().refreshGrid(false);
       void get().loadIndexing();
       void get().loadPlots();

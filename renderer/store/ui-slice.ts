@@ -2,7 +2,7 @@
 import { RequestError } from '../transport/transport.js';
 import type { SliceCreator } from './types.js';
 
-export type SidePanel = 'detail' | 'indexing' | 'plots' | 'settings';
+export type SidePanel = 'detail' | 'indexing' | 'plots' | 'settings' | 'labels';
 
 export interface Toast {
   id: number;
@@ -14,6 +14,9 @@ export interface UiSlice {
   sidePanel: SidePanel | null;
   helpOpen: boolean;
   toasts: Toast[];
+  /** The smallest tile width of the grid, in CSS pixels (the thumbnail-size slider). */
+  tileSize: number;
+  setTileSize(size: number): void;
   showPanel(panel: SidePanel | null): void;
   togglePanel(panel: SidePanel): void;
   setHelpOpen(open: boolean): void;
@@ -24,6 +27,10 @@ export interface UiSlice {
   showFailedFiles(): void;
 }
 
+export const MIN_TILE_SIZE = 96;
+export const MAX_TILE_SIZE = 400;
+export const DEFAULT_TILE_SIZE = 150;
+
 let nextToastId = 1;
 const MAX_TOASTS = 4;
 
@@ -31,6 +38,8 @@ export const createUiSlice: SliceCreator<UiSlice> = () => (set, get) => ({
   sidePanel: null,
   helpOpen: false,
   toasts: [],
+  tileSize: DEFAULT_TILE_SIZE,
+  setTileSize: (size) => set({ tileSize: Math.max(MIN_TILE_SIZE, Math.min(MAX_TILE_SIZE, Math.round(size))) }),
   showPanel: (panel) => set({ sidePanel: panel }),
   togglePanel: (panel) => set({ sidePanel: get().sidePanel === panel ? null : panel }),
   setHelpOpen: (open) => set({ helpOpen: open }),

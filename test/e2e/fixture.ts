@@ -40,6 +40,8 @@ export interface E2eFixture {
   /** Environment for the app: private user data, cache and catalog folders. */
   env: NodeJS.ProcessEnv;
   artifacts: string;
+  /** Files in the library (EXPECTED_TOTAL unless `cifarCount` changed it). */
+  total: number;
   cleanup(): Promise<void>;
 }
 
@@ -48,7 +50,7 @@ export interface E2eFixture {
  * indexing can be paused. `model: 'akamaster-r20'` converts the real pretrained CIFAR-10 ResNet-20
  * from ../shared/reference/weights, for a screenshot whose predictions mean something.
  */
-export async function createFixture(target: string, options: { model?: 'seeded' | 'akamaster-r20' } = {}): Promise<E2eFixture> {
+export async function createFixture(target: string, options: { model?: 'seeded' | 'akamaster-r20' | 'seeded-cub'; cifarCount?: number } = {}): Promise<E2eFixture> {
   const { dir, cleanup } = await makeTempDir(`e2e-${target}`);
   const library = join(dir, 'photos');
   await mkdir(join(library, 'birds'), { recursive: true });
@@ -58,7 +60,8 @@ export async function createFixture(target: string, options: { model?: 'seeded' 
   await Promise.all(birds.map((name) => copyFile(referencePath('birds', 'images', name), join(library, 'birds', name))));
   for (const name of [...GOOD_PHOTOS, ...BROKEN_PHOTOS]) await copyFile(referencePath('photos', name), join(library, 'photos', name));
   // Every 20th test image: all ten classes, 500 files.
-  const cifar = (await readdir(referencePath('cifar10_test', 'jpg'))).sort().filter((_, i) => i % 20 === 0).slice(0, CIFAR_COUNT);
+  const cifarCount = options.cifarCount ?? CIFAR_COUNT;
+  const cifar = (await readdir(referencePath('cifar10_test', 'jpg'))).sort().filter((_, i) => i % 20 === 0).slice(0, cifarCount);
   await Promise.all(cifar.map((name) => copyFile(referencePath('cifar10_test', 'jpg', name), join(library, 'cifar', name))));
 
   const env: NodeJS.ProcessEnv = {
@@ -69,14 +72,17 @@ export async function createFixture(target: string, options: { model?: 'seeded' 
   };
   const modelPath = join(dir, 'model.onnx');
   const weights = (await readdir(referencePath('weights'))).find((name) => name.startsWith('resnet20-'));
+  // `seeded-cub`: a small (CIFAR-stem) network over the CUB-200 label set, so the label picker
+  // shows the bird taxonomy while indexing stays fast.
   const args =
     options.model === 'akamaster-r20'
       ? ['models', 'convert', referencePath('weights', weights ?? 'resnet20-missing.th'), '--like', 'akamaster-resnet20_cifar10', '--out', modelPath]
-      : ['models', 'build', '--arch', 'resnet18-cifar', '--classes', 'cifar10', '--seed', '1', '--out', modelPath];
+      : ['models', 'build', '--arch', 'resnet18-cifar', '--classes', options.model === 'seeded-cub' ? 'cub200' : 'cifar10', '--seed', '1', '--out', modelPath];
   const build = await runCli(args, env);
   if (build.code !== 0) throw new Error(`models ${args[1]} failed (${build.code}): ${build.stderr}`);
   const artifacts = join(repoRoot, 'test-results', `e2e-${target}`);
-  return { dir, library, modelPath, env, artifacts, cleanup };
+  const total = BIRD_COUNT + cifarCount + GOOD_PHOTOS.length + BROKEN_PHOTOS.length;
+  return { dir, library, modelPath, env, artifacts, total, cleanup };
 }
 
 /** Runs the built CLI to completion. */

@@ -12,9 +12,10 @@ import { pathToFileURL } from 'node:url';
 import { chromium, _electron, type Browser, type ElectronApplication, type Page } from 'playwright-core';
 import { cliArgs, distRoot, type E2eFixture } from './fixture.js';
 import { repoRoot as repoRootForNative } from '../helpers/paths.js';
+import { CHROMIUM_PATH } from '../helpers/tool-paths.js';
 import { stopChildProcess } from '../../main/util/stop-child.js';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+export { CHROMIUM_PATH };
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 export const VIEWPORT = { width: 1280, height: 800 };
 

@@ -33,7 +33,7 @@ describe('the app service over a real library', () => {
   });
 
   it('counts the library after indexing', async () => {
-    assert.deepEqual(await service.handlers['library.stats']({}), { total: TOTAL, indexed: TOTAL - 1, failed: 1, pending: 0 });
+    assert.deepEqual(await service.handlers['library.stats']({}), { total: TOTAL, indexed: TOTAL - 1, failed: 1, pending: 0, labelled: 0 });
     const status = await service.handlers['indexing.status']({});
     assert.equal(status.done, TOTAL);
     assert.equal(status.failed, 1);
@@ -53,7 +53,7 @@ describe('the app service over a real library', () => {
     const errors = events.filter((event) => event.type === 'image-error');
     assert.deepEqual(errors.map((event) => event.type === 'image-error' && event.relPath), [BROKEN_PHOTO]);
     const lastStats = events.filter((event) => event.type === 'stats').at(-1);
-    assert.deepEqual(lastStats?.type === 'stats' && lastStats.stats, { total: TOTAL, indexed: TOTAL - 1, failed: 1, pending: 0 });
+    assert.deepEqual(lastStats?.type === 'stats' && lastStats.stats, { total: TOTAL, indexed: TOTAL - 1, failed: 1, pending: 0, labelled: 0 });
   });
 
   it('lists, filters and sorts pages of tiles', async () => {
@@ -146,7 +146,7 @@ describe('the app service over a real library', () => {
     );
     const status = await jobEnd(service);
     assert.equal(status.state, 'finished', status.message ?? '');
-    assert.deepEqual(await service.handlers['library.stats']({}), { total: TOTAL, indexed: TOTAL - 1, failed: 1, pending: 0 });
+    assert.deepEqual(await service.handlers['library.stats']({}), { total: TOTAL, indexed: TOTAL - 1, failed: 1, pending: 0, labelled: 0 });
   });
 
   it('closing while a library opens leaves no session (nor job) behind', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -22,12 +22,16 @@ function databaseAtVersion(file: string, version: number, seed: (db: BetterSqlit
   db.close();
 }
 
-/** Every row of every user table, for before/after comparisons. */
+/** Columns later migrations add to old tables: an upgrade keeps every old value, and these are new. */
+const ADDED_LATER = new Set(['missing_since', 'margin']);
+
+/** Every row of every user table (without the ADDED_LATER columns), for before/after comparisons. */
 function dumpTables(file: string, tables: string[]): Record<string, unknown[]> {
   const db = new Database(file, { readonly: true });
   const dump: Record<string, unknown[]> = {};
+  const withoutLater = (row: unknown) => Object.fromEntries(Object.entries(row as object).filter(([column]) => !ADDED_LATER.has(column)));
   // Sorted in JS: some tables are WITHOUT ROWID, and row order is not what is being compared.
-  for (const table of tables) dump[table] = db.prepare(`SELECT * FROM ${table}`).all().map((row) => JSON.stringify(row)).sort();
+  for (const table of tables) dump[table] = db.prepare(`SELECT * FROM ${table}`).all().map((row) => JSON.stringify(withoutLater(row))).sort();
   db.close();
   return dump;
 }
@@ -62,10 +66,11 @@ test('0001-initial: a new file becomes a WAL catalog with every migration record
     const versions = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
     assert.deepEqual(versions, MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
     catalog.close();
-    // An empty (zero-byte) file is a valid empty database too.
+    // An empty (zero-byte) file is reported, never silently made into a new catalog (issue 12).
     const empty = join(dir.path, 'empty.sqlite');
     writeFileSync(empty, '');
-    Catalog.open(empty).close();
+    assert.throws(() => Catalog.open(empty), isKind('CatalogCorrupt', /empty\.sqlite is empty \(0 bytes\)/));
+    assert.equal(readFileSync(empty).length, 0);
     // Re-opening applies nothing twice.
     const again = Catalog.open(file);
     assert.equal(again.connection.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get(), LATEST_SCHEMA_VERSION);
@@ -173,6 +178,73 @@ test('read-only connections neither create nor upgrade a catalog', () => {
     assert.equal(reader.stats(1, null).total, 3);
     assert.throws(() => reader.setLabel(1, 'x', 'manual'), /readonly/);
     reader.close();
+  } finally {
+    dir.cleanup();
+  }
+});
+
+test('0005-missing-images: a version-4 catalog upgrades, keeps every row, and marks gone files instead of deleting them', () => {
+  const dir = tempDir('catalog-mig5');
+  try {
+    const file = join(dir.path, 'v4.sqlite');
+    databaseAtVersion(file, 4, (db) => {
+      seedVersion1(db);
+      db.prepare(`INSERT INTO labels (image_id, label, label_source, updated_at) VALUES (1, 'cat', 'manual', '2024-01-01T00:00:00.000Z')`).run();
+    });
+    const tables = [...V1_TABLES, 'labels'];
+    const before = dumpTables(file, tables);
+    const catalog = Catalog.open(file);
+    // Every old row is there, and every image is present (missing_since NULL).
+    assert.deepEqual(dumpTables(file, tables), before);
+    assert.equal(catalog.connection.prepare('SELECT COUNT(*) FROM images WHERE missing_since IS NULL').pluck().get(), 3);
+    assert.equal(catalog.missingCount(1), 0);
+    catalog.applyScanChanges(1, { added: [], touched: [], changed: [], renamed: [], removed: [1], returned: [] });
+    assert.equal(catalog.missingCount(1), 1);
+    assert.equal(catalog.stats(1, 1).total, 2, 'a missing image is not counted');
+    assert.equal(catalog.connection.prepare('SELECT label FROM labels WHERE image_id = 1').pluck().get(), 'cat', 'its label is kept');
+    catalog.applyScanChanges(1, { added: [], touched: [], changed: [], renamed: [], removed: [], returned: [1] });
+    assert.deepEqual(catalog.stats(1, 1), { total: 3, ok: 1, failed: 1, pending: 1, predicted: 1 });
+    catalog.close();
+  } finally {
+    dir.cleanup();
+  }
+});
+
+test('0004-labels-v2: a version-3 catalog with labels upgrades: sources mapped, history kept as undo steps, margins backfilled', () => {
+  const dir = tempDir('catalog-mig4');
+  try {
+    const file = join(dir.path, 'v3.sqlite');
+    databaseAtVersion(file, 3, (db) => {
+      seedVersion1(db);
+      const at = '2024-02-01T00:00:00.000Z';
+      db.prepare(`INSERT INTO labels (image_id, label, label_source, updated_at) VALUES (1, 'tabby', 'accepted-prediction', ?), (2, 'dog', 'import', ?)`).run(at, at);
+      const event = db.prepare('INSERT INTO label_events (image_id, old_label, new_label, source, at) VALUES (?, ?, ?, ?, ?)');
+      event.run(1, null, 'cat', 'manual', at);
+      event.run(1, 'cat', 'tabby', 'accepted-prediction', at);
+      event.run(2, null, 'dog', 'import', at);
+    });
+    const before = dumpTables(file, V1_TABLES);
+    const catalog = Catalog.open(file);
+    assert.deepEqual(dumpTables(file, V1_TABLES), before);
+    const db = catalog.connection;
+    assert.deepEqual(db.prepare('SELECT image_id, label, label_source, rank, score FROM labels ORDER BY image_id').all(), [
+      { image_id: 1, label: 'tabby', label_source: 'accepted', rank: 'species', score: null },
+      { image_id: 2, label: 'dog', label_source: 'imported', rank: 'species', score: null },
+    ]);
+    assert.ok(Math.abs((db.prepare('SELECT margin FROM predictions WHERE image_id = 1').pluck().get() as number) - 0.85) < 1e-9);
+    // A writer that leaves the margin out (or updates only the top-k) still gets it, from the top-k.
+    db.prepare(`INSERT INTO predictions (image_id, model_id, top1_index, top1_prob, topk, created_at) VALUES (3, 1, 2, 0.5, '[[2,0.5],[4,0.375]]', 'x')`).run();
+    assert.equal(db.prepare('SELECT margin FROM predictions WHERE image_id = 3').pluck().get(), 0.125);
+    db.prepare(`UPDATE predictions SET topk = '[[2,0.75],[4,0.25]]' WHERE image_id = 3`).run();
+    assert.equal(db.prepare('SELECT margin FROM predictions WHERE image_id = 3').pluck().get(), 0.5);
+    assert.deepEqual(catalog.labels.history(1).map((h) => [h.oldLabel, h.newLabel, h.source, h.undone]), [[null, 'cat', 'manual', false], ['cat', 'tabby', 'accepted', false]]);
+    // The old events are undo steps: undoing the last one (image 2's import) and the one before restores the older state.
+    assert.equal(catalog.labels.undo(1)?.changedImageIds[0], 2);
+    assert.equal(catalog.labels.labelsOf(1, [2]).size, 0);
+    catalog.labels.undo(1);
+    assert.equal(catalog.labels.labelsOf(1, [1]).get(1)?.label, 'cat');
+    assert.equal(db.prepare('SELECT COUNT(*) FROM vocabulary').pluck().get(), 0);
+    catalog.close();
   } finally {
     dir.cleanup();
   }

@@ -111,7 +111,7 @@ test('a result read from old content (fingerprint differs from the stored one) i
   }
 });
 
-test('a model whose file changed loses its old results; the same file keeps them', () => {
+test('a model is its file: a changed file under the same id gets its own row, and the old results stay with the old file', () => {
   const t = setup(['a.jpg']);
   try {
     const { catalog, library, model, ids } = t;
@@ -119,10 +119,17 @@ test('a model whose file changed loses its old results; the same file keeps them
     const record = { id: 'resnet20_cifar10', fileSha256: sha(999), metadataJson: '{"v":2}', classCount: 10, featureDim: DIM };
     assert.equal(catalog.ensureModel(record), model);
     assert.equal(catalog.stats(library, model).predicted, 1);
-    assert.equal(catalog.ensureModel({ ...record, fileSha256: sha(1000) }), model);
-    assert.equal(catalog.stats(library, model).predicted, 0);
-    assert.equal(catalog.features(library, model).imageIds.length, 0);
-    assert.equal(catalog.imagesToProcess(library, model).length, 1);
+    const otherFile = 'f'.repeat(64);
+    const changed = catalog.ensureModel({ ...record, fileSha256: otherFile });
+    assert.notEqual(changed, model, 'never credited to the old file');
+    assert.equal(catalog.stats(library, changed).predicted, 0);
+    assert.equal(catalog.imagesToProcess(library, changed).length, 1);
+    assert.equal(catalog.stats(library, model).predicted, 1, 'the old file keeps its results');
+    assert.equal(catalog.features(library, model).imageIds.length, 1);
+    // The plain id names the file used last; the other keeps its results under id@hash.
+    assert.deepEqual(catalog.listModels().map((m) => [m.id, m.rowId]), [['resnet20_cifar10', changed], [`resnet20_cifar10@${sha(999).slice(0, 12)}`, model]]);
+    assert.equal(catalog.ensureModel(record), model, 'the old file coming back finds its row');
+    assert.deepEqual(catalog.listModels().map((m) => [m.id, m.rowId]), [['resnet20_cifar10', model], [`resnet20_cifar10@${otherFile.slice(0, 12)}`, changed]]);
     assert.equal(catalog.listModels()[0]?.metadataJson, '{"v":2}');
     assert.throws(() => catalog.ensureModel({ ...record, metadataJson: '{oops' }), isKind('InvalidArgument', /metadataJson/));
     assert.throws(() => catalog.ensureModel({ ...record, classCount: 0 }), isKind('InvalidArgument', /classCount/));
@@ -186,11 +193,11 @@ test('summaries: class counts, confidence histogram, export rows and the feature
     assert.deepEqual(catalog.confidenceHistogram(library, model, 4), [0, 1, 1, 1]);
     assert.deepEqual(catalog.confidenceHistogram(library, model, 1), [3]);
     assert.throws(() => catalog.confidenceHistogram(library, model, 0), isKind('InvalidArgument', /bins/));
-    catalog.setLabel(id(ids, 'm.jpg'), 'wren', 'accepted-prediction');
+    catalog.setLabel(id(ids, 'm.jpg'), 'wren', 'accepted');
     const rows = catalog.exportRows(library, model);
     assert.deepEqual(rows.map((r) => r.relPath), ['a.jpg', 'm.jpg', 'z.jpg']);
     assert.equal(rows[1]?.label, 'wren');
-    assert.equal(rows[1]?.labelSource, 'accepted-prediction');
+    assert.equal(rows[1]?.labelSource, 'accepted');
     assert.equal(rows[2]?.camera, 'Nikon D50');
     assert.deepEqual(rows[0]?.topk, [{ index: 7, prob: 0.45 }, { index: 8, prob: 0.275 }]);
     const matrix = catalog.features(library, model);
@@ -205,7 +212,7 @@ test('summaries: class counts, confidence histogram, export rows and the feature
   }
 });
 
-test('labels: history is appended, repeats are no-ops, and labels survive new content but not deletion', () => {
+test('labels: history is appended, repeats are no-ops, and labels survive new content and a missing file, not a prune', () => {
   const t = setup(['a.jpg', 'b.jpg']);
   try {
     const { catalog, library, model, ids } = t;
@@ -213,13 +220,13 @@ test('labels: history is appended, repeats are no-ops, and labels survive new co
     catalog.writeResults(model, [okResult(a, 1, 0.5)]);
     catalog.setLabel(a, 'owl', 'manual');
     catalog.setLabel(a, ' owl ', 'manual'); // same label (trimmed), same source: nothing recorded
-    catalog.setLabel(a, 'owl', 'import'); // same label, new source: recorded
+    catalog.setLabel(a, 'owl', 'imported'); // same label, new source: recorded
     catalog.setLabel(a, 'wren', 'manual');
     catalog.setLabel(a, null, 'manual');
     catalog.setLabel(a, null, 'manual');
     catalog.setLabel(a, 'wren', 'manual');
     assert.deepEqual(catalog.labelHistory(a).map((e) => [e.oldLabel, e.newLabel, e.source]), [
-      [null, 'owl', 'manual'], ['owl', 'owl', 'import'], ['owl', 'wren', 'manual'], ['wren', null, 'manual'], [null, 'wren', 'manual'],
+      [null, 'owl', 'manual'], ['owl', 'owl', 'imported'], ['owl', 'wren', 'manual'], ['wren', null, 'manual'], [null, 'wren', 'manual'],
     ]);
     assert.throws(() => catalog.setLabel(a, '   ', 'manual'), isKind('InvalidArgument', /label/));
     assert.throws(() => catalog.setLabel(a, 'x', 'guess' as 'manual'), isKind('InvalidArgument', /source/));
@@ -231,12 +238,14 @@ test('labels: history is appended, repeats are no-ops, and labels survive new co
     assert.equal(details?.label?.label, 'wren');
     assert.equal(details?.status, 'pending');
     assert.equal(details?.width, null);
-    // Deletion cascades to everything about the image.
+    // A file gone from disk is only marked missing: everything about it is kept (issue 12) ...
     catalog.writeResults(model, [okResult(a, 1, 0.5, { fingerprint: sha(77) })]);
     catalog.applyScanChanges(library, { added: [], touched: [], renamed: [], changed: [], removed: [a] });
-    for (const table of ['predictions', 'features', 'labels', 'label_events']) {
-      assert.equal(catalog.connection.prepare(`SELECT COUNT(*) FROM ${table} WHERE image_id = ?`).pluck().get(a), 0, table);
-    }
+    const count = (table: string) => catalog.connection.prepare(`SELECT COUNT(*) FROM ${table} WHERE image_id = ?`).pluck().get(a);
+    for (const table of ['predictions', 'features', 'labels', 'label_events']) assert.ok((count(table) as number) > 0, table);
+    // ... until the user prunes: then deletion cascades to everything about the image.
+    assert.equal(catalog.pruneMissing(library), 1);
+    for (const table of ['predictions', 'features', 'labels', 'label_events']) assert.equal(count(table), 0, table);
     assert.equal(catalog.imageDetails(a, model), null);
   } finally {
     t.cleanup();

@@ -2,6 +2,7 @@
  * `fieldmark classify` end to end on a messy real folder: nested and non-ASCII folders, a hidden
  * folder, a symlink loop, a text file and broken images. Real sharp, real SQLite, real onnxruntime.
  */
+import { parseCsv } from '../../main/engine/export/csv.js';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, readdirSync, utimesSync } from 'node:fs';
@@ -72,11 +73,19 @@ test('first run classifies every good image and reports each broken one', async 
   assert.equal(summary.device, 'cpu');
   for (const result of results) assert.equal((result.top_k as unknown[]).length, 3);
 
-  const rows = readFileSync(csv, 'utf8').split('\r\n').filter(Boolean);
-  assert.equal(rows[0], 'path,label,label_source,prediction,prediction_index,confidence,top_k,model');
-  assert.equal(rows.length, 1 + goodFiles.length);
-  assert.ok(rows.some((r) => r.startsWith('Vögel/Seevögel/')), 'non-ASCII paths with / separators');
-  for (const row of rows.slice(1)) assert.match(row, /^[^,]+,,,[^,]+,\d+,0\.\d{4}|1\.0000,(\d+:\d\.\d{4};){2}\d+:\d\.\d{4},/);
+  // Parsed as CSV: real class names hold commas ("sunglasses, dark glasses, shades"), so quoted fields.
+  const [header, ...rows] = parseCsv(readFileSync(csv, 'utf8')).records.map((record) => record.fields);
+  assert.deepEqual(header, ['path', 'label', 'label_source', 'prediction', 'prediction_index', 'confidence', 'top_k', 'model']);
+  assert.equal(rows.length, goodFiles.length);
+  assert.ok(rows.some((r) => r[0]!.startsWith('Vögel/Seevögel/')), 'non-ASCII paths with / separators');
+  for (const row of rows) {
+    assert.equal(row.length, 8);
+    assert.deepEqual([row[1], row[2]], ['', '']);
+    assert.ok(row[3]!.length > 0 && !/^class \d+$/.test(row[3]!), `a real class name: ${row[3]}`);
+    assert.match(row[4]!, /^\d+$/);
+    assert.match(row[5]!, /^(0\.\d{4}|1\.0000)$/);
+    assert.match(row[6]!, /^(\d+:\d\.\d{4};){2}\d+:\d\.\d{4}$/);
+  }
 });
 
 test('a re-run processes nothing', async () => {

@@ -12,7 +12,7 @@ function copyPhoto(name: string, target: string): void {
   writeFileSync(target, readFileSync(referencePath('photos', name)));
 }
 
-const NONE: ReconcileSummary = { added: 0, changed: 0, touched: 0, unchanged: 0, removed: 0, renamed: 0, ignored: 0 };
+const NONE: ReconcileSummary = { added: 0, changed: 0, touched: 0, unchanged: 0, removed: 0, returned: 0, renamed: 0, ignored: 0 };
 
 interface Fixture {
   root: string;
@@ -49,7 +49,8 @@ async function setup(): Promise<Fixture> {
     library,
     model,
     scan: async (options) => reconcileScan(catalog, library, await walkLibrary(root, () => undefined), options),
-    byPath: () => new Map(catalog.storedFiles(library).map((f) => [f.relPath, { id: f.id, status: f.status }])),
+    // Present files only: the scanner keeps gone files' rows, marked missing.
+    byPath: () => new Map(catalog.storedFiles(library).filter((f) => f.missingSince === null).map((f) => [f.relPath, { id: f.id, status: f.status }])),
     cleanup: () => {
       catalog.close();
       dir.cleanup();
@@ -152,7 +153,7 @@ test('a renamed or moved file keeps its id, prediction and label; a copy is a ne
   }
 });
 
-test('a deleted file is removed with its results; files under an unreadable folder are kept', async () => {
+test('a deleted file is marked missing, its results kept but not counted; files under an unreadable folder are kept', async () => {
   const f = await setup();
   try {
     await f.scan();
@@ -166,6 +167,11 @@ test('a deleted file is removed with its results; files under an unreadable fold
     // Once the walk reads it again and the files are really gone, they go too.
     assert.deepEqual(await f.scan(), { ...NONE, removed: 2, unchanged: CANDIDATES.length - 3, ignored: 2 });
     assert.deepEqual(f.catalog.stats(f.library, f.model), { total: 5, ok: 2, failed: 3, pending: 0, predicted: 2 });
+    assert.equal(f.catalog.missingCount(f.library), 3);
+    assert.equal(f.catalog.features(f.library, f.model).imageIds.length, 2);
+    // Nothing is deleted until the user prunes (issue 12): the results wait for the files.
+    assert.equal(f.catalog.connection.prepare('SELECT COUNT(*) FROM features').pluck().get(), 5);
+    assert.equal(f.catalog.pruneMissing(f.library), 3);
     assert.equal(f.catalog.connection.prepare('SELECT COUNT(*) FROM features').pluck().get(), 2);
   } finally {
     f.cleanup();

@@ -41,13 +41,17 @@ test('similar refuses an image that is not in the library, saying so', async () 
   assert.match(broken.stderr, /has no feature vector/);
 });
 
-test('export writes the saved predictions without running the model', async () => {
+test('export writes one row per image with its label and saved prediction, without running the model', async () => {
   const csv = join(work.path, 'labels.csv');
   const run = await runFieldmark(['export', library, '--csv', csv], env);
   assert.equal(run.code, 0, run.stderr);
   const rows = readFileSync(csv, 'utf8').split('\r\n').filter(Boolean);
-  assert.equal(rows[0], 'path,label,label_source,prediction,prediction_index,confidence,top_k,model');
-  assert.deepEqual(rows.slice(1).map((r) => r.split(',')[0]), photos.filter((p) => p !== 'zero_bytes.jpg').sort());
+  assert.equal(rows[0], 'path,label,label_source,label_rank,prediction,confidence,top_k,model,labelled_at');
+  // Every image, the failed one too (it has no prediction, but it could carry a label).
+  assert.deepEqual(rows.slice(1).map((r) => r.split(',')[0]), [...photos].sort());
+  // The untrained imagenet1k model's classes have real names (models/labels/imagenet1k.json), never "class N".
+  const predicted = rows.slice(1).filter((r) => !r.startsWith('zero_bytes.jpg'));
+  assert.ok(predicted.every((r) => !/,class \d+,/.test(r) && r.split(',')[4] !== ''), predicted.join('\n'));
   const missingCsv = await runFieldmark(['export', library], env);
   assert.equal(missingCsv.code, 2);
   assert.match(missingCsv.stderr, /--csv is required/);

@@ -59,7 +59,7 @@ test('a registry model that is not installed says how to get it', async () => {
     /fieldmark models download akamaster-resnet20_cifar10/,
     /fieldmark models import <file> --like akamaster-resnet20_cifar10/,
   ]));
-  await assert.rejects(resolveModel('no-such-model', { env }), expectKind('ModelMissing', [/expected a path to an \.onnx file or a registry id/]));
+  await assert.rejects(resolveModel('no-such-model', { env }), expectKind('InvalidArgument', [/expected a path to an \.onnx file or a registry id/]));
   const listed = await run(['list']);
   assert.match(listed.stdout, /akamaster-resnet20_cifar10\s+cifar10\s+32x32\s+91\.73%\s+0\.27M\s+-/);
   assert.match(listed.stdout, /0 of 2 installed/);

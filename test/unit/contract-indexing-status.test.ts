@@ -13,7 +13,7 @@ function fold(events: IndexEvent[]): IndexingStatus {
 describe('indexing status from job events', () => {
   it('follows scan, start, progress and finish', () => {
     const status = fold([
-      { type: 'scan', summary: { added: 10, changed: 0, touched: 0, unchanged: 0, removed: 0, renamed: 0, ignored: 2 }, total: 10 },
+      { type: 'scan', summary: { added: 10, changed: 0, touched: 0, unchanged: 0, removed: 0, returned: 0, renamed: 0, ignored: 2 }, total: 10 },
       { type: 'started', toProcess: 10, total: 10, device: { provider: 'cpu', requested: 'auto', notes: ['no GPU'] } },
       { type: 'state', state: 'running' },
       progress(4, 'running'),

@@ -9,11 +9,12 @@ import type { CommandHandler, CliContext } from '../context.js';
 import { EXIT_OK } from '../context.js';
 import { openLibrary } from '../../engine/library.js';
 import { startIndexJob } from '../../engine/pipeline/index-job.js';
-import type { IndexEvent } from '../../engine/pipeline/events.js';
+import type { IndexEvent, IndexSummary } from '../../engine/pipeline/events.js';
+import { startClassifyWatch, type ClassifyWatch } from './classify-watch.js';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../../engine/inference/execution-providers.js';
-import { writePredictionsCsv } from './export.js';
+import { checkCsvOutput, writePredictionsCsv } from './export.js';
 import { ProgressBar } from '../progress-bar.js';
-import { resolveModelArgument } from '../model-argument.js';
+import { resolveUsableModel } from '../usable-model.js';
 import type { ModelMetadata } from '../../zoo/model-metadata.js';
 
 export const CLASSIFY_USAGE = `fieldmark classify <folder> [options]
@@ -32,6 +33,8 @@ Options:
   --threads <n>         inference threads (default: all cores)
   --json                one JSON object per line on stdout
   --retry-failed        try files that failed before again (normally skipped until they change)
+  --batch-timeout <s>   stop with an error when one batch takes longer, 1-86400 (default 600)
+  --watch               then keep indexing files added, changed, moved or deleted until Ctrl+C
 `;
 
 const OPTIONS = {
@@ -44,6 +47,8 @@ const OPTIONS = {
   threads: { type: 'string' },
   json: { type: 'boolean' },
   'retry-failed': { type: 'boolean' },
+  'batch-timeout': { type: 'string' },
+  watch: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -58,59 +63,73 @@ export const classifyCommand: CommandHandler = async (args, context) => {
   const device = choiceOption<DeviceRequest>('device', values.device, DEVICE_REQUESTS, 'auto');
   const batchSize = intOption('batch', values.batch, 8, 1, 256);
   const threads = values.threads === undefined ? undefined : intOption('threads', values.threads, 1, 1, 256);
+  const batchTimeoutS = values['batch-timeout'] === undefined ? undefined : intOption('batch-timeout', values['batch-timeout'], 600, 1, 86_400);
   const json = values.json === true;
   const csvPath = optionalString(values.csv);
 
-  const model = await resolveModelArgument(optionalString(values.model), context.cwd, context.env);
+  const model = await resolveUsableModel(optionalString(values.model), context.cwd, context.env);
   const opened = libraryArguments(folder!, values.db, context);
   const library = await openLibrary(opened.folder, opened.options);
+  let watch: ClassifyWatch | null = null;
   try {
+    // Before any work: an output that is the catalog would destroy it (issue 12, item 1).
+    if (csvPath) checkCsvOutput(resolve(context.cwd, csvPath), library.catalogPath);
     if (!model.metadata.trained && !json) {
       context.stderr.write(`note: ${model.metadata.id} has untrained (seeded) weights: its predictions are meaningless\n`);
     }
     const reporter = new ClassifyReporter(context, json, model.metadata);
-    const job = startIndexJob(
-      {
-        catalog: library.catalog,
-        libraryId: library.libraryId,
-        libraryRoot: library.root,
-        model,
-        device,
-        batchSize,
-        topK,
-        retryFailed: values['retry-failed'] === true,
-        ...(threads ? { threads } : {}),
-      },
-      (event) => reporter.onEvent(event),
-    );
-    const cancel = () => job.cancel();
-    context.signal.addEventListener('abort', cancel, { once: true });
-    const summary = await job.done.finally(() => context.signal.removeEventListener('abort', cancel));
-    reporter.finish();
-    if (csvPath) {
-      const rows = library.catalog.exportRows(library.libraryId, await job.modelRowId);
-      await writePredictionsCsv(resolve(context.cwd, csvPath), rows, model.metadata.classNames, model.metadata.id);
-    }
-    const line = {
-      type: 'summary',
-      total: summary.total,
-      processed: summary.processed,
-      skipped: summary.skipped,
-      failed: summary.failed,
-      images_per_second: Number(summary.imagesPerSecond.toFixed(2)),
-      device: summary.device,
-      ...(summary.cancelled ? { cancelled: true } : {}),
-    };
-    if (json) context.stdout.write(`${JSON.stringify(line)}\n`);
-    else {
-      context.stdout.write(
-        `${summary.cancelled ? 'cancelled' : 'done'}: ${summary.total} images, ${summary.processed} processed, ${summary.skipped} already done, ` +
-          `${summary.failed} failed, ${summary.imagesPerSecond.toFixed(1)} images/s on ${summary.device}\n`,
+    // Watching starts before the first run walks the folder, so nothing added meanwhile is missed.
+    const note = (text: string) => context.stderr.write(`${text}\n`);
+    watch = values.watch === true ? await startClassifyWatch({ root: library.root, catalogPath: library.catalogPath, signal: context.signal, note, rerun: async () => void (await classifyOnce(false)) }) : null;
+    const classifyOnce = async (retryFailed: boolean): Promise<IndexSummary> => {
+      const job = startIndexJob(
+        {
+          catalog: library.catalog,
+          libraryId: library.libraryId,
+          libraryRoot: library.root,
+          model,
+          device,
+          batchSize,
+          topK,
+          retryFailed,
+          ...(threads ? { threads } : {}),
+          ...(batchTimeoutS === undefined ? {} : { batchTimeoutMs: batchTimeoutS * 1000 }),
+        },
+        (event) => reporter.onEvent(event),
       );
-      if (csvPath) context.stdout.write(`wrote ${csvPath}\n`);
-    }
+      const cancel = () => job.cancel();
+      context.signal.addEventListener('abort', cancel, { once: true });
+      const summary = await job.done.finally(() => context.signal.removeEventListener('abort', cancel));
+      reporter.finish();
+      if (csvPath) {
+        const rows = library.catalog.exportRows(library.libraryId, await job.modelRowId);
+        writePredictionsCsv(resolve(context.cwd, csvPath), rows, model.metadata.classNames, model.metadata.id, library.catalogPath);
+      }
+      const line = {
+        type: 'summary',
+        total: summary.total,
+        processed: summary.processed,
+        skipped: summary.skipped,
+        failed: summary.failed,
+        images_per_second: Number(summary.imagesPerSecond.toFixed(2)),
+        device: summary.device,
+        ...(summary.cancelled ? { cancelled: true } : {}),
+      };
+      if (json) context.stdout.write(`${JSON.stringify(line)}\n`);
+      else {
+        context.stdout.write(
+          `${summary.cancelled ? 'cancelled' : 'done'}: ${summary.total} images, ${summary.processed} processed, ${summary.skipped} already done, ` +
+            `${summary.failed} failed, ${summary.imagesPerSecond.toFixed(1)} images/s on ${summary.device}\n`,
+        );
+        if (csvPath) context.stdout.write(`wrote ${csvPath}\n`);
+      }
+      return summary;
+    };
+    const summary = await classifyOnce(values['retry-failed'] === true);
+    if (watch && !summary.cancelled) return await watch.follow();
     return summary.cancelled ? 130 : EXIT_OK;
   } finally {
+    await watch?.close();
     library.catalog.close();
   }
 };

@@ -9,6 +9,9 @@ import type { ConvertResult } from '../../zoo/convert-checkpoint.js';
 import { convertCheckpoint } from '../../zoo/convert-checkpoint.js';
 import { importModel, installModel, listModels } from '../../zoo/install-model.js';
 import { ARCHITECTURE_NAMES } from '../../zoo/resnet-architectures.js';
+import { describeInt8, listInt8Models } from '../../zoo/quantize/local-int8-models.js';
+import { listTrainedModels } from '../../zoo/trained-models.js';
+import { quantizeCommand, QUANTIZE_USAGE } from './models-quantize.js';
 import { expectPositionals, intOption, optionalString, parseCommandArgs, requiredString, UsageError } from '../args.js';
 import { EXIT_OK, type CliContext, type CommandHandler } from '../context.js';
 
@@ -20,7 +23,8 @@ const USAGE = `usage: fieldmark models <subcommand>
                                          [--preprocess <id>] [--id <model id>]
                                          convert any ResNet checkpoint (OpenMMLab, torchvision, akamaster)
   build --arch <name> --classes <labelset|names.json> --seed <n> --out <model.onnx>
-                                         a real architecture with seeded, untrained weights`;
+                                         a real architecture with seeded, untrained weights
+${QUANTIZE_USAGE}`;
 
 function formatCount(count: number): string {
   return count >= 1e4 ? `${(count / 1e6).toFixed(2)}M` : String(count);
@@ -71,9 +75,13 @@ async function listCommand(args: string[], context: CliContext): Promise<number>
   const { values, positionals } = parseCommandArgs('models list', args, { json: { type: 'boolean' } });
   noPositionals('models list', positionals);
   const models = await listModels({ env: context.env });
+  const int8Models = await listInt8Models({ env: context.env });
   if (values.json) {
     for (const { entry, installed, path, isDefault } of models) {
       context.stdout.write(`${JSON.stringify({ ...entry, installed, path: installed ? path : null, default: isDefault })}\n`);
+    }
+    for (const model of int8Models) {
+      context.stdout.write(`${JSON.stringify({ id: model.id, int8: true, installed: true, path: model.path, default: false, labelSet: model.metadata.labelSet, quantization: model.quantization })}\n`);
     }
     return EXIT_OK;
   }
@@ -89,6 +97,15 @@ async function listCommand(args: string[], context: CliContext): Promise<number>
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
   for (const row of [header, ...rows]) context.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()}\n`);
   context.stdout.write(`\n${models.filter((m) => m.installed).length} of ${models.length} installed; "fieldmark models download <model>" installs one\n`);
+  if (int8Models.length > 0) {
+    context.stdout.write(`\nint8 models made on this machine ("fieldmark models quantize"):\n`);
+    for (const model of int8Models) context.stdout.write(`${model.id}  [int8]  ${describeInt8(model.quantization)}\n`);
+  }
+  const trained = await listTrainedModels(context.env);
+  if (trained.length > 0) {
+    context.stdout.write(`\nmodels trained in the app from your labels ("fieldmark train" writes where --out says):\n`);
+    for (const { path, metadata } of trained) context.stdout.write(`${path}  ${metadata.classNames.length} labels over ${metadata.training!.baseModelId}, cross-validated ${(metadata.training!.cvAccuracy * 100).toFixed(1)}%\n`);
+  }
   return EXIT_OK;
 }
 
@@ -174,6 +191,7 @@ const SUBCOMMANDS: Record<string, (args: string[], context: CliContext) => Promi
   import: importCommand,
   convert: convertCommand,
   build: buildCommand,
+  quantize: quantizeCommand,
 };
 
 /** Entry point of `fieldmark models`. */

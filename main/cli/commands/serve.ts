@@ -6,15 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { AppService } from '../../app/app-service.js';
-import { resolveAppPaths } from '../../app/app-paths.js';
-import { defaultModelProvider } from '../../app/default-model-provider.js';
+import { resolveAppPaths } from '../../util/app-paths.js';
+import { startEngineWorker } from '../../host/engine-worker-host.js';
 import type { Settings } from '../../contract/types.js';
 import { startServer } from '../../server/http-server.js';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../../engine/inference/execution-providers.js';
 import { toErrorData } from '../../util/errors.js';
 import { choiceOption, expectPositionals, intOption, optionalString, parseCommandArgs } from '../args.js';
 import { EXIT_OK, type CommandHandler } from '../context.js';
+import { resolveUsableModel } from '../usable-model.js';
 
 export const SERVE_USAGE = `fieldmark serve <folder> [options]
 
@@ -57,17 +57,30 @@ export const serveCommand: CommandHandler = async (args, context) => {
   const db = optionalString(values.db);
   const log = (message: string) => context.stderr.write(`${message}\n`);
 
-  const service = new AppService({
-    paths: resolveAppPaths(context.env),
-    env: context.env,
-    version: packageVersion(),
-    transport: 'web',
-    models: defaultModelProvider({ cwd: context.cwd, env: context.env, log }),
-    overrides,
-    ...(db === undefined ? {} : { dbPath: resolve(context.cwd, db) }),
-    log,
-  });
-  const library = await service.openLibrary(resolve(context.cwd, folder));
+  // The engine (catalog, scan, pipeline) runs in a worker thread: this one only routes (issue 12).
+  const service = await startEngineWorker(
+    {
+      paths: resolveAppPaths(context.env),
+      env: context.env,
+      version: packageVersion(),
+      transport: 'web',
+      cwd: context.cwd,
+      canPickFolder: false,
+      canTrashFiles: false,
+      overrides,
+      ...(db === undefined ? {} : { dbPath: resolve(context.cwd, db) }),
+    },
+    { log },
+  );
+  let library;
+  try {
+    // A model that cannot be used stops serve before any work (exit 2), not as an empty library.
+    await resolveUsableModel((await service.settings()).modelId ?? undefined, context.cwd, context.env);
+    library = await service.openLibrary(resolve(context.cwd, folder));
+  } catch (error) {
+    await service.close();
+    throw error;
+  }
   const server = await startServer({ service, rendererDir: fileURLToPath(new URL('../../../renderer/', import.meta.url)), port, log });
   context.stdout.write(`${server.url}\n`);
   log(`fieldmark serve: library ${library.root} (catalog ${library.catalogPath}); press Ctrl-C to stop`);

@@ -6,13 +6,19 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { FieldmarkError } from '../../util/errors.js';
 import { openDatabase, toCatalogError } from './open-database.js';
+import { withCatalogErrors } from './catalog-errors.js';
 import { checkCatalogFile, migrateCatalog } from './migrate.js';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 import { SqlRunner } from './sql-runner.js';
 import * as writes from './writes.js';
 import * as imageQueries from './image-queries.js';
+import { listItemsByIds } from './list-by-ids.js';
 import * as summaryQueries from './summary-queries.js';
 import * as scanStore from './scan-store.js';
+import { CatalogLabels } from './catalog-labels.js';
+import { checkLabelText, checkSource } from '../labels/label-validate.js';
+import * as predictionQueries from './prediction-queries.js';
+import { writeDerivedResults, type DerivedPrediction } from './derived-results.js';
 import type { ModelRow } from './summary-queries.js';
 import type {
   CatalogStats,
@@ -38,6 +44,8 @@ export interface CatalogOpenOptions {
 
 export class Catalog {
   private readonly sql: SqlRunner;
+  /** Labels, their undo steps and the vocabulary (catalog-labels.ts). */
+  readonly labels: CatalogLabels;
 
   private constructor(
     readonly file: string,
@@ -45,6 +53,8 @@ export class Catalog {
     readonly readonly: boolean,
   ) {
     this.sql = new SqlRunner(db);
+    // A sub-object: the Proxy of withCatalogErrors does not reach inside it, so it gets its own.
+    this.labels = withCatalogErrors(new CatalogLabels(this.sql), file);
   }
 
   /**
@@ -67,7 +77,8 @@ export class Catalog {
       db.close();
       throw toCatalogError(error, file);
     }
-    return new Catalog(file, db, readonly);
+    // Every SQLite error a caller sees names the catalog file and what to do (issue 12, item 4).
+    return withCatalogErrors(new Catalog(file, db, readonly), file);
   }
 
   close(): void {
@@ -101,9 +112,17 @@ export class Catalog {
     writes.writeResults(this.sql, modelRowId, results);
   }
 
-  /** Sets or clears a label and records the change in the label history. */
+  /** Predictions of a model computed from a base model's stored features, which it shares (derived-results.ts); returns how many were stored. */
+  writeDerivedResults(modelRowId: number, baseModelRowId: number, predictions: readonly DerivedPrediction[]): number {
+    return writeDerivedResults(this.sql, modelRowId, baseModelRowId, predictions);
+  }
+
+  /** Sets or clears one image's label as one undo step (LabelStore does the same for many). */
   setLabel(imageId: number, label: string | null, source: LabelSource): void {
-    writes.setLabel(this.sql, imageId, label, source);
+    checkSource('source', source);
+    const text = label === null ? null : checkLabelText('label', label);
+    const libraryId = this.labels.libraryOfImage(imageId);
+    this.labels.apply(libraryId, [{ imageId, label: text, rank: 'species', source, score: null }], text === null ? 'Clear label' : `Label "${text}"`);
   }
 
   /** Failed images back to pending, so the next run tries them again; returns how many. */
@@ -120,7 +139,17 @@ export class Catalog {
     scanStore.applyScanChanges(this.sql, libraryId, changes);
   }
 
+  /** Deletes images marked missing, with their results and labels; returns how many (user request only). */
+  pruneMissing(libraryId: number): number {
+    return scanStore.pruneMissing(this.sql, libraryId);
+  }
+
   // ---- reads ----
+
+  /** How many images of the library are marked missing (their files gone, their rows kept). */
+  missingCount(libraryId: number): number {
+    return scanStore.missingCount(this.sql, libraryId);
+  }
 
   storedFiles(libraryId: number): StoredFile[] {
     return scanStore.storedFiles(this.sql, libraryId);
@@ -136,6 +165,21 @@ export class Catalog {
 
   listImages(query: ListImagesQuery): { total: number; items: ImageListItem[] } {
     return imageQueries.listImages(this.sql, query);
+  }
+
+  /** Every image id matching the query's filters, in its sort order (select-all); paging is ignored. */
+  listImageIds(query: ListImagesQuery): number[] {
+    return imageQueries.listImageIds(this.sql, query);
+  }
+
+  /** Tiles of the given ids, in their order (a page of a cached id list, app/image-pager.ts). */
+  listItemsByIds(imageIds: readonly number[], modelRowId: number | null): ImageListItem[] {
+    return listItemsByIds(this.sql, imageIds, modelRowId);
+  }
+
+  /** Changes whenever another connection commits (PRAGMA data_version): when cached query results go stale. */
+  dataVersion(): number {
+    return this.sql.db.pragma('data_version', { simple: true }) as number;
   }
 
   imageDetails(imageId: number, modelRowId: number | null): ImageDetails | null {
@@ -164,6 +208,11 @@ export class Catalog {
 
   labelHistory(imageId: number): LabelEvent[] {
     return imageQueries.labelHistory(this.sql, imageId);
+  }
+
+  /** The top-1 class index of each of `imageIds` that has a prediction of the model. */
+  top1Of(modelRowId: number, imageIds: readonly number[]): Map<number, number> {
+    return predictionQueries.top1Of(this.sql, modelRowId, imageIds);
   }
 
   listModels(): ModelRow[] {

@@ -1,7 +1,9 @@
 /** Read queries over single images and image lists (grid, details, failures, work list). */
 import { FieldmarkError } from '../../util/errors.js';
 import type { SqlRunner } from './sql-runner.js';
-import { asRow, asRows, int, labelSource, num, optInt, optStr, status, str, topKColumn } from './rows.js';
+import { asRow, asRows, int, labelSource, num, optInt, optLabelRank, optLabelSource, optStr, status, str, topKColumn } from './rows.js';
+import { labelFilterClause } from './label-filter.js';
+import { uncertaintyPage } from './uncertainty-queue.js';
 import type { Row } from './rows.js';
 import { checkId, checkInteger, checkNumber, checkOneOf } from './validate.js';
 import type { FailedImage, ImageDetails, ImageListItem, ImageToProcess, LabelEvent, ListImagesQuery } from './types.js';
@@ -15,7 +17,7 @@ export function imagesToProcess(sql: SqlRunner, libraryId: number, modelRowId: n
   checkId('modelRowId', modelRowId);
   const rows = sql
     .statement(`SELECT i.id, i.rel_path, i.size, i.mtime_ms FROM images i
-      WHERE i.library_id = ? AND (i.status = 'pending'
+      WHERE i.library_id = ? AND i.missing_since IS NULL AND (i.status = 'pending'
         OR (i.status = 'ok' AND NOT EXISTS (SELECT 1 FROM predictions p WHERE p.image_id = i.id AND p.model_id = ?)))
       ORDER BY i.rel_path`)
     .all(libraryId, modelRowId);
@@ -31,13 +33,55 @@ function likePattern(text: string): string {
 const DATE_KEY = `COALESCE(i.taken_at, strftime('%Y-%m-%dT%H:%M:%S', i.mtime_ms / 1000.0, 'unixepoch', 'localtime'))`;
 
 /**
+ * Up to this offset the uncertainty queue walks the margin index (the first pages in ~10 ms at
+ * 100k images instead of sorting them all); deeper pages (a jump in the grid) sort, which is
+ * faster than walking and skipping tens of thousands of index entries (bench/labels.ts).
+ */
+const UNCERTAINTY_INDEX_MAX_OFFSET = 5000;
+
+interface ImageListSql {
+  /** The filter clauses, for the uncertainty queue's own FROM (uncertainty-queue.ts). */
+  where: string[];
+  sort: string;
+  order: 'ASC' | 'DESC';
+  /** `FROM ... WHERE ...` with predictions (p) and labels (l) joined. */
+  from: string;
+  /** The same without the joins when no clause needs them (counting images alone is ~15x faster at 100k rows). */
+  countFrom: string;
+  params: Record<string, unknown>;
+  countParams: Record<string, unknown>;
+  orderBy: string;
+}
+
+/**
  * One page of images with filters and sorting, plus the total matching the filters.
  * @throws FieldmarkError InvalidArgument, for example for a class or confidence filter without a model.
  */
 export function listImages(sql: SqlRunner, query: ListImagesQuery): { total: number; items: ImageListItem[] } {
+  const { from, countFrom, params, countParams, orderBy, where, sort, order } = imageListSql(sql, query);
+  const offset = checkInteger('offset', query.offset ?? 0, 0);
+  const limit = query.limit === undefined ? -1 : checkInteger('limit', query.limit, 0);
+  const total = int(asRow(sql.statement(`SELECT COUNT(*) AS total ${countFrom}`).get(countParams), 'count'), 'total');
+  const columns = `i.id, i.rel_path, i.status, i.size, i.mtime_ms, i.width, i.height, i.format, i.taken_at, i.error_kind,
+        p.top1_index, p.top1_prob, l.label, l.label_source, l.rank AS label_rank`;
+  const rows =
+    sort === 'uncertainty' && offset < UNCERTAINTY_INDEX_MAX_OFFSET
+      ? uncertaintyPage(sql, { columns, where, params, order }, offset, limit)
+      : sql.statement(`SELECT ${columns} ${from} ORDER BY ${orderBy} LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset });
+  return { total, items: asRows(rows, 'images').map(toListItem) };
+}
+
+/** Every image id matching the query's filters, in its sort order (for select-all); offset/limit are ignored. */
+export function listImageIds(sql: SqlRunner, query: ListImagesQuery): number[] {
+  const { from, params, orderBy } = imageListSql(sql, query);
+  return sql.statement(`SELECT i.id ${from} ORDER BY ${orderBy}`).pluck().all(params) as number[];
+}
+
+function imageListSql(sql: SqlRunner, query: ListImagesQuery): ImageListSql {
   const params: Record<string, unknown> = { library: checkId('libraryId', query.libraryId) };
   params['model'] = query.modelRowId === null ? null : checkId('modelRowId', query.modelRowId);
-  const where = ['i.library_id = @library'];
+  // Images whose file is gone (marked missing by the scanner) are not listed or counted.
+  const where = ['i.library_id = @library', 'i.missing_since IS NULL'];
   const statusFilter = checkOneOf('status', query.status ?? 'all', ['all', 'pending', 'ok', 'failed'] as const);
   if (statusFilter !== 'all') {
     where.push('i.status = @status');
@@ -65,33 +109,33 @@ export function listImages(sql: SqlRunner, query: ListImagesQuery): { total: num
     where.push(`i.rel_path LIKE @pattern ESCAPE '\\'`);
     params['pattern'] = likePattern(query.pathContains);
   }
-  const sort = checkOneOf('sort', query.sort ?? 'name', ['name', 'date', 'confidence'] as const);
+  if (query.folder !== undefined && query.folder !== '') {
+    // A prefix, not a substring: "a" must not match "ba/x.jpg" nor "ab/x.jpg".
+    where.push(`i.rel_path LIKE @folderPattern ESCAPE '\\'`);
+    params['folderPattern'] = `${query.folder.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
+  }
+  if (query.label !== undefined) where.push(labelFilterClause(sql, query.label, query.classNames, query.modelRowId !== null, params, query.classLineage));
+  const sort = checkOneOf('sort', query.sort ?? 'name', ['name', 'date', 'confidence', 'uncertainty'] as const);
   const order = checkOneOf('order', query.order ?? 'asc', ['asc', 'desc'] as const) === 'asc' ? 'ASC' : 'DESC';
-  if (sort === 'confidence') needsModel('sort "confidence"');
+  if (sort === 'confidence' || sort === 'uncertainty') needsModel(`sort "${sort}"`);
   const orderBy = {
     name: `i.rel_path ${order}`,
     date: `${DATE_KEY} ${order}, i.rel_path ${order}`,
     confidence: `p.top1_prob ${order} NULLS LAST, i.rel_path ASC`,
+    // Review queue: the smallest top-1/top-2 margin (the model's hardest call) first.
+    uncertainty: `p.margin ${order} NULLS LAST, i.rel_path ASC`,
   }[sort];
-  const offset = checkInteger('offset', query.offset ?? 0, 0);
-  const limit = query.limit === undefined ? -1 : checkInteger('limit', query.limit, 0);
-
-  const from = `FROM images i LEFT JOIN predictions p ON p.image_id = i.id AND p.model_id = @model WHERE ${where.join(' AND ')}`;
-  // At most one prediction per image and model: without a prediction filter the join cannot change
-  // the count, and counting the images alone is ~15x faster at 100k rows.
-  const filtersOnPrediction = where.some((clause) => clause.startsWith('p.'));
-  const countFrom = filtersOnPrediction ? from : `FROM images i WHERE ${where.join(' AND ')}`;
-  const countParams = filtersOnPrediction ? params : Object.fromEntries(Object.entries(params).filter(([key]) => key !== 'model'));
-  const total = int(asRow(sql.statement(`SELECT COUNT(*) AS total ${countFrom}`).get(countParams), 'count'), 'total');
-  const rows = sql
-    .statement(`SELECT i.id, i.rel_path, i.status, i.size, i.mtime_ms, i.width, i.height, i.format, i.taken_at, i.error_kind,
-        p.top1_index, p.top1_prob, (SELECT l.label FROM labels l WHERE l.image_id = i.id) AS label
-      ${from} ORDER BY ${orderBy} LIMIT @limit OFFSET @offset`)
-    .all({ ...params, limit, offset });
-  return { total, items: asRows(rows, 'images').map(toListItem) };
+  const from = `FROM images i LEFT JOIN predictions p ON p.image_id = i.id AND p.model_id = @model
+    LEFT JOIN labels l ON l.image_id = i.id WHERE ${where.join(' AND ')}`;
+  // At most one prediction (per model) and one label per image: without a clause on them the
+  // joins cannot change the count.
+  const filtersOnJoins = where.some((clause) => !clause.startsWith('i.'));
+  const countFrom = filtersOnJoins ? from : `FROM images i WHERE ${where.join(' AND ')}`;
+  const countParams = filtersOnJoins ? params : Object.fromEntries(Object.entries(params).filter(([key]) => key !== 'model'));
+  return { from, countFrom, params, countParams, orderBy, where, sort, order };
 }
 
-function toListItem(row: Row): ImageListItem {
+export function toListItem(row: Row): ImageListItem {
   const top1Index = optInt(row, 'top1_index');
   return {
     id: int(row, 'id'),
@@ -106,6 +150,8 @@ function toListItem(row: Row): ImageListItem {
     errorKind: optStr(row, 'error_kind'),
     top1: top1Index === null ? null : { index: top1Index, prob: num(row, 'top1_prob') },
     label: optStr(row, 'label'),
+    labelSource: optLabelSource(row, 'label_source'),
+    labelRank: optLabelRank(row, 'label_rank'),
   };
 }
 
@@ -146,7 +192,7 @@ export function imageDetails(sql: SqlRunner, imageId: number, modelRowId: number
 export function failedImages(sql: SqlRunner, libraryId: number): FailedImage[] {
   checkId('libraryId', libraryId);
   const rows = sql
-    .statement(`SELECT id, rel_path, error_kind, error_message FROM images WHERE library_id = ? AND status = 'failed' ORDER BY rel_path`)
+    .statement(`SELECT id, rel_path, error_kind, error_message FROM images WHERE library_id = ? AND status = 'failed' AND missing_since IS NULL ORDER BY rel_path`)
     .all(libraryId);
   return asRows(rows, 'images').map((row) => ({
     id: int(row, 'id'),

@@ -2,6 +2,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { FieldmarkError } from '../../util/errors.js';
 import { MIGRATIONS, LATEST_SCHEMA_VERSION } from './migrations/index.js';
+import { backupCatalog } from './catalog-backup.js';
 
 /** `PRAGMA application_id` of Fieldmark catalogs: "FMK1" in ASCII, so `file(1)` and we can tell them apart. */
 export const FIELDMARK_APPLICATION_ID = 0x464d4b31;
@@ -60,7 +61,9 @@ export function migrateCatalog(db: BetterSqlite3.Database, file: string, targetV
   if (!Number.isInteger(targetVersion) || targetVersion < 0 || targetVersion > LATEST_SCHEMA_VERSION) {
     throw new FieldmarkError('InvalidArgument', `targetVersion: expected an integer from 0 to ${LATEST_SCHEMA_VERSION} but received ${targetVersion}`);
   }
-  checkCatalogFile(db, file);
+  const from = checkCatalogFile(db, file);
+  // A catalog with data gets a backup before its schema changes; a new, empty one has nothing to lose.
+  if (from > 0 && from < targetVersion) backupCatalog(db, file, from);
   for (const migration of MIGRATIONS) {
     if (migration.version > targetVersion) break;
     const apply = db.transaction(() => {

@@ -4,6 +4,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 import { FieldmarkError } from '../../util/errors.js';
+import { moveAsideAdvice, toCatalogError } from './catalog-errors.js';
+import { assertCatalogSound, QUICK_CHECK_MAX_BYTES } from './integrity.js';
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';
 /** How long a connection waits for another one's write lock before failing with SQLITE_BUSY. */
@@ -20,33 +22,41 @@ function readHeader(file: string): Buffer {
   }
 }
 
-/** Maps SQLite's "not a database"/"corrupt" errors to CatalogCorrupt naming the file. */
-export function toCatalogError(error: unknown, file: string): unknown {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
-  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-    const detail = error instanceof Error ? error.message : String(code);
-    return new FieldmarkError('CatalogCorrupt', `${file} is not a readable SQLite catalog (${detail})`, { cause: error });
-  }
-  return error;
-}
+export { toCatalogError } from './catalog-errors.js';
 
 /**
  * Opens (creating folders and file when writable) a SQLite connection: WAL, foreign keys,
  * synchronous=NORMAL (with WAL a crash loses at most the last commits, never consistency).
- * @throws FieldmarkError CatalogCorrupt for a file that is not SQLite, NotFound for a missing read-only file.
+ * Writable connections quick-check the file first (see QUICK_CHECK_MAX_BYTES).
+ * @throws FieldmarkError CatalogCorrupt for an empty, non-SQLite or damaged file, InvalidArgument for a folder,
+ *   NotFound for a missing read-only file, CatalogReadOnly/CatalogLocked/DiskFull from SQLite (see toCatalogError).
  */
 export function openDatabase(file: string, readonly: boolean): BetterSqlite3.Database {
+  let size = 0;
   if (existsSync(file)) {
-    if (statSync(file).size > 0) {
-      const header = readHeader(file);
-      if (header.toString('latin1') !== SQLITE_HEADER) {
-        throw new FieldmarkError('CatalogCorrupt', `${file} is not a SQLite database (its first bytes are not "SQLite format 3")`);
-      }
+    const info = statSync(file);
+    if (info.isDirectory()) throw new FieldmarkError('InvalidArgument', `--db: expected a catalog file, received a folder: ${file}`);
+    size = info.size;
+    // An empty file is not a catalog: it may be one truncated by a failing disk or another program,
+    // so it is reported, never silently turned into a new (empty) catalog.
+    if (size === 0) throw new FieldmarkError('CatalogCorrupt', `${file} is empty (0 bytes), not a Fieldmark catalog; ${moveAsideAdvice(file)}`);
+    const header = readHeader(file);
+    if (header.toString('latin1') !== SQLITE_HEADER) {
+      throw new FieldmarkError('CatalogCorrupt', `${file} is not a SQLite database (its first bytes are not "SQLite format 3"); ${moveAsideAdvice(file)}`);
     }
   } else if (readonly) {
     throw new FieldmarkError('NotFound', `catalog ${file} does not exist (a read-only connection cannot create it)`);
   } else {
-    mkdirSync(dirname(file), { recursive: true });
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+      throw new FieldmarkError(
+        code === 'ENOSPC' ? 'DiskFull' : 'CatalogReadOnly',
+        `cannot create the folder of the catalog ${file} (${code}): check the permissions of its parent folder, or give --db a writable file`,
+        { cause: error },
+      );
+    }
   }
   let db: BetterSqlite3.Database | undefined;
   try {
@@ -60,6 +70,8 @@ export function openDatabase(file: string, readonly: boolean): BetterSqlite3.Dat
       db.pragma('synchronous = NORMAL');
     }
     db.pragma('foreign_keys = ON');
+    // Damage found now stops a writer before it writes more into a damaged file (issue 12, item 3).
+    if (!readonly && size > 0 && size <= QUICK_CHECK_MAX_BYTES) assertCatalogSound(db, file, false);
     return db;
   } catch (error) {
     db?.close();

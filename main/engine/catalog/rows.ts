@@ -3,8 +3,8 @@
  * once, here at the edge, so nothing untyped leaks into the rest of the engine.
  */
 import { FieldmarkError, describeValue } from '../../util/errors.js';
-import { IMAGE_STATUSES, LABEL_SOURCES } from './types.js';
-import type { ImageStatus, LabelSource, TopKEntry } from './types.js';
+import { IMAGE_STATUSES, LABEL_RANKS, LABEL_SOURCES } from './types.js';
+import type { ImageStatus, LabelRank, LabelSource, TopKEntry } from './types.js';
 
 export type Row = Readonly<Record<string, unknown>>;
 
@@ -74,6 +74,17 @@ export function labelSource(row: Row, column: string): LabelSource {
 
 export function optLabelSource(row: Row, column: string): LabelSource | null {
   return row[column] === null ? null : labelSource(row, column);
+}
+
+export function labelRank(row: Row, column: string): LabelRank {
+  const value = row[column];
+  const found = LABEL_RANKS.find((r) => r === value);
+  if (found === undefined) throw corrupt(column, `one of ${LABEL_RANKS.join(', ')}`, value);
+  return found;
+}
+
+export function optLabelRank(row: Row, column: string): LabelRank | null {
+  return row[column] === null || row[column] === undefined ? null : labelRank(row, column);
 }
 
 /** Top-k is stored as JSON `[[index, prob], ...]`, highest probability first. */

@@ -4,6 +4,7 @@ import type { SqlRunner } from './sql-runner.js';
 import { asRow, asRows, blob, copyFeatureInto, int, optInt, optLabelSource, optStr, str, topKColumn } from './rows.js';
 import { checkId, checkInteger } from './validate.js';
 import type { CatalogStats, ExportRow, FeatureMatrix } from './types.js';
+import { derivedFeatureSource } from './derived-results.js';
 
 export function stats(sql: SqlRunner, libraryId: number, modelRowId: number | null): CatalogStats {
   checkId('libraryId', libraryId);
@@ -11,7 +12,7 @@ export function stats(sql: SqlRunner, libraryId: number, modelRowId: number | nu
     sql
       .statement(`SELECT COUNT(*) AS total, COALESCE(SUM(status = 'ok'), 0) AS ok, COALESCE(SUM(status = 'failed'), 0) AS failed,
           COALESCE(SUM(status = 'pending'), 0) AS pending
-        FROM images WHERE library_id = ?`)
+        FROM images WHERE library_id = ? AND missing_since IS NULL`)
       .get(libraryId),
     'stats',
   );
@@ -19,7 +20,7 @@ export function stats(sql: SqlRunner, libraryId: number, modelRowId: number | nu
   if (modelRowId !== null) {
     checkId('modelRowId', modelRowId);
     const row = asRow(
-      sql.statement('SELECT COUNT(*) AS predicted FROM predictions p JOIN images i ON i.id = p.image_id WHERE p.model_id = ? AND i.library_id = ?').get(modelRowId, libraryId),
+      sql.statement('SELECT COUNT(*) AS predicted FROM predictions p JOIN images i ON i.id = p.image_id WHERE p.model_id = ? AND i.library_id = ? AND i.missing_since IS NULL').get(modelRowId, libraryId),
       'stats',
     );
     predicted = int(row, 'predicted');
@@ -33,7 +34,7 @@ export function classCounts(sql: SqlRunner, libraryId: number, modelRowId: numbe
   checkId('modelRowId', modelRowId);
   const rows = sql
     .statement(`SELECT p.top1_index AS class_index, COUNT(*) AS count FROM predictions p JOIN images i ON i.id = p.image_id
-      WHERE p.model_id = ? AND i.library_id = ? AND i.status = 'ok' GROUP BY p.top1_index ORDER BY count DESC, class_index ASC`)
+      WHERE p.model_id = ? AND i.library_id = ? AND i.status = 'ok' AND i.missing_since IS NULL GROUP BY p.top1_index ORDER BY count DESC, class_index ASC`)
     .all(modelRowId, libraryId);
   return asRows(rows, 'class counts').map((row) => ({ classIndex: int(row, 'class_index'), count: int(row, 'count') }));
 }
@@ -46,7 +47,7 @@ export function confidenceHistogram(sql: SqlRunner, libraryId: number, modelRowI
   const rows = sql
     .statement(`SELECT MIN(CAST(p.top1_prob * @bins AS INTEGER), @bins - 1) AS bin, COUNT(*) AS count
       FROM predictions p JOIN images i ON i.id = p.image_id
-      WHERE p.model_id = @model AND i.library_id = @library AND i.status = 'ok' GROUP BY bin`)
+      WHERE p.model_id = @model AND i.library_id = @library AND i.status = 'ok' AND i.missing_since IS NULL GROUP BY bin`)
     .all({ bins, model: modelRowId, library: libraryId });
   const histogram = new Array<number>(bins).fill(0);
   for (const row of asRows(rows, 'histogram')) histogram[int(row, 'bin')] = int(row, 'count');
@@ -60,7 +61,7 @@ export function exportRows(sql: SqlRunner, libraryId: number, modelRowId: number
   const rows = sql
     .statement(`SELECT i.id, i.rel_path, i.width, i.height, i.taken_at, i.camera, i.fingerprint, p.topk, l.label, l.label_source
       FROM images i JOIN predictions p ON p.image_id = i.id AND p.model_id = ? LEFT JOIN labels l ON l.image_id = i.id
-      WHERE i.library_id = ? AND i.status = 'ok' ORDER BY i.rel_path`)
+      WHERE i.library_id = ? AND i.status = 'ok' AND i.missing_since IS NULL ORDER BY i.rel_path`)
     .all(modelRowId, libraryId);
   return asRows(rows, 'export').map((row) => ({
     imageId: int(row, 'id'),
@@ -86,15 +87,21 @@ export function features(sql: SqlRunner, libraryId: number, modelRowId: number):
   const model: unknown = sql.statement('SELECT feature_dim FROM models WHERE id = ?').get(modelRowId);
   if (model === undefined) throw new FieldmarkError('NotFound', `modelRowId: no model row ${modelRowId} in the catalog`);
   const dim = int(asRow(model, 'models'), 'feature_dim');
-  const filter = `FROM features f JOIN images i ON i.id = f.image_id WHERE f.model_id = ? AND i.library_id = ? AND i.status = 'ok'`;
+  // A head trained on another model's features shares that model's vectors (derived-results.ts):
+  // its own rows where it has them, the base model's for every other image.
+  const base = derivedFeatureSource(sql, modelRowId);
+  const which =
+    base === null ? 'f.model_id = @model' : '(f.model_id = @model OR (f.model_id = @base AND NOT EXISTS (SELECT 1 FROM features o WHERE o.image_id = f.image_id AND o.model_id = @model)))';
+  const filter = `FROM features f JOIN images i ON i.id = f.image_id WHERE ${which} AND i.library_id = @library AND i.status = 'ok' AND i.missing_since IS NULL`;
+  const params = base === null ? { model: modelRowId, library: libraryId } : { model: modelRowId, library: libraryId, base };
   // One read transaction, so the count and the rows come from the same snapshot even while
   // another connection writes; iterating copies each blob straight into the matrix.
   const read = sql.db.transaction((): FeatureMatrix => {
-    const count = int(asRow(sql.statement(`SELECT COUNT(*) AS count ${filter}`).get(modelRowId, libraryId), 'features'), 'count');
+    const count = int(asRow(sql.statement(`SELECT COUNT(*) AS count ${filter}`).get(params), 'features'), 'count');
     const imageIds = new Int32Array(count);
     const vectors = new Float32Array(count * dim);
     let n = 0;
-    for (const value of sql.statement(`SELECT f.image_id, f.vector ${filter} ORDER BY f.image_id`).iterate(modelRowId, libraryId)) {
+    for (const value of sql.statement(`SELECT f.image_id, f.vector ${filter} ORDER BY f.image_id`).iterate(params)) {
       const row = asRow(value, 'features');
       imageIds[n] = int(row, 'image_id');
       copyFeatureInto(blob(row, 'vector'), dim, vectors, n * dim);

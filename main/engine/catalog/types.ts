@@ -3,8 +3,9 @@
 export type ImageStatus = 'pending' | 'ok' | 'failed';
 export const IMAGE_STATUSES: readonly ImageStatus[] = ['pending', 'ok', 'failed'];
 
-export type LabelSource = 'manual' | 'accepted-prediction' | 'import';
-export const LABEL_SOURCES: readonly LabelSource[] = ['manual', 'accepted-prediction', 'import'];
+import type { LabelRank, LabelSource } from '../labels/types.js';
+export type { LabelRank, LabelSource } from '../labels/types.js';
+export { LABEL_RANKS, LABEL_SOURCES } from '../labels/types.js';
 
 /** One entry of a model's top-k: class index and its probability (0..1). */
 export interface TopKEntry {
@@ -59,7 +60,10 @@ export interface CatalogStats {
 }
 
 export type ListStatusFilter = 'all' | ImageStatus;
-export type ListSort = 'name' | 'date' | 'confidence';
+export type ListSort = 'name' | 'date' | 'confidence' | 'uncertainty';
+
+/** Label filters of the image list; a family/genus/order is expanded into its species by the caller. */
+export type LabelFilter = { kind: 'labelled' } | { kind: 'unlabelled' } | { kind: 'disagree' } | { kind: 'is'; labels: string[] };
 export type SortOrder = 'asc' | 'desc';
 
 export interface ListImagesQuery {
@@ -73,6 +77,15 @@ export interface ListImagesQuery {
   maxConfidence?: number;
   /** Substring of the relative path (ASCII case-insensitive). */
   pathContains?: string;
+  /** Only images in this folder or below it (relative path, '/'-separated, no trailing slash). */
+  folder?: string;
+  /** Label filter; `disagree` (label differs from the model's top-1 name) needs a model and `classNames`. */
+  label?: LabelFilter;
+  /** The model's class names by index, for the `disagree` filter. */
+  classNames?: readonly string[];
+  /** Per class index, coarser labels that agree with it (its genus, family, order), for `disagree`. */
+  classLineage?: readonly (readonly string[])[];
+  /** `uncertainty`: smallest top-1/top-2 margin first (asc), a review queue; needs a model. */
   sort?: ListSort;
   order?: SortOrder;
   offset?: number;
@@ -93,6 +106,8 @@ export interface ImageListItem {
   /** Top-1 of the requested model, null without a model or prediction. */
   top1: TopKEntry | null;
   label: string | null;
+  labelSource: LabelSource | null;
+  labelRank: LabelRank | null;
 }
 
 export interface ImageDetails {
@@ -160,6 +175,8 @@ export interface StoredFile {
   mtimeMs: number;
   fingerprint: string | null;
   status: ImageStatus;
+  /** When the scanner first missed the file (ISO time); null while it is on disk. */
+  missingSince: string | null;
 }
 
 /** All changes of one scan, applied by `Catalog.applyScanChanges` in one transaction. */
@@ -172,6 +189,8 @@ export interface ScanChanges {
   changed: { id: number; size: number; mtimeMs: number; fingerprint: string | null }[];
   /** Moved files (same content under a new path): everything is kept. */
   renamed: { id: number; relPath: string; size: number; mtimeMs: number }[];
-  /** Gone from disk. */
+  /** Gone from disk: marked missing (kept with results and labels until pruned). */
   removed: number[];
+  /** Missing files back at their path: unmarked (their results and labels return with them). */
+  returned?: number[];
 }

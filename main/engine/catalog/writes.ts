@@ -1,10 +1,10 @@
 /** The catalog's write operations. Each call is one transaction and every write is an upsert, so re-running is harmless. */
 import { FieldmarkError } from '../../util/errors.js';
 import type { SqlRunner } from './sql-runner.js';
-import { asRow, encodeFeature, encodeTopK, int, optStr, str } from './rows.js';
-import { checkId, checkInteger, checkNumber, checkOneOf, checkSha256, checkString, normalizeTakenAt } from './validate.js';
-import { LABEL_SOURCES } from './types.js';
-import type { ImageResult, LabelSource, ModelRecord, TopKEntry } from './types.js';
+import { ensureModelRow } from './model-rows.js';
+import { asRow, encodeFeature, encodeTopK, int, str } from './rows.js';
+import { checkId, checkInteger, checkNumber, checkSha256, checkString, normalizeTakenAt } from './validate.js';
+import type { ImageResult, ModelRecord, TopKEntry } from './types.js';
 
 const now = (): string => new Date().toISOString();
 const PROBABILITY_SLACK = 1e-5;
@@ -16,8 +16,8 @@ export function ensureLibrary(sql: SqlRunner, rootRealPath: string): number {
 }
 
 /**
- * Upserts a model by its id. When the file (weights) or its shape changes, the model's old
- * predictions and features no longer describe it and are dropped, so the images get re-run.
+ * The row of a model file, found by its content hash (see model-rows.ensureModelRow): results
+ * are only ever credited to the file that computed them, and none are dropped when a file changes.
  */
 export function ensureModel(sql: SqlRunner, model: ModelRecord): number {
   const key = checkString('model.id', model.id, 200);
@@ -30,26 +30,7 @@ export function ensureModel(sql: SqlRunner, model: ModelRecord): number {
   } catch (error) {
     throw new FieldmarkError('InvalidArgument', `model.metadataJson of "${key}": expected JSON text but it does not parse`, { cause: error });
   }
-  return sql.transaction(() => {
-    const existing: unknown = sql.statement('SELECT id, file_sha256, class_count, feature_dim FROM models WHERE model_key = ?').get(key);
-    if (existing === undefined) {
-      const inserted = sql
-        .statement('INSERT INTO models (model_key, file_sha256, metadata_json, class_count, feature_dim, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(key, fileSha256, model.metadataJson, classCount, featureDim, now());
-      return Number(inserted.lastInsertRowid);
-    }
-    const row = asRow(existing, 'models');
-    const id = int(row, 'id');
-    const sameModel = str(row, 'file_sha256') === fileSha256 && int(row, 'class_count') === classCount && int(row, 'feature_dim') === featureDim;
-    if (!sameModel) {
-      sql.statement('DELETE FROM predictions WHERE model_id = ?').run(id);
-      sql.statement('DELETE FROM features WHERE model_id = ?').run(id);
-    }
-    sql
-      .statement('UPDATE models SET file_sha256 = ?, metadata_json = ?, class_count = ?, feature_dim = ?, updated_at = ? WHERE id = ?')
-      .run(fileSha256, model.metadataJson, classCount, featureDim, now(), id);
-    return id;
-  });
+  return sql.transaction(() => ensureModelRow(sql, { key, fileSha256, metadataJson: model.metadataJson, classCount, featureDim }, now()));
 }
 
 function modelShape(sql: SqlRunner, modelRowId: number): { classCount: number; featureDim: number } {
@@ -114,10 +95,10 @@ export function writeResults(sql: SqlRunner, modelRowId: number, results: readon
         if (updated.changes === 0) continue;
         const top1 = result.topk[0] as TopKEntry;
         sql
-          .statement(`INSERT INTO predictions (image_id, model_id, top1_index, top1_prob, topk, created_at) VALUES (?, ?, ?, ?, ?, ?)
+          .statement(`INSERT INTO predictions (image_id, model_id, top1_index, top1_prob, margin, topk, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (image_id, model_id) DO UPDATE SET top1_index = excluded.top1_index, top1_prob = excluded.top1_prob,
-              topk = excluded.topk, created_at = excluded.created_at`)
-          .run(result.imageId, modelRowId, top1.index, top1.prob, encodeTopK(result.topk), at);
+              margin = excluded.margin, topk = excluded.topk, created_at = excluded.created_at`)
+          .run(result.imageId, modelRowId, top1.index, top1.prob, top1.prob - (result.topk[1]?.prob ?? 0), encodeTopK(result.topk), at);
         sql
           .statement(`INSERT INTO features (image_id, model_id, dim, vector) VALUES (?, ?, ?, ?)
             ON CONFLICT (image_id, model_id) DO UPDATE SET dim = excluded.dim, vector = excluded.vector`)
@@ -134,36 +115,6 @@ export function writeResults(sql: SqlRunner, modelRowId: number, results: readon
         sql.statement('DELETE FROM features WHERE image_id = ? AND model_id = ?').run(result.imageId, modelRowId);
       }
     }
-  });
-}
-
-/**
- * Sets (or with `null` clears) an image's label and appends the change to `label_events`, in
- * one transaction. Setting the same label from the same source again records nothing.
- * @throws FieldmarkError InvalidArgument, NotFound for an unknown image.
- */
-export function setLabel(sql: SqlRunner, imageId: number, label: string | null, source: LabelSource): void {
-  checkId('imageId', imageId);
-  checkOneOf('source', source, LABEL_SOURCES);
-  const newLabel = label === null ? null : checkString('label', label.trim(), 500);
-  sql.transaction(() => {
-    if (sql.statement('SELECT 1 FROM images WHERE id = ?').get(imageId) === undefined) {
-      throw new FieldmarkError('NotFound', `imageId: no image ${imageId} in the catalog`);
-    }
-    const found: unknown = sql.statement('SELECT label, label_source FROM labels WHERE image_id = ?').get(imageId);
-    const old = found === undefined ? null : asRow(found, 'labels');
-    const oldLabel = old === null ? null : str(old, 'label');
-    if (oldLabel === newLabel && (newLabel === null || optStr(old ?? {}, 'label_source') === source)) return;
-    const at = now();
-    if (newLabel === null) {
-      sql.statement('DELETE FROM labels WHERE image_id = ?').run(imageId);
-    } else {
-      sql
-        .statement(`INSERT INTO labels (image_id, label, label_source, updated_at) VALUES (?, ?, ?, ?)
-          ON CONFLICT (image_id) DO UPDATE SET label = excluded.label, label_source = excluded.label_source, updated_at = excluded.updated_at`)
-        .run(imageId, newLabel, source, at);
-    }
-    sql.statement('INSERT INTO label_events (image_id, old_label, new_label, source, at) VALUES (?, ?, ?, ?, ?)').run(imageId, oldLabel, newLabel, source, at);
   });
 }
 

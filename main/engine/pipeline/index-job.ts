@@ -34,6 +34,8 @@ export interface IndexJobOptions {
   maxPixels?: number;
   /** Try files that failed before again (e.g. after a decoder upgrade) instead of skipping them. */
   retryFailed?: boolean;
+  /** A batch taking longer fails the job with Timeout (default: InferenceClient's DEFAULT_BATCH_TIMEOUT_MS). */
+  batchTimeoutMs?: number;
 }
 
 export interface IndexJob {
@@ -114,7 +116,14 @@ async function runIndexJob(
   const threads = options.threads ?? availableParallelism();
   const { height, width } = model.metadata.preprocess.input;
   // The session loads (and warms up) while the first images decode; the clock starts when it is ready.
-  const clientStarting = InferenceClient.start({ modelPath: model.path, device: options.device, threads, inputHeight: height, inputWidth: width });
+  const clientStarting = InferenceClient.start({
+    modelPath: model.path,
+    device: options.device,
+    threads,
+    inputHeight: height,
+    inputWidth: width,
+    ...(options.batchTimeoutMs === undefined ? {} : { batchTimeoutMs: options.batchTimeoutMs }),
+  });
   clientStarting.catch(() => undefined); // awaited below; this only marks it handled while decoding runs
   const runner = new BatchRunner(options, clientStarting, modelRow, emit, queue.length, total, jobState);
   // Set when the job has said its last word: a later cancel (closing a library whose job has just

@@ -3,6 +3,7 @@
  * moved files (recognised by content), and files gone. One catalog transaction at the end.
  */
 import type { Catalog, ScanChanges, StoredFile } from '../catalog/index.js';
+import { FieldmarkError } from '../../util/errors.js';
 import { hasImageExtension, sniffImageFormat, SNIFF_BYTES } from './image-format.js';
 import { readFileHead, sha256File } from './fingerprint.js';
 import type { WalkedFile, WalkProblemHandler } from './walk.js';
@@ -15,12 +16,22 @@ export interface ReconcileSummary {
   /** Files with a new size or mtime but the same content: results kept. */
   touched: number;
   unchanged: number;
+  /** Files gone since the last scan: marked missing, kept with results and labels until pruned. */
   removed: number;
+  /** Files marked missing that are back (same path, or same content elsewhere). */
+  returned: number;
   /** Files found under a new path with the content of a vanished one: results and labels kept. */
   renamed: number;
   /** Files that are not images (neither their content nor their extension says so). */
   ignored: number;
 }
+
+/**
+ * A root that lost more than this share of at least UNAVAILABLE_MIN_FILES catalogued files (or
+ * all of them) in one scan looks like an unmounted drive or a moved folder, not like deletions.
+ */
+export const UNAVAILABLE_SHARE = 0.5;
+export const UNAVAILABLE_MIN_FILES = 20;
 
 export interface ReconcileOptions {
   /**
@@ -30,6 +41,8 @@ export interface ReconcileOptions {
   unreadable?: readonly string[];
   /** Files that vanished or became unreadable between the walk and the hashing. */
   onProblem?: WalkProblemHandler;
+  /** The user confirmed that the files are gone (`fieldmark prune --force`): skip the unavailable-root check. */
+  acceptMissing?: boolean;
 }
 
 function isUnder(relPath: string, prefixes: readonly string[]): boolean {
@@ -76,8 +89,13 @@ export async function reconcileScan(
   options: ReconcileOptions = {},
 ): Promise<ReconcileSummary> {
   const reader = new ContentReader(options.onProblem);
-  const summary: ReconcileSummary = { added: 0, changed: 0, touched: 0, unchanged: 0, removed: 0, renamed: 0, ignored: 0 };
-  const changes: ScanChanges = { added: [], touched: [], changed: [], renamed: [], removed: [] };
+  const unreadable = options.unreadable ?? [];
+  if (unreadable.includes('')) {
+    throw new FieldmarkError('LibraryUnavailable', 'the library folder cannot be listed (see the warning above); nothing in the catalog was changed');
+  }
+  const summary: ReconcileSummary = { added: 0, changed: 0, touched: 0, unchanged: 0, removed: 0, returned: 0, renamed: 0, ignored: 0 };
+  const returned: number[] = [];
+  const changes: ScanChanges = { added: [], touched: [], changed: [], renamed: [], removed: [], returned };
   const stored = new Map(catalog.storedFiles(libraryId).map((file) => [file.relPath, file]));
   const seen = new Set<string>();
   const newFiles: WalkedFile[] = [];
@@ -87,7 +105,13 @@ export async function reconcileScan(
     const known = stored.get(file.relPath);
     if (known === undefined) {
       newFiles.push(file);
-    } else if (known.size === file.size && known.mtimeMs === file.mtimeMs) {
+      continue;
+    }
+    if (known.missingSince !== null) {
+      returned.push(known.id);
+      summary.returned += 1;
+    }
+    if (known.size === file.size && known.mtimeMs === file.mtimeMs) {
       summary.unchanged += 1;
     } else {
       // Always hash a changed file: the stored fingerprint is what lets writeResults drop a
@@ -104,7 +128,7 @@ export async function reconcileScan(
     }
   }
 
-  const unreadable = options.unreadable ?? [];
+  // Missing files stay candidates for a move: a file that returns elsewhere gets its row back.
   const vanished = [...stored.values()].filter((file) => !seen.has(file.relPath) && !isUnder(file.relPath, unreadable));
   const movable = new Map<number, StoredFile[]>();
   for (const file of vanished) {
@@ -126,7 +150,8 @@ export async function reconcileScan(
     if (moved !== undefined) {
       claimed.add(moved.id);
       changes.renamed.push({ id: moved.id, relPath: file.relPath, size: file.size, mtimeMs: file.mtimeMs });
-      summary.renamed += 1;
+      if (moved.missingSince !== null) summary.returned += 1;
+      else summary.renamed += 1;
     } else {
       changes.added.push({ relPath: file.relPath, size: file.size, mtimeMs: file.mtimeMs, fingerprint });
       summary.added += 1;
@@ -134,10 +159,30 @@ export async function reconcileScan(
   }
 
   for (const file of vanished) {
-    if (claimed.has(file.id)) continue;
+    if (claimed.has(file.id) || file.missingSince !== null) continue;
     changes.removed.push(file.id);
     summary.removed += 1;
   }
+  if (options.acceptMissing !== true) checkRootAvailable(stored, changes.removed.length);
   catalog.applyScanChanges(libraryId, changes);
   return summary;
+}
+
+/**
+ * Refuses a scan that would mark all, or most of many, catalogued files missing at once.
+ * @throws FieldmarkError LibraryUnavailable, before anything is written.
+ */
+function checkRootAvailable(stored: ReadonlyMap<string, StoredFile>, vanishing: number): void {
+  let present = 0;
+  for (const file of stored.values()) if (file.missingSince === null) present += 1;
+  if (vanishing === 0 || present === 0) return;
+  const all = vanishing === present;
+  const most = present >= UNAVAILABLE_MIN_FILES && vanishing > present * UNAVAILABLE_SHARE;
+  if (!all && !most) return;
+  throw new FieldmarkError(
+    'LibraryUnavailable',
+    `${vanishing} of the ${present} catalogued files are gone from the library folder; it looks unmounted, moved or emptied, so ` +
+      'nothing in the catalog was changed. Reconnect the drive (or folder) and run again; if you deleted the files on purpose, ' +
+      'run "fieldmark prune <folder> --force" to forget them.',
+  );
 }

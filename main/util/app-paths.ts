@@ -3,7 +3,7 @@
  * Electron (which gives `app.getPath('userData')`): `serve` and the tests. FIELDMARK_USER_DATA and
  * FIELDMARK_CACHE_DIR override, so tests run in temporary folders.
  */
-import { platformDir } from '../util/platform-dirs.js';
+import { platformDir } from './platform-dirs.js';
 
 export interface AppPaths {
   /** Settings, recent libraries, window state. */

@@ -1,0 +1,44 @@
+/**
+ * The int8 models made on this machine: every model file in the models cache whose metadata
+ * says it was quantized (the registry lists only downloadable float models).
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { modelsCacheDir } from '../model-cache.js';
+import type { ModelMetadata, QuantizationInfo } from '../model-metadata.js';
+import { readModelMetadata } from '../model-file.js';
+
+export interface LocalInt8Model {
+  id: string;
+  path: string;
+  metadata: ModelMetadata;
+  quantization: QuantizationInfo;
+}
+
+/** Int8 models in the cache folder, by id; files that are not readable models are left out (they are not ours to judge here). */
+export async function listInt8Models(options: { env?: NodeJS.ProcessEnv; cacheDir?: string } = {}): Promise<LocalInt8Model[]> {
+  const dir = options.cacheDir ?? modelsCacheDir(options.env ?? process.env);
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => name.endsWith('.onnx'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const found: LocalInt8Model[] = [];
+  for (const name of names.sort()) {
+    const path = join(dir, name);
+    const metadata = await readModelMetadata(path).catch((error: unknown) => {
+      process.emitWarning(`skipping ${path} in the model list: ${(error as Error).message}`);
+      return null;
+    });
+    if (metadata?.quantization) found.push({ id: name.slice(0, -'.onnx'.length), path, metadata, quantization: metadata.quantization });
+  }
+  return found;
+}
+
+/** "99.6% agreement, |dp| 0.004, 2.7x faster here" for lists and logs. */
+export function describeInt8(q: QuantizationInfo): string {
+  const speed = q.speedup === null ? 'speed not measured' : `${q.speedup.toFixed(2)}x faster here`;
+  return `int8 (${q.method}), ${(q.top1Agreement * 100).toFixed(2)}% top-1 agreement, mean |dp| ${q.meanAbsDeltaTop1.toFixed(4)}, ${speed}`;
+}

@@ -1,0 +1,148 @@
+/**
+ * Learning from labels end to end, in Debian's Chromium against `fieldmark serve`, with the
+ * pretrained CIFAR-10 ResNet-20: label a few images through the picker, train from them, see the
+ * new model's predictions on the tiles, open the evaluation view and click a confusion cell to
+ * see its images in the grid; then propagate labels and reject the suggestions.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { createFixture, saveArtifacts, type E2eFixture } from './fixture.js';
+import { chromiumTarget, type AppUnderTest } from './targets.js';
+
+const TIMEOUT = 60_000;
+const skipReason = chromiumTarget.unavailableReason();
+if (skipReason) process.stdout.write(`# e2e learning: skipped: ${skipReason}\n`);
+
+async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = TIMEOUT): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const tileAt = (page: Page, index: number) => page.locator(`[data-testid=grid-tile][data-index="${index}"]`);
+
+async function count(page: Page, testId: string, attribute: string): Promise<number> {
+  return Number(await page.locator(`[data-testid=${testId}]`).first().getAttribute(attribute));
+}
+
+async function pick(page: Page, label: string): Promise<void> {
+  await page.keyboard.press('l');
+  const input = page.locator('[data-testid=label-picker]');
+  await input.waitFor({ timeout: TIMEOUT });
+  await input.fill(label);
+  const option = page.locator(`[data-testid=label-option][data-label="${label}"]`).first();
+  await option.waitFor({ timeout: TIMEOUT });
+  await option.click();
+  await input.waitFor({ state: 'detached', timeout: TIMEOUT });
+}
+
+describe('learning from labels in the browser', { skip: skipReason ?? false }, () => {
+  let fixture: E2eFixture;
+  let app: AppUnderTest;
+  let page: Page;
+
+  before(async () => {
+    fixture = await createFixture('learning', { model: 'akamaster-r20' });
+    app = await chromiumTarget.launch(fixture);
+    page = app.page;
+    const indexedAll = async () => (await count(page, 'library-stats', 'data-indexed')) + (await count(page, 'library-stats', 'data-failed')) === fixture.total;
+    await waitUntil('indexing has finished', indexedAll, 120_000);
+    await page.locator('[data-testid=path-search]').fill('cifar/');
+    await waitUntil('only CIFAR images are shown', async () => (await count(page, 'grid', 'data-total')) === 500);
+  });
+
+  after(async () => {
+    await app?.close();
+    await fixture?.cleanup();
+  });
+
+  function scenario(name: string, body: () => Promise<void>) {
+    it(name, async () => {
+      try {
+        await body();
+      } catch (error) {
+        const screenshot = await page?.screenshot().catch(() => undefined);
+        const folder = await saveArtifacts(fixture.artifacts, name, { ...(screenshot ? { screenshot } : {}), logs: app?.logs() ?? {} });
+        process.stdout.write(`# e2e learning: "${name}" failed; screenshot and logs in ${folder}\n`);
+        throw error;
+      }
+    });
+  }
+
+  scenario('labels a few images, trains from them and shows the new model\'s predictions', async () => {
+    // CIFAR-10 test files sort by class: tiles 0-49 are airplanes, 50-99 automobiles (every 20th image).
+    const labelName = async (index: number) => ((await tileAt(page, index).getAttribute('data-path')) ?? '').match(/_(\d)\.jpg$/)?.[1];
+    assert.equal(await labelName(0), '0');
+    await tileAt(page, 0).click();
+    await tileAt(page, 2).click({ modifiers: ['Shift'] });
+    await pick(page, 'airplane');
+    await page.locator('[data-testid=path-search]').fill('cifar/014');
+    await waitUntil('automobiles are shown', async () => (await labelName(0)) === '1');
+    await tileAt(page, 0).click();
+    await tileAt(page, 2).click({ modifiers: ['Shift'] });
+    await pick(page, 'automobile');
+    await waitUntil('six labelled', async () => (await count(page, 'library-stats', 'data-labelled')) === 6);
+
+    await page.locator('[data-testid=train-model]').click();
+    await page.locator('[data-testid=train-result]').waitFor({ timeout: TIMEOUT });
+    const modelId = await page.locator('[data-testid=train-result]').getAttribute('data-model');
+    assert.ok(modelId && modelId.length > 0);
+    await waitUntil('the app runs the trained model (custom label set)', async () => ((await page.locator('.model-chip').first().textContent()) ?? '').includes('custom'));
+    await page.locator('[data-testid=path-search]').fill('cifar/');
+    await waitUntil('tiles show the new model\'s two classes', async () => {
+      const names = await page.locator('[data-testid=tile-prediction][data-state=predicted] .class-name').allTextContents();
+      return names.length > 5 && names.every((name) => name === 'airplane' || name === 'automobile');
+    });
+  });
+
+  scenario('opens the evaluation view and shows a confusion cell\'s images in the grid', async () => {
+    await page.locator('[data-testid=open-evaluation]').click();
+    const view = page.locator('[data-testid=evaluation-view] [data-testid=confusion-matrix]');
+    await view.waitFor({ timeout: TIMEOUT });
+    assert.equal(await view.getAttribute('data-classes'), 'airplane|automobile');
+    const top1 = Number(await page.locator('[data-testid=accuracy]').getAttribute('data-top1'));
+    assert.ok(top1 > 0.5, `top-1 on the labelled images ${top1}`);
+    const cell = page.locator('[data-testid=confusion-cell][data-true=airplane][data-predicted=airplane]');
+    const cellCount = Number(await cell.getAttribute('data-count'));
+    assert.ok(cellCount >= 1);
+    await cell.click();
+    await page.locator('[data-testid=evaluation-view]').waitFor({ state: 'detached', timeout: TIMEOUT });
+    await waitUntil(`the grid shows the cell's ${cellCount} images`, async () => (await count(page, 'grid', 'data-total')) === cellCount);
+    const labels = await page.locator('[data-testid=tile-label]').evaluateAll((items) => items.map((item) => item.getAttribute('data-label')));
+    assert.ok(labels.length === cellCount && labels.every((label) => label === 'airplane'), JSON.stringify(labels));
+  });
+
+  scenario('lists the labelled images by how likely their label is wrong, each with a suggestion', async () => {
+    await page.locator('[data-testid=open-suspects]').click();
+    const rows = page.locator('[data-testid=suspect-row]');
+    await waitUntil('all six labelled images are ranked', async () => (await rows.count()) === 6);
+    const first = rows.first();
+    assert.notEqual(await first.getAttribute('data-suggested'), await first.getAttribute('data-label'));
+    assert.ok(['airplane', 'automobile'].includes((await first.getAttribute('data-label')) ?? ''));
+    await page.locator('[data-testid=suspects-view] button', { hasText: 'Close' }).click();
+    await page.locator('[data-testid=suspects-view]').waitFor({ state: 'detached', timeout: TIMEOUT });
+  });
+
+  scenario('propagates labels as suggestions and rejects them in bulk', async () => {
+    await page.locator('[data-testid=propagate]').click();
+    await page.locator('[data-testid=suggestions]').waitFor({ timeout: TIMEOUT });
+    const suggested = await count(page, 'suggestions', 'data-count');
+    assert.ok(suggested > 0, `${suggested} suggestions`);
+    await page.locator('[data-testid=suggestion-reject]').click();
+    await page.locator('[data-testid=suggestions]').waitFor({ state: 'detached', timeout: TIMEOUT });
+    await waitUntil('only the six labels are left', async () => (await count(page, 'library-stats', 'data-labelled')) === 6);
+  });
+
+  scenario('retrains with one keystroke (t)', async () => {
+    const before = await page.locator('[data-testid=train-result]').getAttribute('data-model');
+    await page.locator('[data-testid=grid]').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('t');
+    await waitUntil('a new model is trained', async () => {
+      const now = await page.locator('[data-testid=train-result]').getAttribute('data-model').catch(() => null);
+      return now !== null && now !== before;
+    });
+  });
+});

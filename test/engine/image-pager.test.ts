@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { join } from 'node:path';
+import { ImagePager } from '../../main/app/image-pager.js';
+import { Catalog, type ImageResult, type ListImagesQuery } from '../../main/engine/catalog/index.js';
+import { makeTempDir } from '../fixtures/zoo-helpers.js';
+
+const IMAGES = 60;
+const CLASSES = 4;
+const DIM = 4;
+const PAGE = 7;
+
+/**
+ * A catalog with ties everywhere a sort looks: five distinct confidences and margins, three
+ * capture dates (and images without one), failed and pending images without predictions, labels.
+ */
+function fillCatalog(catalog: Catalog): { libraryId: number; modelRowId: number } {
+  const libraryId = catalog.ensureLibrary('/photos');
+  catalog.applyScanChanges(libraryId, {
+    added: Array.from({ length: IMAGES }, (_, i) => ({ relPath: `${['b', 'a', 'c'][i % 3]}/img${String((i * 37) % IMAGES).padStart(3, '0')}.jpg`, size: 100 + i, mtimeMs: 1_700_000_000_000 + (i % 4) * 1000, fingerprint: null })),
+    touched: [],
+    changed: [],
+    renamed: [],
+    removed: [],
+  });
+  const modelRowId = catalog.ensureModel({ id: 'pager-test', fileSha256: 'f'.repeat(64), metadataJson: '{}', classCount: CLASSES, featureDim: DIM });
+  const images = catalog.imagesToProcess(libraryId, modelRowId);
+  const results: ImageResult[] = images
+    .filter((_, i) => i % 10 !== 9) // every tenth stays pending: no prediction (NULLS LAST)
+    .map((image, i): ImageResult => {
+      if (i % 11 === 5) return { imageId: image.id, ok: false, fingerprint: null, errorKind: 'DecodeFailed', errorMessage: 'broken' };
+      const top = 0.4 + (i % 5) * 0.1;
+      const second = (1 - top) * (i % 2 === 0 ? 0.5 : 0.9);
+      return {
+        imageId: image.id,
+        ok: true,
+        fingerprint: image.id.toString(16).padStart(64, "0"),
+        width: 10,
+        height: 10,
+        orientation: 1,
+        format: 'jpeg',
+        takenAt: i % 4 === 0 ? null : `2024-0${1 + (i % 3)}-01T10:00:00`,
+        camera: null,
+        topk: [
+          { index: i % CLASSES, prob: top },
+          { index: (i + 1) % CLASSES, prob: second },
+        ],
+        feature: Float32Array.from({ length: DIM }, (_, d) => (d === 0 ? 1 : 0)),
+      };
+    });
+  catalog.writeResults(modelRowId, results);
+  for (const image of images.filter((_, i) => i % 6 === 1)) catalog.setLabel(image.id, image.id % 2 === 0 ? 'cat' : 'dog', 'manual');
+  return { libraryId, modelRowId };
+}
+
+describe('paging from cached id lists equals ORDER BY ... OFFSET paging', () => {
+  let cleanup: () => Promise<void>;
+  let writer: Catalog;
+  let pager: ImagePager;
+  let base: { libraryId: number; modelRowId: number };
+
+  before(async () => {
+    const temp = await makeTempDir('image-pager');
+    cleanup = temp.cleanup;
+    writer = Catalog.open(join(temp.dir, 'catalog.sqlite'));
+    base = fillCatalog(writer);
+    // Offset 0 as the limit for direct reads: every page comes from the cached list.
+    pager = new ImagePager(writer, (message) => assert.fail(message), 0);
+  });
+
+  after(async () => {
+    pager?.close();
+    writer?.close();
+    await cleanup?.();
+  });
+
+  const sorts = ['name', 'date', 'confidence', 'uncertainty'] as const;
+  const filters: [string, Partial<ListImagesQuery>][] = [
+    ['no filter', {}],
+    ['status ok', { status: 'ok' }],
+    ['status pending', { status: 'pending' }],
+    ['class 1', { classIndex: 1 }],
+    ['confidence 0.5..0.7', { minConfidence: 0.5, maxConfidence: 0.7 }],
+    ['labelled', { label: { kind: 'labelled' } }],
+    ['unlabelled', { label: { kind: 'unlabelled' } }],
+    ['label is cat', { label: { kind: 'is', labels: ['cat'] } }],
+    ['folder a', { folder: 'a' }],
+  ];
+
+  for (const sort of sorts) {
+    for (const order of ['asc', 'desc'] as const) {
+      it(`sort ${sort} ${order}, every filter`, () => {
+        for (const [name, filter] of filters) {
+          const query: ListImagesQuery = { ...base, ...filter, sort, order };
+          const expected = writer.listImages({ ...query, offset: 0, limit: IMAGES * 2 });
+          const paged: number[] = [];
+          for (let offset = 0; offset < expected.total + PAGE; offset += PAGE) {
+            const page = pager.page(query, offset, PAGE);
+            assert.equal(page.total, expected.total, `${name}: total`);
+            assert.deepEqual(page.items, writer.listImages({ ...query, offset, limit: PAGE }).items, `${name}: page at ${offset}`);
+            paged.push(...page.items.map((item) => item.id));
+          }
+          assert.deepEqual(paged, expected.items.map((item) => item.id), `${name}: all pages`);
+          assert.deepEqual(pager.ids(query), writer.listImageIds(query), `${name}: ids`);
+        }
+      });
+    }
+  }
+
+  it('sees a commit of the writer at once (the cached list is rebuilt)', () => {
+    const query: ListImagesQuery = { ...base, label: { kind: 'labelled' }, sort: 'name', order: 'asc' };
+    const before = pager.page(query, 0, IMAGES).total;
+    const unlabelled = pager.page({ ...base, label: { kind: 'unlabelled' }, sort: 'name', order: 'asc' }, 0, 1).items[0]!;
+    writer.setLabel(unlabelled.id, 'owl', 'manual');
+    const afterPage = pager.page(query, 0, IMAGES);
+    assert.equal(afterPage.total, before + 1);
+    assert.ok(afterPage.items.some((item) => item.id === unlabelled.id && item.label === 'owl'));
+  });
+
+  it('refuses what the catalog refuses (a confidence sort without a model)', () => {
+    assert.throws(() => pager.page({ ...base, modelRowId: null, sort: 'confidence', order: 'asc' }, 0, PAGE), /modelRowId/);
+  });
+});
