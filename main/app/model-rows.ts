@@ -91,5 +91,8 @@ export async function modelRows(options: { env: NodeJS.ProcessEnv; local: ModelS
   }
   // The same file listed twice (opened and also found in the cache) is one model.
   const seen = new Set<string>();
-  return uniqueNames(rows.filter((row) => (seen.has(row.id) ? false : (seen.add(row.id), true))));
+  const distinct = rows.filter((row) => (seen.has(row.id) ? false : (seen.add(row.id), true)));
+  // The library's model first, then what is ready on this machine, then what can be downloaded.
+  const rank = (row: ModelRow) => (row.inUse ? 0 : row.state === 'available' ? 1 : 2);
+  return uniqueNames(distinct.map((row, index) => ({ row, index })).sort((a, b) => rank(a.row) - rank(b.row) || a.index - b.index).map(({ row }) => row));
 }

@@ -48,6 +48,8 @@ export function App() {
       )}
       {hasLibrary && <LabelPicker />}
       {hasLibrary && <Viewer />}
+      {/* The action bar's strip: the similarity and learning bars sit in it, clear of the grid. */}
+      {hasLibrary && <footer className="actionbar" aria-label="Actions" />}
       {hasLibrary && <TrainPanel />}
       {hasLibrary && <EvaluationView />}
       {hasLibrary && <SuspectsView />}

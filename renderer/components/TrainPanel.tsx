@@ -6,25 +6,6 @@ import { useState } from 'react';
 import { useAppStore } from '../store/context.js';
 import { useLearningKeys } from './use-learning-keys.js';
 
-const barStyle = {
-  position: 'fixed',
-  right: 12,
-  // Above the selection bar, which spans the bottom edge when images are selected.
-  bottom: 60,
-  maxWidth: 760,
-  flexWrap: 'wrap',
-  display: 'flex',
-  gap: 8,
-  alignItems: 'center',
-  padding: '6px 10px',
-  background: 'var(--surface)',
-  border: '1px solid var(--border)',
-  borderRadius: 6,
-  color: 'var(--text)',
-  boxShadow: 'var(--shadow)',
-  zIndex: 20,
-  fontSize: 13,
-} as const;
 
 export function TrainPanel() {
   const training = useAppStore((s) => s.training);
@@ -39,7 +20,7 @@ export function TrainPanel() {
   useLearningKeys();
   const running = training?.state === 'running';
   return (
-    <div style={barStyle} data-testid="learning-bar">
+    <div className="learning-bar" data-testid="learning-bar">
       {running ? (
         <>
           <progress data-testid="train-progress" data-fraction={training.fraction.toFixed(3)} max={1} value={training.fraction} title={training.stage} />

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { join } from 'node:path';
 import { ImagePager } from '../../main/app/image-pager.js';
+import { ListReader } from '../../main/app/list-reader.js';
 import { Catalog, type ImageResult, type ListImagesQuery } from '../../main/engine/catalog/index.js';
 import { makeTempDir } from '../fixtures/zoo-helpers.js';
 
@@ -115,6 +116,30 @@ describe('paging from cached id lists equals ORDER BY ... OFFSET paging', () => 
     const afterPage = pager.page(query, 0, IMAGES);
     assert.equal(afterPage.total, before + 1);
     assert.ok(afterPage.items.some((item) => item.id === unlabelled.id && item.label === 'owl'));
+  });
+
+  it('the reader thread answers while a write transaction is open, from the last commit', async () => {
+    const problems: string[] = [];
+    const reader = new ListReader(writer.file, pager, (message) => problems.push(message));
+    try {
+      const query: ListImagesQuery = { ...base, label: { kind: 'labelled' }, sort: 'name', order: 'asc' };
+      const before = await reader.page(query, 0, IMAGES);
+      assert.equal(before.total, writer.listImages({ ...query, offset: 0, limit: 1 }).total);
+      const unlabelled = writer.listImages({ ...base, label: { kind: 'unlabelled' }, sort: 'name', order: 'asc', offset: 0, limit: 1 }).items[0]!;
+      writer.connection.exec('BEGIN IMMEDIATE');
+      try {
+        writer.connection.prepare("INSERT INTO labels (image_id, label, label_source, rank, updated_at) VALUES (?, 'heron', 'manual', 'species', '2026-01-01T00:00:00Z')").run(unlabelled.id);
+        const during = await reader.page(query, 0, IMAGES);
+        assert.equal(during.total, before.total, 'an uncommitted label is not seen');
+      } finally {
+        writer.connection.exec('ROLLBACK');
+      }
+      assert.deepEqual(await reader.page({ ...query, modelRowId: base.modelRowId }, 0, 3), pager.page(query, 0, 3));
+      await assert.rejects(reader.page({ ...query, modelRowId: null, sort: 'confidence' }, 0, 3), /modelRowId/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await reader.close();
+    }
   });
 
   it('refuses what the catalog refuses (a confidence sort without a model)', () => {
