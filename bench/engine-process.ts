@@ -27,7 +27,9 @@ import { Catalog, type ListImagesQuery } from '../main/engine/catalog/index.js';
 import { startEngineWorker } from '../main/host/engine-worker-host.js';
 import { buildBenchLibrary, type BenchLibrary } from './ui-grid-library.js';
 
-const { values } = parseArgs({ options: { images: { type: 'string' }, 'index-images': { type: 'string' }, keep: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { images: { type: 'string' }, 'index-images': { type: 'string' }, keep: { type: 'boolean' } },
+});
 const imageCount = Number(values.images ?? 100_000);
 const indexCount = Number(values['index-images'] ?? 600);
 const PAGE = 200;
@@ -56,7 +58,10 @@ function pageCases(library: BenchLibrary): [string, ListImagesQuery][] {
     for (const order of ['asc', 'desc'] as const) cases.push([`${sort} ${order}`, { ...base, sort, order }]);
   }
   cases.push(['class filter, confidence desc', { ...base, classIndex: busiest, sort: 'confidence', order: 'desc' }]);
-  cases.push(['confidence >= 0.5, uncertainty asc', { ...base, minConfidence: 0.5, sort: 'uncertainty', order: 'asc' }]);
+  cases.push([
+    'confidence >= 0.5, uncertainty asc',
+    { ...base, minConfidence: 0.5, sort: 'uncertainty', order: 'asc' },
+  ]);
   cases.push(['status ok, date desc', { ...base, status: 'ok', sort: 'date', order: 'desc' }]);
   cases.push(['unlabelled, name asc', { ...base, label: { kind: 'unlabelled' }, sort: 'name', order: 'asc' }]);
   return cases;
@@ -65,18 +70,27 @@ function pageCases(library: BenchLibrary): [string, ListImagesQuery][] {
 function measurePages(library: BenchLibrary): void {
   const writer = Catalog.open(library.dbPath);
   const pager = new ImagePager(writer, log);
-  console.log(`\n1. page of ${PAGE} at ${imageCount} images (offsets 50%, 90%, last): before = ORDER BY ... OFFSET, after = cached id list`);
+  console.log(
+    `\n1. page of ${PAGE} at ${imageCount} images (offsets 50%, 90%, last): before = ORDER BY ... OFFSET, after = cached id list`,
+  );
   console.log('   query | before median | after cold (builds the list) | after warm median / max | ratio before/after');
   let worstWarm = 0;
   try {
     for (const [name, query] of pageCases(library)) {
       const total = writer.listImages({ ...query, offset: 0, limit: 1 }).total;
-      const offsets = [Math.floor(total / 2), Math.floor(total * 0.9), Math.max(0, total - PAGE)].map((o) => o - (o % PAGE));
+      const offsets = [Math.floor(total / 2), Math.floor(total * 0.9), Math.max(0, total - PAGE)].map(
+        (o) => o - (o % PAGE),
+      );
       const before = offsets.map((offset) => timed(() => writer.listImages({ ...query, offset, limit: PAGE }))[1]);
       const [, cold] = timed(() => pager.page(query, offsets[0]!, PAGE));
-      const warm = offsets.flatMap((offset) => [timed(() => pager.page(query, offset, PAGE))[1], timed(() => pager.page(query, offset + PAGE < total ? offset + PAGE : offset, PAGE))[1]]);
+      const warm = offsets.flatMap((offset) => [
+        timed(() => pager.page(query, offset, PAGE))[1],
+        timed(() => pager.page(query, offset + PAGE < total ? offset + PAGE : offset, PAGE))[1],
+      ]);
       worstWarm = Math.max(worstWarm, ...warm);
-      console.log(`   ${name} (${total}) | ${ms(median(before))} | ${ms(cold)} | ${ms(median(warm))} / ${ms(Math.max(...warm))} | ${(median(before) / median(warm)).toFixed(1)}x`);
+      console.log(
+        `   ${name} (${total}) | ${ms(median(before))} | ${ms(cold)} | ${ms(median(warm))} / ${ms(Math.max(...warm))} | ${(median(before) / median(warm)).toFixed(1)}x`,
+      );
     }
   } finally {
     pager.close();
@@ -87,17 +101,26 @@ function measurePages(library: BenchLibrary): void {
 
 /** Deep pages through the worker's client: what the UI thread waits for, round trip included. */
 async function measureClientPages(library: BenchLibrary): Promise<void> {
-  const client = await startEngineWorker(engineInit(join(workDir, 'client-user'), library.modelPath, library.dbPath), { log: () => undefined });
+  const client = await startEngineWorker(engineInit(join(workDir, 'client-user'), library.modelPath, library.dbPath), {
+    log: () => undefined,
+  });
   try {
     const [, openMs] = await timedAsync(() => client.openLibrary(library.folder));
     await waitForEnd(client, client.handlers);
     const times: number[] = [];
     for (const sort of ['name', 'date', 'confidence', 'uncertainty'] as const) {
-      const query = { sort, order: 'desc', offset: Math.floor(imageCount * 0.9 / PAGE) * PAGE, limit: PAGE } as const;
+      const query = { sort, order: 'desc', offset: Math.floor((imageCount * 0.9) / PAGE) * PAGE, limit: PAGE } as const;
       await client.handlers['images.list'](query); // builds the list
-      for (let i = 0; i < 3; i++) times.push((await timedAsync(async () => client.handlers['images.list']({ ...query, offset: query.offset - i * PAGE })))[1]);
+      for (let i = 0; i < 3; i++)
+        times.push(
+          (
+            await timedAsync(async () => client.handlers['images.list']({ ...query, offset: query.offset - i * PAGE }))
+          )[1],
+        );
     }
-    console.log(`   through the worker (open + rescan ${ms(openMs)}): deep page median ${ms(median(times))}, max ${ms(Math.max(...times))}`);
+    console.log(
+      `   through the worker (open + rescan ${ms(openMs)}): deep page median ${ms(median(times))}, max ${ms(Math.max(...times))}`,
+    );
   } finally {
     await client.close();
   }
@@ -148,14 +171,23 @@ function waitForEnd(engine: EngineLike, handlers: RequestHandlers): Promise<Inde
 }
 
 /** Indexes `folder` from scratch with the engine `where`, while this thread asks for a page every 50 ms. */
-async function indexRun(where: 'in-thread' | 'worker', run: number, folder: string, modelPath: string): Promise<{ imagesPerSecond: number; lagP99: number; lagMax: number; pages: number }> {
+async function indexRun(
+  where: 'in-thread' | 'worker',
+  run: number,
+  folder: string,
+  modelPath: string,
+): Promise<{ imagesPerSecond: number; lagP99: number; lagMax: number; pages: number }> {
   // A fresh catalog (and thumbnail cache) per run: every run indexes every image.
   const userDir = join(workDir, `user-${where}-${run}`);
   const init = engineInit(userDir, modelPath, join(workDir, `index-${where}-${run}.sqlite`));
   const engine =
     where === 'worker'
       ? await startEngineWorker(init, { log: () => undefined })
-      : new AppService({ ...init, models: defaultModelProvider({ cwd: workDir, env: init.env }), log: () => undefined });
+      : new AppService({
+          ...init,
+          models: defaultModelProvider({ cwd: workDir, env: init.env }),
+          log: () => undefined,
+        });
   const lag = monitorEventLoopDelay({ resolution: 5 });
   let pages = 0;
   let polling = true;
@@ -175,7 +207,8 @@ async function indexRun(where: 'in-thread' | 'worker', run: number, folder: stri
     const start = performance.now();
     const ended = new Promise<IndexingStatus>((resolve) =>
       engine.onEvent((event) => {
-        if (event.type === 'indexing' && ['finished', 'failed', 'cancelled'].includes(event.status.state)) resolve(event.status);
+        if (event.type === 'indexing' && ['finished', 'failed', 'cancelled'].includes(event.status.state))
+          resolve(event.status);
       }),
     );
     const polling$ = poll();
@@ -185,7 +218,10 @@ async function indexRun(where: 'in-thread' | 'worker', run: number, folder: stri
     polling = false;
     await polling$;
     lag.disable();
-    if (status.state !== 'finished' || status.done !== indexCount) throw new Error(`${where}: indexing ended ${status.state} with ${status.done}/${indexCount} (${status.message ?? ''})`);
+    if (status.state !== 'finished' || status.done !== indexCount)
+      throw new Error(
+        `${where}: indexing ended ${status.state} with ${status.done}/${indexCount} (${status.message ?? ''})`,
+      );
     return { imagesPerSecond: indexCount / seconds, lagP99: lag.percentile(99) / 1e6, lagMax: lag.max / 1e6, pages };
   } finally {
     polling = false;
@@ -203,28 +239,43 @@ async function main(): Promise<void> {
     const indexFolder = join(workDir, 'to-index');
     await mkdir(indexFolder, { recursive: true });
     const firstFolder = join(library.folder, 'f000');
-    for (const name of (await readdir(firstFolder)).sort().slice(0, indexCount)) await link(join(firstFolder, name), join(indexFolder, name));
-    console.log(`\n2. indexing ${indexCount} images from scratch (resnet20, batch 16) while the UI thread asks for a page every 50 ms`);
+    for (const name of (await readdir(firstFolder)).sort().slice(0, indexCount))
+      await link(join(firstFolder, name), join(indexFolder, name));
+    console.log(
+      `\n2. indexing ${indexCount} images from scratch (resnet20, batch 16) while the UI thread asks for a page every 50 ms`,
+    );
     // Alternated twice so neither side gets the warm disk cache alone.
-    const runs: Record<string, { imagesPerSecond: number; lagP99: number; lagMax: number; pages: number }[]> = { 'in-thread': [], worker: [] };
+    const runs: Record<string, { imagesPerSecond: number; lagP99: number; lagMax: number; pages: number }[]> = {
+      'in-thread': [],
+      worker: [],
+    };
     for (const [index, where] of (['in-thread', 'worker', 'worker', 'in-thread'] as const).entries()) {
       const run = await indexRun(where, index, indexFolder, library.modelPath);
       runs[where]!.push(run);
-      console.log(`   ${where}: ${run.imagesPerSecond.toFixed(1)} images/s, UI-thread lag p99 ${ms(run.lagP99)} (max ${ms(run.lagMax)}), ${run.pages} pages served`);
+      console.log(
+        `   ${where}: ${run.imagesPerSecond.toFixed(1)} images/s, UI-thread lag p99 ${ms(run.lagP99)} (max ${ms(run.lagMax)}), ${run.pages} pages served`,
+      );
     }
     const best = (where: string) => Math.max(...runs[where]!.map((run) => run.imagesPerSecond));
     const lagOf = (where: string) => Math.max(...runs[where]!.map((run) => run.lagP99));
-    console.log(`   throughput worker/in-thread (best of 2): ${(best('worker') / best('in-thread')).toFixed(2)}x (target >= 1)`);
-    console.log(`   UI-thread lag p99, worst of 2: in-thread ${ms(lagOf('in-thread'))}, worker ${ms(lagOf('worker'))} (target < 20 ms)`);
+    console.log(
+      `   throughput worker/in-thread (best of 2): ${(best('worker') / best('in-thread')).toFixed(2)}x (target >= 1)`,
+    );
+    console.log(
+      `   UI-thread lag p99, worst of 2: in-thread ${ms(lagOf('in-thread'))}, worker ${ms(lagOf('worker'))} (target < 20 ms)`,
+    );
   } finally {
     if (values.keep) log(`kept ${workDir}`);
     else await rm(workDir, { recursive: true, force: true });
   }
 }
 
-const watchdog = setTimeout(() => {
-  log('bench:engine: watchdog (15 min): giving up');
-  process.exit(2);
-}, 15 * 60 * 1000);
+const watchdog = setTimeout(
+  () => {
+    log('bench:engine: watchdog (15 min): giving up');
+    process.exit(2);
+  },
+  15 * 60 * 1000,
+);
 watchdog.unref();
 await main();

@@ -30,7 +30,9 @@ const reference = join(repoRoot, '..', 'shared', 'reference');
 const cliEntry = join(repoRoot, 'bin', 'fieldmark');
 const BATCH = 8;
 
-const { values } = parseArgs({ options: { r20: { type: 'string' }, r50: { type: 'string' }, rounds: { type: 'string' }, json: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { r20: { type: 'string' }, r50: { type: 'string' }, rounds: { type: 'string' }, json: { type: 'string' } },
+});
 const counts = { r20: Number(values.r20 ?? 800), r50: Number(values.r50 ?? 64) };
 const rounds = Number(values.rounds ?? 2);
 
@@ -51,16 +53,39 @@ async function makeFolder(folder: string, count: number): Promise<void> {
     const source = join(reference, 'birds', 'images', birds[i % birds.length]!);
     const target = join(folder, `img_${String(i).padStart(5, '0')}.jpg`);
     if (i < birds.length) await copyFile(source, target);
-    else await sharp(source).jpeg({ quality: 80 + (Math.floor(i / birds.length) % 15) }).toFile(target);
+    else
+      await sharp(source)
+        .jpeg({ quality: 80 + (Math.floor(i / birds.length) % 15) })
+        .toFile(target);
   }
 }
 
 function envFor(work: string, tag: string): NodeJS.ProcessEnv {
-  return { ...process.env, FIELDMARK_USER_DATA: join(work, `user-${tag}`), FIELDMARK_CACHE_DIR: join(work, `cache-${tag}`), FIELDMARK_DATA_DIR: join(work, `data-${tag}`) };
+  return {
+    ...process.env,
+    FIELDMARK_USER_DATA: join(work, `user-${tag}`),
+    FIELDMARK_CACHE_DIR: join(work, `cache-${tag}`),
+    FIELDMARK_DATA_DIR: join(work, `data-${tag}`),
+  };
 }
 
 async function runCli(work: string, folder: string, model: string, tag: string): Promise<number> {
-  const child = spawn(process.execPath, [cliEntry, 'classify', folder, '--model', model, '--db', join(work, `${tag}.sqlite`), '--json', '--batch', String(BATCH)], { env: envFor(work, tag), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      cliEntry,
+      'classify',
+      folder,
+      '--model',
+      model,
+      '--db',
+      join(work, `${tag}.sqlite`),
+      '--json',
+      '--batch',
+      String(BATCH),
+    ],
+    { env: envFor(work, tag), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const batches: { at: number; count: number }[] = [];
   let rest = '';
   let stderr = '';
@@ -104,7 +129,8 @@ async function runApp(work: string, folder: string, model: string, tag: string):
     service.onEvent((event) => {
       if (event.type === 'predictions') batches.push({ at: performance.now(), count: event.items.length });
       if (event.type === 'indexing' && event.status.state === 'finished') resolve();
-      if (event.type === 'indexing' && event.status.state === 'failed') reject(new Error(event.status.message ?? 'failed'));
+      if (event.type === 'indexing' && event.status.state === 'failed')
+        reject(new Error(event.status.message ?? 'failed'));
     });
   });
   await service.openLibrary(folder);
@@ -117,18 +143,24 @@ async function runServe(work: string, folder: string, model: string, tag: string
   const start = join(work, `serve-start-${tag}`);
   await mkdir(start, { recursive: true });
   const env = envFor(work, tag);
-  const child = spawn(process.execPath, [cliEntry, 'serve', start, '--model', model, '--port', '0', '--batch', String(BATCH)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [cliEntry, 'serve', start, '--model', model, '--port', '0', '--batch', String(BATCH)],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   try {
-    const url = new URL(await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.includes('\n')) resolve(out.split('\n')[0]!);
-      });
-      child.on('close', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-    }));
+    const url = new URL(
+      await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          if (out.includes('\n')) resolve(out.split('\n')[0]!);
+        });
+        child.on('close', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+      }),
+    );
     const token = url.searchParams.get('token')!;
     const origin = `http://${url.host}`;
     const socket = new WebSocket(`ws://${url.host}/ws?token=${token}`, { origin });
@@ -146,7 +178,12 @@ async function runServe(work: string, folder: string, model: string, tag: string
     const finished = new Promise<void>((resolve, reject) => {
       socket.on('message', (data: Buffer, isBinary: boolean) => {
         if (isBinary) return; // a feature frame: received and dropped, as the renderer's counter does
-        const message = JSON.parse(data.toString()) as { type: string; seq?: number; reply?: unknown; event?: { type: string; items?: unknown[]; status?: { state: string; message: string | null } } };
+        const message = JSON.parse(data.toString()) as {
+          type: string;
+          seq?: number;
+          reply?: unknown;
+          event?: { type: string; items?: unknown[]; status?: { state: string; message: string | null } };
+        };
         if (message.type === 'reply') return pending.get(message.seq!)?.(message.reply);
         const event = message.event!;
         if (event.type === 'predictions') {
@@ -156,12 +193,19 @@ async function runServe(work: string, folder: string, model: string, tag: string
             thumbnailsFetched = true;
             void call('images.list', { sort: 'name', order: 'asc', offset: 0, limit: 60 }).then(async (reply) => {
               const items = (reply as { value?: { items: { id: number }[] } }).value?.items ?? [];
-              await Promise.all(items.map((item) => fetch(`${origin}/thumb/${item.id}`, { headers: { Authorization: `Bearer ${token}` } }).then((response) => response.arrayBuffer())));
+              await Promise.all(
+                items.map((item) =>
+                  fetch(`${origin}/thumb/${item.id}`, { headers: { Authorization: `Bearer ${token}` } }).then(
+                    (response) => response.arrayBuffer(),
+                  ),
+                ),
+              );
             });
           }
         }
         if (event.type === 'indexing' && event.status!.state === 'finished' && batches.length > 0) resolve();
-        if (event.type === 'indexing' && event.status!.state === 'failed') reject(new Error(event.status!.message ?? 'failed'));
+        if (event.type === 'indexing' && event.status!.state === 'failed')
+          reject(new Error(event.status!.message ?? 'failed'));
       });
     });
     await call('library.open', { root: folder });
@@ -178,11 +222,18 @@ const work = await mkdtemp(join(tmpdir(), 'fieldmark-bench-frontends-'));
 try {
   const r20 = join(work, 'resnet20.onnx');
   const weights = (await readdir(join(reference, 'weights'))).find((name) => name.startsWith('resnet20-'))!;
-  await convertCheckpoint({ checkpointPath: join(reference, 'weights', weights), outPath: r20, like: 'akamaster-resnet20_cifar10' });
+  await convertCheckpoint({
+    checkpointPath: join(reference, 'weights', weights),
+    outPath: r20,
+    like: 'akamaster-resnet20_cifar10',
+  });
   const r50 = join(work, 'resnet50.onnx');
   await buildSeededModel({ architecture: 'resnet50', classes: 'imagenet1k', seed: 1, outPath: r50 });
   const results: Record<string, unknown>[] = [];
-  for (const [name, model, count] of [['resnet20', r20, counts.r20], ['resnet50', r50, counts.r50]] as const) {
+  for (const [name, model, count] of [
+    ['resnet20', r20, counts.r20],
+    ['resnet50', r50, counts.r50],
+  ] as const) {
     if (count === 0) continue; // --r20 0 / --r50 0 skips a model
     const folder = join(work, `photos-${name}`);
     await makeFolder(folder, count);
@@ -190,12 +241,25 @@ try {
     for (let round = 0; round < rounds; round += 1) {
       for (const front of ['cli', 'app', 'serve'] as const) {
         const tag = `${name}-${front}-${round}`; // a fresh catalog every run: everything is indexed
-        const rate = front === 'cli' ? await runCli(work, folder, model, tag) : front === 'app' ? await runApp(work, folder, model, tag) : await runServe(work, folder, model, tag);
+        const rate =
+          front === 'cli'
+            ? await runCli(work, folder, model, tag)
+            : front === 'app'
+              ? await runApp(work, folder, model, tag)
+              : await runServe(work, folder, model, tag);
         console.log(`${name} ${front} round ${round + 1}: ${rate.toFixed(1)} images/s`);
         best[front] = Math.max(best[front], rate);
       }
     }
-    const row = { model: name, images: count, cli: round1(best.cli), app: round1(best.app), serve: round1(best.serve), app_vs_cli: round3(best.app / best.cli), serve_vs_cli: round3(best.serve / best.cli) };
+    const row = {
+      model: name,
+      images: count,
+      cli: round1(best.cli),
+      app: round1(best.app),
+      serve: round1(best.serve),
+      app_vs_cli: round3(best.app / best.cli),
+      serve_vs_cli: round3(best.serve / best.cli),
+    };
     console.log(JSON.stringify(row));
     results.push(row);
   }

@@ -41,12 +41,26 @@ function main(): void {
     const libraryId = catalog.ensureLibrary('/bench/photos');
     const setup = time(() => {
       catalog.applyScanChanges(libraryId, {
-        added: Array.from({ length: IMAGES }, (_, i) => ({ relPath: `f${String(Math.floor(i / 1000)).padStart(3, '0')}/${String(i).padStart(6, '0')}.jpg`, size: 1000 + i, mtimeMs: 1_700_000_000_000 + i, fingerprint: null })),
-        touched: [], changed: [], renamed: [], removed: [],
+        added: Array.from({ length: IMAGES }, (_, i) => ({
+          relPath: `f${String(Math.floor(i / 1000)).padStart(3, '0')}/${String(i).padStart(6, '0')}.jpg`,
+          size: 1000 + i,
+          mtimeMs: 1_700_000_000_000 + i,
+          fingerprint: null,
+        })),
+        touched: [],
+        changed: [],
+        renamed: [],
+        removed: [],
       });
     });
     const classNames = Array.from({ length: CLASSES }, (_, i) => `class name ${i}`);
-    const modelRowId = catalog.ensureModel({ id: 'bench-model', fileSha256: 'e'.repeat(64), metadataJson: JSON.stringify({ id: 'bench-model', labelSet: 'custom', classNames }), classCount: CLASSES, featureDim: 1 });
+    const modelRowId = catalog.ensureModel({
+      id: 'bench-model',
+      fileSha256: 'e'.repeat(64),
+      metadataJson: JSON.stringify({ id: 'bench-model', labelSet: 'custom', classNames }),
+      classCount: CLASSES,
+      featureDim: 1,
+    });
     const ids = catalog.storedFiles(libraryId).map((f) => f.id);
     const top1 = new Map<number, number>();
     const write = time(() => {
@@ -56,7 +70,22 @@ function main(): void {
           const p1 = 0.2 + random() * 0.8;
           const p2 = random() * (1 - p1);
           top1.set(imageId, index);
-          return { imageId, ok: true, fingerprint: imageId.toString(16).padStart(64, '0'), width: 10, height: 10, orientation: 1, format: 'jpeg', takenAt: null, camera: null, topk: [{ index, prob: p1 }, { index: (index + 1) % CLASSES, prob: p2 }], feature: new Float32Array([1]) };
+          return {
+            imageId,
+            ok: true,
+            fingerprint: imageId.toString(16).padStart(64, '0'),
+            width: 10,
+            height: 10,
+            orientation: 1,
+            format: 'jpeg',
+            takenAt: null,
+            camera: null,
+            topk: [
+              { index, prob: p1 },
+              { index: (index + 1) % CLASSES, prob: p2 },
+            ],
+            feature: new Float32Array([1]),
+          };
         });
         catalog.writeResults(modelRowId, results);
       }
@@ -69,10 +98,17 @@ function main(): void {
     const db = catalog.connection;
     const baseline = time(() => {
       const old = db.prepare('SELECT label FROM labels WHERE image_id = ?').pluck();
-      const upsert = db.prepare(`INSERT INTO labels (image_id, label, label_source, updated_at) VALUES (?, ?, 'manual', ?)
+      const upsert =
+        db.prepare(`INSERT INTO labels (image_id, label, label_source, updated_at) VALUES (?, ?, 'manual', ?)
         ON CONFLICT (image_id) DO UPDATE SET label = excluded.label, label_source = excluded.label_source, updated_at = excluded.updated_at`);
-      const step = Number(db.prepare(`INSERT INTO label_steps (library_id, description, at) VALUES (?, 'baseline', ?)`).run(libraryId, new Date().toISOString()).lastInsertRowid);
-      const event = db.prepare(`INSERT INTO label_events (image_id, step, old_label, new_label, rank, source, at) VALUES (?, ?, ?, ?, 'species', 'manual', ?)`);
+      const step = Number(
+        db
+          .prepare(`INSERT INTO label_steps (library_id, description, at) VALUES (?, 'baseline', ?)`)
+          .run(libraryId, new Date().toISOString()).lastInsertRowid,
+      );
+      const event = db.prepare(
+        `INSERT INTO label_events (image_id, step, old_label, new_label, rank, source, at) VALUES (?, ?, ?, ?, 'species', 'manual', ?)`,
+      );
       db.transaction(() => {
         const at = new Date().toISOString();
         for (const id of ten) {
@@ -85,10 +121,21 @@ function main(): void {
     store.undo(); // the baseline wrote a step: undo it, so the timed runs start from no labels
     const label10k = time(() => store.apply(ten, { label: 'Cardinal', rank: 'species' }, 'manual'));
     const undo10k = time(() => store.undo());
-    const label100k = time(() => store.applyEach(ids.map((imageId, i) => ({ imageId, label: i % 2 === 0 ? classNames[top1.get(imageId)!]! : `other ${i % 50}`, rank: 'species' as const })), 'imported'));
+    const label100k = time(() =>
+      store.applyEach(
+        ids.map((imageId, i) => ({
+          imageId,
+          label: i % 2 === 0 ? classNames[top1.get(imageId)!]! : `other ${i % 50}`,
+          rank: 'species' as const,
+        })),
+        'imported',
+      ),
+    );
     const base = { libraryId, modelRowId, limit: 200 };
     const disagree = time(() => catalog.listImages({ ...base, label: { kind: 'disagree' }, classNames }));
-    const disagreeAgain = time(() => catalog.listImages({ ...base, offset: 25_000, label: { kind: 'disagree' }, classNames }));
+    const disagreeAgain = time(() =>
+      catalog.listImages({ ...base, offset: 25_000, label: { kind: 'disagree' }, classNames }),
+    );
     const disagreeIds = time(() => catalog.listImageIds({ ...base, label: { kind: 'disagree' }, classNames }));
     const uncertainty = time(() => catalog.listImages({ ...base, sort: 'uncertainty' }));
     const uncertaintyDeep = time(() => catalog.listImages({ ...base, sort: 'uncertainty', offset: 50_000 }));
@@ -96,13 +143,25 @@ function main(): void {
     const undo100k = time(() => store.undo());
     const rows: [string, number, string][] = [
       ['baseline: 10,000 labels row by row (3 statements each, one transaction)', baseline.ms, ''],
-      ['label 10,000 ids, one step', label10k.ms, `${label10k.value.changedImageIds.length} changed; ${(baseline.ms / label10k.ms).toFixed(1)}x the baseline`],
+      [
+        'label 10,000 ids, one step',
+        label10k.ms,
+        `${label10k.value.changedImageIds.length} changed; ${(baseline.ms / label10k.ms).toFixed(1)}x the baseline`,
+      ],
       ['undo it', undo10k.ms, `${undo10k.value?.changedImageIds.length ?? 0} restored`],
-      ['label 100,000 ids (per-image labels), one step', label100k.ms, `${label100k.value.changedImageIds.length} changed`],
+      [
+        'label 100,000 ids (per-image labels), one step',
+        label100k.ms,
+        `${label100k.value.changedImageIds.length} changed`,
+      ],
       ['page of 200, filter disagree (with total)', disagree.ms, `total ${disagree.value.total}`],
       ['same, offset 25,000', disagreeAgain.ms, ''],
       ['all ids matching disagree (select-all)', disagreeIds.ms, `${disagreeIds.value.length} ids`],
-      ['page of 200, sort uncertainty (with total)', uncertainty.ms, `first margin item ${uncertainty.value.items[0]?.relPath ?? '-'}`],
+      [
+        'page of 200, sort uncertainty (with total)',
+        uncertainty.ms,
+        `first margin item ${uncertainty.value.items[0]?.relPath ?? '-'}`,
+      ],
       ['same, offset 50,000', uncertaintyDeep.ms, ''],
       ['counts per label', counts.ms, `${counts.value.length} labels`],
       ['undo the 100,000-image step', undo100k.ms, `${undo100k.value?.changedImageIds.length ?? 0} restored`],

@@ -21,13 +21,24 @@ export async function measureApply(work: string, images = 20_000, dim = 2048, cl
   try {
     const libraryId = catalog.ensureLibrary(join(work, 'photos'));
     catalog.applyScanChanges(libraryId, {
-      added: Array.from({ length: images }, (_, i) => ({ relPath: `p/${i}.jpg`, size: 1000, mtimeMs: 1, fingerprint: null })),
+      added: Array.from({ length: images }, (_, i) => ({
+        relPath: `p/${i}.jpg`,
+        size: 1000,
+        mtimeMs: 1,
+        fingerprint: null,
+      })),
       touched: [],
       changed: [],
       renamed: [],
       removed: [],
     });
-    const model = (id: string, count: number) => ({ id, fileSha256: id.padEnd(64, '0').replace(/[^0-9a-f]/g, 'a'), metadataJson: '{}', classCount: count, featureDim: dim });
+    const model = (id: string, count: number) => ({
+      id,
+      fileSha256: id.padEnd(64, '0').replace(/[^0-9a-f]/g, 'a'),
+      metadataJson: '{}',
+      classCount: count,
+      featureDim: dim,
+    });
     const base = catalog.ensureModel(model('base', 1000));
     const head = catalog.ensureModel(model('head', classes));
     const random = seededRandom(11);
@@ -38,14 +49,37 @@ export async function measureApply(work: string, images = 20_000, dim = 2048, cl
         const norm = Math.hypot(...feature);
         for (let j = 0; j < dim; j++) feature[j] = feature[j]! / norm;
         const fingerprint = imageId.toString(16).padStart(64, '0');
-        return { imageId, ok: true, fingerprint, width: 32, height: 32, orientation: 1, format: 'jpeg', takenAt: null, camera: null, topk: [{ index: 0, prob: 0.5 }], feature };
+        return {
+          imageId,
+          ok: true,
+          fingerprint,
+          width: 32,
+          height: 32,
+          orientation: 1,
+          format: 'jpeg',
+          takenAt: null,
+          camera: null,
+          topk: [{ index: 0, prob: 0.5 }],
+          feature,
+        };
       });
       catalog.writeResults(base, batch);
     }
-    const trained = { classNames: Array.from({ length: classes }, (_, c) => `c${c}`), dim, weights: Float32Array.from({ length: classes * dim }, () => random() - 0.5), bias: new Float32Array(classes) };
+    const trained = {
+      classNames: Array.from({ length: classes }, (_, c) => `c${c}`),
+      dim,
+      weights: Float32Array.from({ length: classes * dim }, () => random() - 0.5),
+      bias: new Float32Array(classes),
+    };
     const started = performance.now();
     const matrix = catalog.features(libraryId, base);
-    const applied = await applyHeadToLibrary(catalog, trained, matrix, { modelRowId: head, baseModelRowId: base }, null);
+    const applied = await applyHeadToLibrary(
+      catalog,
+      trained,
+      matrix,
+      { modelRowId: head, baseModelRowId: base },
+      null,
+    );
     const seconds = (performance.now() - started) / 1000;
     if (applied.predicted !== images) throw new Error(`applied to ${applied.predicted} of ${images} images`);
     return { images, dim, classes, seconds };

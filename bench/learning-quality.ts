@@ -36,11 +36,18 @@ function argmax(values: Float32Array, offset: number, k: number): number {
 
 function gather(matrix: FeatureMatrix, rows: Map<number, number>, ids: number[]): Float32Array {
   const out = new Float32Array(ids.length * matrix.dim);
-  ids.forEach((id, i) => out.set(matrix.vectors.subarray(rows.get(id)! * matrix.dim, (rows.get(id)! + 1) * matrix.dim), i * matrix.dim));
+  ids.forEach((id, i) =>
+    out.set(matrix.vectors.subarray(rows.get(id)! * matrix.dim, (rows.get(id)! + 1) * matrix.dim), i * matrix.dim),
+  );
   return out;
 }
 
-export async function measureQuality(reference: string, work: string, seedsPerClass = 10, testPerClass = 100): Promise<QualityFigures> {
+export async function measureQuality(
+  reference: string,
+  work: string,
+  seedsPerClass = 10,
+  testPerClass = 100,
+): Promise<QualityFigures> {
   const classes = JSON.parse(readFileSync(join(reference, 'cifar10_classes.json'), 'utf8')) as string[];
   const source = join(reference, 'cifar10_test', 'jpg');
   const library = join(work, 'cifar');
@@ -57,12 +64,28 @@ export async function measureQuality(reference: string, work: string, seedsPerCl
     truthOf.set(name, c);
   }
   const cacheDir = join(work, 'models');
-  const installed = await importModel(join(reference, 'weights', 'resnet20-12fca82f.th'), 'akamaster-resnet20_cifar10', { cacheDir });
+  const installed = await importModel(
+    join(reference, 'weights', 'resnet20-12fca82f.th'),
+    'akamaster-resnet20_cifar10',
+    { cacheDir },
+  );
   const metadata = await readModelMetadata(installed.path);
   const catalog = Catalog.open(join(work, 'cifar.sqlite'));
   try {
     const libraryId = catalog.ensureLibrary(library);
-    const job = startIndexJob({ catalog, libraryId, libraryRoot: library, model: { path: installed.path, metadata }, device: 'cpu', batchSize: 32, threads: 2, topK: 5 }, () => undefined);
+    const job = startIndexJob(
+      {
+        catalog,
+        libraryId,
+        libraryRoot: library,
+        model: { path: installed.path, metadata },
+        device: 'cpu',
+        batchSize: 32,
+        threads: 2,
+        topK: 5,
+      },
+      () => undefined,
+    );
     await job.done;
     const modelRow = catalog.listModels().find((m) => m.id === metadata.id)!.rowId;
     const matrix = catalog.features(libraryId, modelRow);
@@ -77,12 +100,23 @@ export async function measureQuality(reference: string, work: string, seedsPerCl
     const testVectors = gather(matrix, rows, tests);
 
     const accuracyOf = async (names: string[], labelOf: (id: number) => number) => {
-      const trained = await trainInWorker({ vectors: seedVectors, rows: seeds.length, dim: matrix.dim, labels: Int32Array.from(seeds, labelOf), classNames: names });
+      const trained = await trainInWorker({
+        vectors: seedVectors,
+        rows: seeds.length,
+        dim: matrix.dim,
+        labels: Int32Array.from(seeds, labelOf),
+        classNames: names,
+      });
       const probabilities = headProbabilities(trained.head, testVectors, tests.length, true);
-      return tests.filter((id, i) => argmax(probabilities, i * names.length, names.length) === labelOf(id)).length / tests.length;
+      return (
+        tests.filter((id, i) => argmax(probabilities, i * names.length, names.length) === labelOf(id)).length /
+        tests.length
+      );
     };
     const headTop1 = await accuracyOf(classes, truth);
-    const animalVehicleTop1 = await accuracyOf(['animal', 'vehicle'], (id) => (VEHICLES.has(classes[truth(id)]!) ? 1 : 0));
+    const animalVehicleTop1 = await accuracyOf(['animal', 'vehicle'], (id) =>
+      VEHICLES.has(classes[truth(id)]!) ? 1 : 0,
+    );
     const baseTop1 = tests.filter((id) => baseTop1Of.get(id) === truth(id)).length / tests.length;
 
     const graph = await knnGraph(matrix.vectors, ids.length, matrix.dim, 10);
@@ -90,9 +124,15 @@ export async function measureQuality(reference: string, work: string, seedsPerCl
     for (const id of seeds) seedLabels[rows.get(id)!] = truth(id);
     const spread = spreadLabels(graph, seedLabels, classes.length);
     const propagation = [0, 0.5, 0.7, 0.9].map((minScore) => {
-      const reached = tests.filter((id) => spread.label[rows.get(id)!]! >= 0 && spread.score[rows.get(id)!]! >= minScore);
+      const reached = tests.filter(
+        (id) => spread.label[rows.get(id)!]! >= 0 && spread.score[rows.get(id)!]! >= minScore,
+      );
       const correct = reached.filter((id) => spread.label[rows.get(id)!] === truth(id)).length;
-      return { minScore, precision: reached.length ? correct / reached.length : 0, coverage: reached.length / tests.length };
+      return {
+        minScore,
+        precision: reached.length ? correct / reached.length : 0,
+        coverage: reached.length / tests.length,
+      };
     });
     return { baseTop1, headTop1, animalVehicleTop1, propagation, seedsPerClass, testImages: tests.length };
   } finally {

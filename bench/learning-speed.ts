@@ -40,7 +40,14 @@ function syntheticData(rows: number, dim: number, classes: number): { vectors: F
 }
 
 /** One weighted cross-entropy value and gradient for one head, in plain JS (the baseline). */
-function jsEvaluation(vectors: Float32Array, labels: Int32Array, rows: number, dim: number, k: number, w: Float32Array): number {
+function jsEvaluation(
+  vectors: Float32Array,
+  labels: Int32Array,
+  rows: number,
+  dim: number,
+  k: number,
+  w: Float32Array,
+): number {
   const gradient = new Float64Array(k * dim);
   const logits = new Float64Array(k);
   let loss = 0;
@@ -83,5 +90,14 @@ export async function measureTrainingSpeed(rows = 10_000, dim = 2048, classes = 
   for (let r = 0; r < repeats; r++) await objective.evaluate(1, w, new Float32Array(classes), weight);
   const onnxEvaluationMs = (performance.now() - t) / repeats;
   await objective.release();
-  return { rows, dim, classes, trainSeconds, cvAccuracy: trained.cvAccuracy, chosenC: trained.c, jsEvaluationMs, onnxEvaluationMs };
+  return {
+    rows,
+    dim,
+    classes,
+    trainSeconds,
+    cvAccuracy: trained.cvAccuracy,
+    chosenC: trained.c,
+    jsEvaluationMs,
+    onnxEvaluationMs,
+  };
 }

@@ -15,7 +15,9 @@ import { measureApply } from './learning-apply.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const reference = join(repoRoot, '..', 'shared', 'reference');
-const { values } = parseArgs({ options: { 'no-quality': { type: 'boolean' }, 'no-speed': { type: 'boolean' }, json: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { 'no-quality': { type: 'boolean' }, 'no-speed': { type: 'boolean' }, json: { type: 'string' } },
+});
 
 const work = mkdtempSync(join(tmpdir(), 'fieldmark-bench-learn-'));
 const results: Record<string, unknown> = { machine: `${cpus()[0]?.model ?? 'unknown cpu'}, ${cpus().length} cores` };
@@ -48,12 +50,18 @@ try {
     } else {
       const quality = await measureQuality(reference, work);
       results.quality = quality;
-      console.log(`CIFAR-10, ResNet-20 features, ${quality.seedsPerClass} labels per class, ${quality.testImages} other test images:`);
+      console.log(
+        `CIFAR-10, ResNet-20 features, ${quality.seedsPerClass} labels per class, ${quality.testImages} other test images:`,
+      );
       console.log(`  the pretrained ResNet-20's own top-1: ${pct(quality.baseTop1)}`);
       console.log(`  trained head, 10 classes: top-1 ${pct(quality.headTop1)} (chance 10%)`);
-      console.log(`  trained head, animal / vehicle: top-1 ${pct(quality.animalVehicleTop1)} (chance 60% by always "animal")`);
+      console.log(
+        `  trained head, animal / vehicle: top-1 ${pct(quality.animalVehicleTop1)} (chance 60% by always "animal")`,
+      );
       for (const p of quality.propagation) {
-        console.log(`  label propagation, min score ${p.minScore}: precision ${pct(p.precision)}, coverage ${pct(p.coverage)}`);
+        console.log(
+          `  label propagation, min score ${p.minScore}: precision ${pct(p.precision)}, coverage ${pct(p.coverage)}`,
+        );
       }
     }
   }

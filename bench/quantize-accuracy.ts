@@ -22,7 +22,14 @@ const CHECKPOINTS: Record<string, { file: string; like: string }> = {
   resnet32: { file: 'resnet32-d509ac18.th', like: 'akamaster-resnet32_cifar10' },
 };
 
-const { values } = parseArgs({ options: { models: { type: 'string' }, methods: { type: 'string' }, check: { type: 'string' }, json: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    models: { type: 'string' },
+    methods: { type: 'string' },
+    check: { type: 'string' },
+    json: { type: 'string' },
+  },
+});
 const models = (values.models ?? 'resnet20,resnet32').split(',');
 const methods = (values.methods ?? CALIBRATION_METHODS.join(',')).split(',') as CalibrationMethod[];
 const check = values.check === undefined ? null : Number(values.check);
@@ -40,21 +47,36 @@ try {
     await importModel(join(reference, 'weights', checkpoint.file), checkpoint.like, { env });
     for (const method of methods) {
       const result = await quantizeModel({
-        model: checkpoint.like, calibrationFolder: join(reference, 'cifar10_test', 'jpg'), images: 200, checkImages: check, method, env,
+        model: checkpoint.like,
+        calibrationFolder: join(reference, 'cifar10_test', 'jpg'),
+        images: 200,
+        checkImages: check,
+        method,
+        env,
         outPath: join(cache, `${name}-${method}.onnx`),
       });
       const labels = result.checkedFiles.map(labelOf);
-      const accuracy = (top1: Int32Array): number => labels.filter((label, i) => label === top1[i]).length / labels.length;
+      const accuracy = (top1: Int32Array): number =>
+        labels.filter((label, i) => label === top1[i]).length / labels.length;
       const q = result.quantization;
       const row = {
-        model: name, method, checked: q.checkImages, agreement: q.top1Agreement,
-        fp32_accuracy: accuracy(result.report.fp32.top1), int8_accuracy: accuracy(result.report.int8.top1),
-        mean_abs_dp: q.meanAbsDeltaTop1, recall_at_10: q.featureRecallAt10, speedup: q.speedup, float_convs: result.floatConvs,
+        model: name,
+        method,
+        checked: q.checkImages,
+        agreement: q.top1Agreement,
+        fp32_accuracy: accuracy(result.report.fp32.top1),
+        int8_accuracy: accuracy(result.report.int8.top1),
+        mean_abs_dp: q.meanAbsDeltaTop1,
+        recall_at_10: q.featureRecallAt10,
+        speedup: q.speedup,
+        float_convs: result.floatConvs,
       };
       rows.push(row);
-      console.log(`${name} ${method.padEnd(10)} agreement ${pct(row.agreement)} | top-1 fp32 ${pct(row.fp32_accuracy)} int8 ${pct(row.int8_accuracy)} ` +
-        `(${((row.int8_accuracy - row.fp32_accuracy) * 100).toFixed(2)} pp) | mean |dp| ${row.mean_abs_dp.toFixed(4)} | ` +
-        `recall@10 ${row.recall_at_10 === null ? '-' : pct(row.recall_at_10, 1)} | speed-up ${row.speedup}x | float convs ${row.float_convs}`);
+      console.log(
+        `${name} ${method.padEnd(10)} agreement ${pct(row.agreement)} | top-1 fp32 ${pct(row.fp32_accuracy)} int8 ${pct(row.int8_accuracy)} ` +
+          `(${((row.int8_accuracy - row.fp32_accuracy) * 100).toFixed(2)} pp) | mean |dp| ${row.mean_abs_dp.toFixed(4)} | ` +
+          `recall@10 ${row.recall_at_10 === null ? '-' : pct(row.recall_at_10, 1)} | speed-up ${row.speedup}x | float convs ${row.float_convs}`,
+      );
     }
   }
   if (values.json) writeFileSync(values.json, JSON.stringify(rows, null, 2));

@@ -31,7 +31,14 @@ const SIZES = { '1mp': { width: 1224, height: 816 }, '12mp': { width: 4032, heig
 type SizeName = keyof typeof SIZES;
 const BATCH = 8;
 
-const { values } = parseArgs({ options: { images: { type: 'string' }, sizes: { type: 'string' }, calibration: { type: 'string' }, json: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    images: { type: 'string' },
+    sizes: { type: 'string' },
+    calibration: { type: 'string' },
+    json: { type: 'string' },
+  },
+});
 const imageCount = Number(values.images ?? 64);
 const calibrationCount = Number(values.calibration ?? 64);
 const sizeNames = (values.sizes ?? '1mp,12mp').split(',') as SizeName[];
@@ -42,7 +49,9 @@ sharp.concurrency(1);
 const work = mkdtempSync(join(tmpdir(), 'fieldmark-bench-int8-'));
 try {
   console.log(`machine: ${cpus()[0]?.model.trim() ?? 'unknown cpu'}, ${threads} cores`);
-  const sources = readdirSync(samples).filter((f) => /\.jpe?g$/i.test(f)).sort();
+  const sources = readdirSync(samples)
+    .filter((f) => /\.jpe?g$/i.test(f))
+    .sort();
   // The benchmark photos are every 7th sample; calibration uses other samples, so it never sees them.
   const benchSources = sources.filter((_, i) => i % 7 === 0);
   const calibrationFolder = join(work, 'calibration');
@@ -53,9 +62,17 @@ try {
   const fp32Path = join(work, 'resnet50.onnx');
   await buildSeededModel({ architecture: 'resnet50', classes: 'imagenet1k', seed: 1, outPath: fp32Path });
   const quantStarted = performance.now();
-  const quantized = await quantizeModel({ model: fp32Path, calibrationFolder, images: calibrationCount, checkImages: 16, outPath: join(work, 'resnet50-int8.onnx') });
-  console.log(`quantized in ${((performance.now() - quantStarted) / 1000).toFixed(1)} s; kernels: ${JSON.stringify(quantized.kernels)}; ` +
-    `float convs left: ${quantized.floatConvs}; speed-up measured by the quantizer: ${quantized.quantization.speedup}x`);
+  const quantized = await quantizeModel({
+    model: fp32Path,
+    calibrationFolder,
+    images: calibrationCount,
+    checkImages: 16,
+    outPath: join(work, 'resnet50-int8.onnx'),
+  });
+  console.log(
+    `quantized in ${((performance.now() - quantStarted) / 1000).toFixed(1)} s; kernels: ${JSON.stringify(quantized.kernels)}; ` +
+      `float convs left: ${quantized.floatConvs}; speed-up measured by the quantizer: ${quantized.quantization.speedup}x`,
+  );
   const metadata = await readModelMetadata(fp32Path);
   const int8Metadata = await readModelMetadata(quantized.path);
   const results: Record<string, unknown>[] = [];
@@ -70,35 +87,58 @@ try {
     let pipeFp32 = 0;
     let pipeInt8 = 0;
     for (let pass = 0; pass < 2; pass += 1) {
-      pipeFp32 = Math.max(pipeFp32, await pipelineRate(fp32Path, metadata, folder, join(work, `${size}-fp32-${pass}.sqlite`)));
-      pipeInt8 = Math.max(pipeInt8, await pipelineRate(quantized.path, int8Metadata, folder, join(work, `${size}-int8-${pass}.sqlite`)));
+      pipeFp32 = Math.max(
+        pipeFp32,
+        await pipelineRate(fp32Path, metadata, folder, join(work, `${size}-fp32-${pass}.sqlite`)),
+      );
+      pipeInt8 = Math.max(
+        pipeInt8,
+        await pipelineRate(quantized.path, int8Metadata, folder, join(work, `${size}-int8-${pass}.sqlite`)),
+      );
     }
     const row = {
-      size, images: imageCount, decode_preprocess: round(prep),
-      alone_fp32: round(aloneFp32), alone_int8: round(aloneInt8), alone_ratio: round(aloneInt8 / aloneFp32, 2),
-      pipeline_fp32: round(pipeFp32), pipeline_int8: round(pipeInt8), pipeline_ratio: round(pipeInt8 / pipeFp32, 2),
+      size,
+      images: imageCount,
+      decode_preprocess: round(prep),
+      alone_fp32: round(aloneFp32),
+      alone_int8: round(aloneInt8),
+      alone_ratio: round(aloneInt8 / aloneFp32, 2),
+      pipeline_fp32: round(pipeFp32),
+      pipeline_int8: round(pipeInt8),
+      pipeline_ratio: round(pipeInt8 / pipeFp32, 2),
       int8_pipeline_vs_alone: round(pipeInt8 / aloneInt8, 2),
     };
     results.push(row);
-    console.log(`${size}: decode+preprocess ${row.decode_preprocess} img/s | inference alone fp32 ${row.alone_fp32}, int8 ${row.alone_int8} img/s (${row.alone_ratio}x) | ` +
-      `pipeline fp32 ${row.pipeline_fp32}, int8 ${row.pipeline_int8} img/s (${row.pipeline_ratio}x; int8 pipeline at ${(row.int8_pipeline_vs_alone * 100).toFixed(0)}% of int8 alone)`);
+    console.log(
+      `${size}: decode+preprocess ${row.decode_preprocess} img/s | inference alone fp32 ${row.alone_fp32}, int8 ${row.alone_int8} img/s (${row.alone_ratio}x) | ` +
+        `pipeline fp32 ${row.pipeline_fp32}, int8 ${row.pipeline_int8} img/s (${row.pipeline_ratio}x; int8 pipeline at ${(row.int8_pipeline_vs_alone * 100).toFixed(0)}% of int8 alone)`,
+    );
   }
   if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
 
-async function makeBenchJpegs(folder: string, size: { width: number; height: number }, sources: string[]): Promise<void> {
+async function makeBenchJpegs(
+  folder: string,
+  size: { width: number; height: number },
+  sources: string[],
+): Promise<void> {
   mkdirSync(folder, { recursive: true });
   for (let i = 0; i < imageCount; i += 1) {
     const source = join(samples, sources[i % sources.length] as string);
-    await sharp(source).rotate().resize(size.width, size.height, { fit: 'cover' }).jpeg({ quality: 90 }).toFile(join(folder, `img${String(i).padStart(4, '0')}.jpg`));
+    await sharp(source)
+      .rotate()
+      .resize(size.width, size.height, { fit: 'cover' })
+      .jpeg({ quality: 90 })
+      .toFile(join(folder, `img${String(i).padStart(4, '0')}.jpg`));
   }
 }
 
 async function preprocessAll(folder: string, metadata: ModelMetadata): Promise<{ list: Float32Array[] }> {
   const list: Float32Array[] = [];
-  for (const file of readdirSync(folder).sort()) list.push((await prepareImage(await readFile(join(folder, file)), metadata.preprocess)).tensor);
+  for (const file of readdirSync(folder).sort())
+    list.push((await prepareImage(await readFile(join(folder, file)), metadata.preprocess)).tensor);
   return { list };
 }
 
@@ -126,7 +166,8 @@ async function inferenceRate(modelPath: string, tensors: Float32Array[], metadat
   let best = 0;
   for (let pass = 0; pass < 2; pass += 1) {
     const started = performance.now();
-    for (let from = 0; from < tensors.length; from += BATCH) await session.run({ input: batchTensor(tensors.slice(from, from + BATCH), height, width) });
+    for (let from = 0; from < tensors.length; from += BATCH)
+      await session.run({ input: batchTensor(tensors.slice(from, from + BATCH), height, width) });
     best = Math.max(best, tensors.length / ((performance.now() - started) / 1000));
   }
   await session.release();
@@ -134,13 +175,31 @@ async function inferenceRate(modelPath: string, tensors: Float32Array[], metadat
 }
 
 /** (b) the classify pipeline into a fresh catalog, as `bench/run.ts` measures it. */
-async function pipelineRate(modelPath: string, metadata: ModelMetadata, folder: string, dbPath: string): Promise<number> {
+async function pipelineRate(
+  modelPath: string,
+  metadata: ModelMetadata,
+  folder: string,
+  dbPath: string,
+): Promise<number> {
   const catalog = Catalog.open(dbPath);
   try {
     const libraryId = catalog.ensureLibrary(folder);
-    const job = startIndexJob({ catalog, libraryId, libraryRoot: folder, model: { path: modelPath, metadata }, device: 'cpu', batchSize: BATCH, threads, topK: 5 }, () => undefined);
+    const job = startIndexJob(
+      {
+        catalog,
+        libraryId,
+        libraryRoot: folder,
+        model: { path: modelPath, metadata },
+        device: 'cpu',
+        batchSize: BATCH,
+        threads,
+        topK: 5,
+      },
+      () => undefined,
+    );
     const summary = await job.done;
-    if (summary.failed > 0 || summary.processed !== imageCount) throw new Error(`pipeline processed ${summary.processed}, failed ${summary.failed}`);
+    if (summary.failed > 0 || summary.processed !== imageCount)
+      throw new Error(`pipeline processed ${summary.processed}, failed ${summary.failed}`);
     return summary.imagesPerSecond;
   } finally {
     catalog.close();

@@ -29,7 +29,12 @@ const SIZES = { '1mp': { width: 1224, height: 816 }, '12mp': { width: 4032, heig
 type SizeName = keyof typeof SIZES;
 
 const { values } = parseArgs({
-  options: { images: { type: 'string' }, sizes: { type: 'string' }, 'no-peer': { type: 'boolean' }, json: { type: 'string' } },
+  options: {
+    images: { type: 'string' },
+    sizes: { type: 'string' },
+    'no-peer': { type: 'boolean' },
+    json: { type: 'string' },
+  },
 });
 const imageCount = Number(values.images ?? 64);
 const sizeNames = (values.sizes ?? '1mp,12mp').split(',') as SizeName[];
@@ -39,7 +44,9 @@ const batchSize = 8;
 sharp.concurrency(1);
 const work = mkdtempSync(join(tmpdir(), 'fieldmark-bench-'));
 try {
-  console.log(`machine: ${cpus()[0]?.model ?? 'unknown cpu'}, ${threads} cores; onnxruntime-node, sharp ${sharp.versions.sharp}`);
+  console.log(
+    `machine: ${cpus()[0]?.model ?? 'unknown cpu'}, ${threads} cores; onnxruntime-node, sharp ${sharp.versions.sharp}`,
+  );
   const modelPath = join(work, 'resnet50.onnx');
   await buildSeededModel({ architecture: 'resnet50', classes: 'imagenet1k', seed: 1, outPath: modelPath });
   const metadata = await readModelMetadata(modelPath);
@@ -63,7 +70,9 @@ try {
     results.push(row);
     console.log(
       `${size}: inference alone ${row.inference_alone} img/s | full pipeline ${row.pipeline} img/s (${(row.pipeline_vs_alone * 100).toFixed(1)}% of alone)` +
-        (peer ? ` | PyTorch peer ${row.pytorch_peer} img/s (num_workers=${peer.workers}) → pipeline ${row.pipeline_vs_peer}x the peer` : ' | PyTorch peer skipped'),
+        (peer
+          ? ` | PyTorch peer ${row.pytorch_peer} img/s (num_workers=${peer.workers}) → pipeline ${row.pipeline_vs_peer}x the peer`
+          : ' | PyTorch peer skipped'),
     );
   }
   if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));
@@ -78,10 +87,16 @@ function round(value: number, digits = 1): number {
 /** Real photos (ImageNet samples) resized to the benchmark size, as camera-like JPEGs (quality 90). */
 async function makeJpegs(folder: string, size: { width: number; height: number }, count: number): Promise<void> {
   mkdirSync(folder, { recursive: true });
-  const sources = readdirSync(sourcePhotos).filter((f) => /\.jpe?g$/i.test(f)).sort();
+  const sources = readdirSync(sourcePhotos)
+    .filter((f) => /\.jpe?g$/i.test(f))
+    .sort();
   for (let i = 0; i < count; i++) {
     const source = join(sourcePhotos, sources[(i * 7) % sources.length]!);
-    await sharp(source).rotate().resize(size.width, size.height, { fit: 'cover' }).jpeg({ quality: 90 }).toFile(join(folder, `img${String(i).padStart(4, '0')}.jpg`));
+    await sharp(source)
+      .rotate()
+      .resize(size.width, size.height, { fit: 'cover' })
+      .jpeg({ quality: 90 })
+      .toFile(join(folder, `img${String(i).padStart(4, '0')}.jpg`));
   }
 }
 
@@ -91,8 +106,14 @@ async function inferenceAlone(modelPath: string, metadata: ModelMetadata, folder
   const per = 3 * width * height;
   const files = readdirSync(folder).sort();
   const tensors: Float32Array[] = [];
-  for (const file of files) tensors.push((await prepareImage(await readFile(join(folder, file)), metadata.preprocess)).tensor);
-  const session = await ort.InferenceSession.create(modelPath, { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  for (const file of files)
+    tensors.push((await prepareImage(await readFile(join(folder, file)), metadata.preprocess)).tensor);
+  const session = await ort.InferenceSession.create(modelPath, {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
   const runBatch = async (from: number) => {
     const n = Math.min(batchSize, tensors.length - from);
     const input = new Float32Array(n * per);
@@ -112,13 +133,31 @@ async function inferenceAlone(modelPath: string, metadata: ModelMetadata, folder
 }
 
 /** (b) the whole classify pipeline into a fresh catalog; the rate excludes the one-off session creation, as in (a). */
-async function fullPipeline(modelPath: string, metadata: ModelMetadata, folder: string, dbPath: string): Promise<number> {
+async function fullPipeline(
+  modelPath: string,
+  metadata: ModelMetadata,
+  folder: string,
+  dbPath: string,
+): Promise<number> {
   const catalog = Catalog.open(dbPath);
   try {
     const libraryId = catalog.ensureLibrary(folder);
-    const job = startIndexJob({ catalog, libraryId, libraryRoot: folder, model: { path: modelPath, metadata }, device: 'cpu', batchSize, threads, topK: 5 }, () => undefined);
+    const job = startIndexJob(
+      {
+        catalog,
+        libraryId,
+        libraryRoot: folder,
+        model: { path: modelPath, metadata },
+        device: 'cpu',
+        batchSize,
+        threads,
+        topK: 5,
+      },
+      () => undefined,
+    );
     const summary = await job.done;
-    if (summary.failed > 0 || summary.processed !== imageCount) throw new Error(`pipeline processed ${summary.processed}, failed ${summary.failed}`);
+    if (summary.failed > 0 || summary.processed !== imageCount)
+      throw new Error(`pipeline processed ${summary.processed}, failed ${summary.failed}`);
     return summary.imagesPerSecond;
   } finally {
     catalog.close();
@@ -129,13 +168,18 @@ async function fullPipeline(modelPath: string, metadata: ModelMetadata, folder: 
 function pytorchPeer(folder: string): { best: number; workers: number } | null {
   const python = PYTHON_PATH;
   if (!existsSync(python) || spawnSync(python, ['-c', 'import torch, torchvision'], { stdio: 'ignore' }).status !== 0) {
-    console.log(`PyTorch peer skipped: ${python} has no torch/torchvision (set FIELDMARK_PYTHON, or apt-get install python3-torch python3-torchvision)`);
+    console.log(
+      `PyTorch peer skipped: ${python} has no torch/torchvision (set FIELDMARK_PYTHON, or apt-get install python3-torch python3-torchvision)`,
+    );
     return null;
   }
   const script = join(repoRoot, 'bench', 'torch_peer.py');
   const run = spawnSync(python, [script, folder, '0,1,2', String(threads)], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (run.status !== 0) throw new Error(`PyTorch peer failed: ${run.stderr}`);
-  const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { num_workers: number; images_per_second: number });
+  const lines = run.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { num_workers: number; images_per_second: number });
   const best = lines.reduce((a, b) => (b.images_per_second > a.images_per_second ? b : a));
   return { best: best.images_per_second, workers: best.num_workers };
 }

@@ -31,7 +31,15 @@ import { normalizeInPlace } from '../main/engine/similarity/query-vector.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const reference = join(repoRoot, '..', 'shared', 'reference');
-const { values } = parseArgs({ options: { parts: { type: 'string' }, million: { type: 'string' }, cifar: { type: 'string' }, large: { type: 'string' }, json: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    parts: { type: 'string' },
+    million: { type: 'string' },
+    cifar: { type: 'string' },
+    large: { type: 'string' },
+    json: { type: 'string' },
+  },
+});
 const parts = new Set((values.parts ?? 'quality,exact,hnsw,dups,umap').split(','));
 const MILLION = Number(values.million ?? 1_000_000);
 /** CIFAR-10 test images classified (all 10,000 by default) and the size of the 100k sets; smaller for a dry run. */
@@ -49,7 +57,10 @@ const log = (line: string) => console.log(line);
 function cifarFeatures(): { store: FeatureStore; classes: Int32Array } {
   const folder = join(work, 'cifar');
   mkdirSync(folder);
-  const names = readdirSync(join(reference, 'cifar10_test', 'jpg')).sort().filter((_, i, all) => i % Math.max(1, Math.floor(all.length / CIFAR_IMAGES)) === 0).slice(0, CIFAR_IMAGES);
+  const names = readdirSync(join(reference, 'cifar10_test', 'jpg'))
+    .sort()
+    .filter((_, i, all) => i % Math.max(1, Math.floor(all.length / CIFAR_IMAGES)) === 0)
+    .slice(0, CIFAR_IMAGES);
   for (const name of names) copyFileSync(join(reference, 'cifar10_test', 'jpg', name), join(folder, name));
   const env = { ...process.env, FIELDMARK_CACHE_DIR: join(work, 'cache'), FIELDMARK_DATA_DIR: join(work, 'data') };
   const cli = join(repoRoot, 'bin', 'fieldmark');
@@ -58,15 +69,31 @@ function cifarFeatures(): { store: FeatureStore; classes: Int32Array } {
     const done = spawnSync(process.execPath, [cli, ...args], { env, encoding: 'utf8' });
     if (done.status !== 0) throw new Error(`fieldmark ${args[0]} failed: ${done.stderr}`);
   };
-  run(['models', 'convert', join(reference, 'weights', 'resnet20-12fca82f.th'), '--like', 'akamaster-resnet20_cifar10', '--out', model]);
+  run([
+    'models',
+    'convert',
+    join(reference, 'weights', 'resnet20-12fca82f.th'),
+    '--like',
+    'akamaster-resnet20_cifar10',
+    '--out',
+    model,
+  ]);
   const started = performance.now();
   run(['classify', folder, '--model', model, '--db', join(work, 'cifar.sqlite')]);
-  log(`classified ${names.length} CIFAR-10 test JPEGs with ResNet-20 in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `classified ${names.length} CIFAR-10 test JPEGs with ResNet-20 in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   const catalog = Catalog.open(join(work, 'cifar.sqlite'), { readonly: true });
   const matrix = catalog.features(1, catalog.listModels()[0]!.rowId);
-  const paths = new Map(catalog.listImages({ libraryId: 1, modelRowId: null }).items.map((item) => [item.id, item.relPath]));
+  const paths = new Map(
+    catalog.listImages({ libraryId: 1, modelRowId: null }).items.map((item) => [item.id, item.relPath]),
+  );
   catalog.close();
-  const store = FeatureStore.from(matrix.imageIds, matrix.dim, centreRows(matrix.vectors, matrix.dim, meanVector(matrix.vectors, matrix.dim)));
+  const store = FeatureStore.from(
+    matrix.imageIds,
+    matrix.dim,
+    centreRows(matrix.vectors, matrix.dim, meanVector(matrix.vectors, matrix.dim)),
+  );
   const classes = Int32Array.from(matrix.imageIds, (id) => Number(/_(\d)\.jpg$/.exec(paths.get(id) ?? '')?.[1] ?? -1));
   return { store, classes };
 }
@@ -83,29 +110,42 @@ function synthesize(real: FeatureStore, count: number, dim: number, seed: number
   const neighbours: Int32Array[] = [];
   for (let row = 0; row < real.size; row++) {
     const found = exactNeighbours(real, real.vectors.subarray(row * real.dim, (row + 1) * real.dim), 11, null);
-    neighbours.push(Int32Array.from(found.filter((n) => n.imageId !== real.imageIds[row]).slice(0, 10), (n) => real.row(n.imageId)!));
+    neighbours.push(
+      Int32Array.from(found.filter((n) => n.imageId !== real.imageIds[row]).slice(0, 10), (n) => real.row(n.imageId)!),
+    );
   }
-  const projection = dim === real.dim ? null : Float32Array.from({ length: dim * real.dim }, () => gauss() / Math.sqrt(real.dim));
+  const projection =
+    dim === real.dim ? null : Float32Array.from({ length: dim * real.dim }, () => gauss() / Math.sqrt(real.dim));
   const out = new Float32Array(count * dim);
   const base = new Float32Array(real.dim);
   for (let i = 0; i < count; i++) {
     const a = Math.floor(random() * real.size);
     const b = neighbours[a]![Math.floor(random() * neighbours[a]!.length)]!;
     const t = random() * 0.5;
-    for (let d = 0; d < real.dim; d++) base[d] = (1 - t) * real.vectors[a * real.dim + d]! + t * real.vectors[b * real.dim + d]! + (0.03 / Math.sqrt(real.dim)) * gauss();
+    for (let d = 0; d < real.dim; d++)
+      base[d] =
+        (1 - t) * real.vectors[a * real.dim + d]! +
+        t * real.vectors[b * real.dim + d]! +
+        (0.03 / Math.sqrt(real.dim)) * gauss();
     const row = out.subarray(i * dim, (i + 1) * dim);
     if (!projection) row.set(base);
-    else for (let o = 0; o < dim; o++) {
-      let sum = 0;
-      for (let d = 0; d < real.dim; d++) sum += projection[o * real.dim + d]! * base[d]!;
-      row[o] = Math.max(0, sum);
-    }
+    else
+      for (let o = 0; o < dim; o++) {
+        let sum = 0;
+        for (let d = 0; d < real.dim; d++) sum += projection[o * real.dim + d]! * base[d]!;
+        row[o] = Math.max(0, sum);
+      }
     normalizeInPlace(row);
   }
   return out;
 }
 
-function recallAt10(store: FeatureStore, index: HnswIndex, queries: number, seed: number): { recall: number; medianMs: number } {
+function recallAt10(
+  store: FeatureStore,
+  index: HnswIndex,
+  queries: number,
+  seed: number,
+): { recall: number; medianMs: number } {
   const random = seededRandom(seed);
   let hits = 0;
   const times: number[] = [];
@@ -121,16 +161,24 @@ function recallAt10(store: FeatureStore, index: HnswIndex, queries: number, seed
   return { recall: hits / (queries * 10), medianMs: median(times) };
 }
 
-function buildIndex(store: FeatureStore, params: HnswParams): { index: HnswIndex; seconds: number; rssDeltaMiB: number } {
+function buildIndex(
+  store: FeatureStore,
+  params: HnswParams,
+): { index: HnswIndex; seconds: number; rssDeltaMiB: number } {
   const before = rssMiB();
   const started = performance.now();
   const index = new HnswIndex(store.dim, params);
-  for (let from = 0; from < store.size; from += 100_000) index.addRows(store, from, Math.min(store.size, from + 100_000));
+  for (let from = 0; from < store.size; from += 100_000)
+    index.addRows(store, from, Math.min(store.size, from + 100_000));
   return { index, seconds: (performance.now() - started) / 1000, rssDeltaMiB: rssMiB() - before };
 }
 
 function withIds(count: number, dim: number, vectors: Float32Array): FeatureStore {
-  return FeatureStore.from(Int32Array.from({ length: count }, (_, i) => i + 1), dim, vectors);
+  return FeatureStore.from(
+    Int32Array.from({ length: count }, (_, i) => i + 1),
+    dim,
+    vectors,
+  );
 }
 
 try {
@@ -141,14 +189,26 @@ try {
     let same = 0;
     for (let row = 0; row < real.size; row++) {
       const id = real.imageIds[row]!;
-      const found = exactNeighbours(real, real.vectors.subarray(row * real.dim, (row + 1) * real.dim), 10, (other) => other !== id);
+      const found = exactNeighbours(
+        real,
+        real.vectors.subarray(row * real.dim, (row + 1) * real.dim),
+        10,
+        (other) => other !== id,
+      );
       same += found.filter((n) => classes[real.row(n.imageId)!] === classes[row]).length;
     }
     const share = same / (real.size * 10);
     const { index } = buildIndex(real, DEFAULT_HNSW);
     const recall = recallAt10(real, index, 1000, 3);
-    results.quality = { images: real.size, dim: real.dim, same_class_share_at_10: round(share, 4), hnsw_recall_at_10: round(recall.recall, 4) };
-    log(`quality: CIFAR-10 test, ResNet-20 features (64-d): ${(share * 100).toFixed(2)}% of the 10 nearest neighbours share the query's class (chance 10%); HNSW recall@10 ${recall.recall.toFixed(4)}`);
+    results.quality = {
+      images: real.size,
+      dim: real.dim,
+      same_class_share_at_10: round(share, 4),
+      hnsw_recall_at_10: round(recall.recall, 4),
+    };
+    log(
+      `quality: CIFAR-10 test, ResNet-20 features (64-d): ${(share * 100).toFixed(2)}% of the 10 nearest neighbours share the query's class (chance 10%); HNSW recall@10 ${recall.recall.toFixed(4)}`,
+    );
   }
 
   if (parts.has('exact')) {
@@ -167,7 +227,9 @@ try {
     const truth: number[][] = [];
     for (let q = 0; q < queries; q++) {
       const row = (q * 997) % n;
-      truth.push(exactNeighbours(store, store.vectors.slice(row * dim, (row + 1) * dim), 10, null).map((x) => x.imageId));
+      truth.push(
+        exactNeighbours(store, store.vectors.slice(row * dim, (row + 1) * dim), 10, null).map((x) => x.imageId),
+      );
     }
     store.enableCodes();
     const coded: number[] = [];
@@ -198,14 +260,18 @@ try {
       speedup_f32: round(median(slow) / median(fast), 1),
       speedup_int8_rescored: round(median(slow) / median(coded), 1),
     };
-    log(`exact: ${n} x ${dim}: usearch f32 ${median(fast).toFixed(1)} ms, int8 scan + f32 rescoring ${median(coded).toFixed(1)} ms (same top-10: ${((agree / (queries * 10)) * 100).toFixed(1)}%), plain JS ${median(slow).toFixed(1)} ms per query (medians)`);
+    log(
+      `exact: ${n} x ${dim}: usearch f32 ${median(fast).toFixed(1)} ms, int8 scan + f32 rescoring ${median(coded).toFixed(1)} ms (same top-10: ${((agree / (queries * 10)) * 100).toFixed(1)}%), plain JS ${median(slow).toFixed(1)} ms per query (medians)`,
+    );
   }
 
   let million: FeatureStore | null = null;
   if (parts.has('hnsw') || parts.has('dups') || parts.has('umap')) {
     const started = performance.now();
     million = withIds(MILLION, real.dim, synthesize(real, MILLION, real.dim, 5));
-    log(`made ${MILLION} x ${real.dim} vectors from the real features in ${((performance.now() - started) / 1000).toFixed(1)} s (RSS ${rssMiB()} MiB)`);
+    log(
+      `made ${MILLION} x ${real.dim} vectors from the real features in ${((performance.now() - started) / 1000).toFixed(1)} s (RSS ${rssMiB()} MiB)`,
+    );
   }
 
   if (parts.has('hnsw') && million) {
@@ -216,14 +282,33 @@ try {
       // expansion_search is a search-time setting: save and view the same graph under another ef.
       const path = join(work, 'million.hnsw');
       built.index.save(path, { mean: new Float32Array(real.dim), basis: 0 });
-      writeFileSync(`${path}.json`, JSON.stringify({ dim: real.dim, params, basis: 0, mean: Array.from(new Float32Array(real.dim)) }));
-      const index = ef === DEFAULT_HNSW.expansionSearch ? built.index : HnswIndex.loadSaved(path, real.dim, params)!.index;
+      writeFileSync(
+        `${path}.json`,
+        JSON.stringify({ dim: real.dim, params, basis: 0, mean: Array.from(new Float32Array(real.dim)) }),
+      );
+      const index =
+        ef === DEFAULT_HNSW.expansionSearch ? built.index : HnswIndex.loadSaved(path, real.dim, params)!.index;
       const measured = recallAt10(million, index, 300, 9);
-      rows.push({ expansion_search: ef, recall_at_10: round(measured.recall, 4), median_query_ms: round(measured.medianMs, 3) });
-      log(`hnsw: ${MILLION} x ${real.dim}, M ${DEFAULT_HNSW.connectivity}, ef_add ${DEFAULT_HNSW.expansionAdd}, ef_search ${ef}: recall@10 ${measured.recall.toFixed(4)}, median query ${measured.medianMs.toFixed(3)} ms`);
+      rows.push({
+        expansion_search: ef,
+        recall_at_10: round(measured.recall, 4),
+        median_query_ms: round(measured.medianMs, 3),
+      });
+      log(
+        `hnsw: ${MILLION} x ${real.dim}, M ${DEFAULT_HNSW.connectivity}, ef_add ${DEFAULT_HNSW.expansionAdd}, ef_search ${ef}: recall@10 ${measured.recall.toFixed(4)}, median query ${measured.medianMs.toFixed(3)} ms`,
+      );
     }
-    results.hnsw = { vectors: MILLION, dim: real.dim, build_seconds: round(built.seconds, 1), build_rss_delta_mib: built.rssDeltaMiB, process_rss_mib: rssMiB(), by_expansion_search: rows };
-    log(`hnsw: build ${built.seconds.toFixed(1)} s on ${availableParallelism()} threads, +${built.rssDeltaMiB} MiB RSS (process ${rssMiB()} MiB)`);
+    results.hnsw = {
+      vectors: MILLION,
+      dim: real.dim,
+      build_seconds: round(built.seconds, 1),
+      build_rss_delta_mib: built.rssDeltaMiB,
+      process_rss_mib: rssMiB(),
+      by_expansion_search: rows,
+    };
+    log(
+      `hnsw: build ${built.seconds.toFixed(1)} s on ${availableParallelism()} threads, +${built.rssDeltaMiB} MiB RSS (process ${rssMiB()} MiB)`,
+    );
   }
 
   if (parts.has('dups') && million) {
@@ -233,8 +318,17 @@ try {
     const started = performance.now();
     const groups = findDuplicateGroups(store, built.index, 0.97);
     const seconds = (performance.now() - started) / 1000;
-    results.duplicates = { vectors: n, dim: real.dim, index_build_seconds: round(built.seconds, 1), self_join_seconds: round(seconds, 1), groups: groups.length, largest: groups[0]?.imageIds.length ?? 0 };
-    log(`dups: ${n} vectors: index ${built.seconds.toFixed(1)} s (built in the background as features arrive), self-join + union-find ${seconds.toFixed(1)} s, ${groups.length} groups at 0.97`);
+    results.duplicates = {
+      vectors: n,
+      dim: real.dim,
+      index_build_seconds: round(built.seconds, 1),
+      self_join_seconds: round(seconds, 1),
+      groups: groups.length,
+      largest: groups[0]?.imageIds.length ?? 0,
+    };
+    log(
+      `dups: ${n} vectors: index ${built.seconds.toFixed(1)} s (built in the background as features arrive), self-join + union-find ${seconds.toFixed(1)} s, ${groups.length} groups at 0.97`,
+    );
   }
 
   if (parts.has('umap') && million) {
@@ -244,7 +338,9 @@ try {
     const xy = await umapProjection(store);
     const seconds = (performance.now() - started) / 1000;
     results.umap = { points: n, seconds: round(seconds, 1), finite: xy.every(Number.isFinite) };
-    log(`umap: ${n} points in ${seconds.toFixed(1)} s (5,000-point UMAP, the rest placed by nearest sampled neighbours)`);
+    log(
+      `umap: ${n} points in ${seconds.toFixed(1)} s (5,000-point UMAP, the rest placed by nearest sampled neighbours)`,
+    );
   }
   if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));
   console.log(JSON.stringify(results));

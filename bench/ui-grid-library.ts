@@ -75,8 +75,15 @@ async function prepareSources(referenceDir: string, sourcesDir: string): Promise
   await mkdir(sourcesDir, { recursive: true });
   const cifarDir = join(referenceDir, 'cifar10_test', 'jpg');
   const birdsDir = join(referenceDir, 'birds', 'images');
-  const cifar = (await readdir(cifarDir)).filter((name) => name.endsWith('.jpg')).sort().filter((_, i) => i % 100 === 0).slice(0, 100);
-  const birds = (await readdir(birdsDir)).filter((name) => name.endsWith('.jpg')).sort().slice(0, 100);
+  const cifar = (await readdir(cifarDir))
+    .filter((name) => name.endsWith('.jpg'))
+    .sort()
+    .filter((_, i) => i % 100 === 0)
+    .slice(0, 100);
+  const birds = (await readdir(birdsDir))
+    .filter((name) => name.endsWith('.jpg'))
+    .sort()
+    .slice(0, 100);
   const picked = [...cifar.map((name) => join(cifarDir, name)), ...birds.map((name) => join(birdsDir, name))];
   const sources: SourceImage[] = [];
   for (const original of picked) {
@@ -93,7 +100,12 @@ async function prepareSources(referenceDir: string, sourcesDir: string): Promise
  * Builds the library folder, the model and the filled catalog under `workDir`.
  * @throws FieldmarkError from the catalog or the model builder when something is off.
  */
-export async function buildBenchLibrary(options: { workDir: string; referenceDir: string; imageCount: number; log: (line: string) => void }): Promise<BenchLibrary> {
+export async function buildBenchLibrary(options: {
+  workDir: string;
+  referenceDir: string;
+  imageCount: number;
+  log: (line: string) => void;
+}): Promise<BenchLibrary> {
   const { workDir, imageCount, log } = options;
   const timings: Record<string, number> = {};
   const timed = async <T>(name: string, task: () => Promise<T> | T): Promise<T> => {
@@ -123,7 +135,9 @@ export async function buildBenchLibrary(options: { workDir: string; referenceDir
   });
 
   const modelPath = join(workDir, 'model.onnx');
-  await timed('build model', () => buildSeededModel({ architecture: 'akamaster-resnet20', classes: 'cifar10', seed: 1, outPath: modelPath }));
+  await timed('build model', () =>
+    buildSeededModel({ architecture: 'akamaster-resnet20', classes: 'cifar10', seed: 1, outPath: modelPath }),
+  );
   // What `serve` reads from the file, so that the stored metadata and hash match its job's.
   const metadata = await readModelMetadata(modelPath);
 
@@ -131,9 +145,12 @@ export async function buildBenchLibrary(options: { workDir: string; referenceDir
   const catalog = Catalog.open(dbPath);
   try {
     const libraryId = catalog.ensureLibrary(await realpath(folder));
-    const walked = await timed('walk', () => walkLibrary(folder, (problem) => log(`  walk problem: ${problem.message}`)));
+    const walked = await timed('walk', () =>
+      walkLibrary(folder, (problem) => log(`  walk problem: ${problem.message}`)),
+    );
     const scan = await timed('reconcile (insert pending)', () => reconcileScan(catalog, libraryId, walked));
-    if (scan.added !== imageCount) throw new Error(`expected ${imageCount} new images from the scan, received ${scan.added}`);
+    if (scan.added !== imageCount)
+      throw new Error(`expected ${imageCount} new images from the scan, received ${scan.added}`);
     // As index-job.ts: the model's id, the sha256 of its file, its metadata as JSON, class count and feature size.
     const modelRowId = catalog.ensureModel({
       id: metadata.id,
@@ -171,16 +188,35 @@ export async function buildBenchLibrary(options: { workDir: string; referenceDir
     });
     const left = catalog.imagesToProcess(libraryId, modelRowId).length;
     if (left !== 0) throw new Error(`after writing the fake results ${left} images still wait for the model`);
-    const [leastConfident] = catalog.listImages({ libraryId, modelRowId, sort: 'confidence', order: 'asc', limit: 1 }).items;
+    const [leastConfident] = catalog.listImages({
+      libraryId,
+      modelRowId,
+      sort: 'confidence',
+      order: 'asc',
+      limit: 1,
+    }).items;
     if (!leastConfident) throw new Error('the catalog lists no image after writing the fake results');
-    return { folder, dbPath, modelPath, libraryId, modelRowId, classNames: metadata.classNames, top1Counts, leastConfidentImageId: leastConfident.id, timings };
+    return {
+      folder,
+      dbPath,
+      modelPath,
+      libraryId,
+      modelRowId,
+      classNames: metadata.classNames,
+      top1Counts,
+      leastConfidentImageId: leastConfident.id,
+      timings,
+    };
   } finally {
     catalog.close();
   }
 }
 
 /** Times the grid's list queries (one page of 200, as the renderer asks) straight on the catalog. */
-export function timeListQueries(library: BenchLibrary, imageCount: number): { query: string; ms: number; total: number }[] {
+export function timeListQueries(
+  library: BenchLibrary,
+  imageCount: number,
+): { query: string; ms: number; total: number }[] {
   const catalog = Catalog.open(library.dbPath, { readonly: true });
   try {
     const base = { libraryId: library.libraryId, modelRowId: library.modelRowId, limit: 200 } as const;
@@ -190,7 +226,10 @@ export function timeListQueries(library: BenchLibrary, imageCount: number): { qu
       ['name, first page', { ...base, sort: 'name', offset: 0 }],
       ['name, last page', { ...base, sort: 'name', offset: last }],
       ['confidence desc, first page', { ...base, sort: 'confidence', order: 'desc', offset: 0 }],
-      ['confidence desc, middle page', { ...base, sort: 'confidence', order: 'desc', offset: Math.floor(last / 400) * 200 }],
+      [
+        'confidence desc, middle page',
+        { ...base, sort: 'confidence', order: 'desc', offset: Math.floor(last / 400) * 200 },
+      ],
       ['class filter, name, first page', { ...base, classIndex: busiest, sort: 'name', offset: 0 }],
       ['class filter, confidence desc', { ...base, classIndex: busiest, sort: 'confidence', order: 'desc', offset: 0 }],
       ['path search "Albatross"', { ...base, pathContains: 'Albatross', sort: 'name', offset: 0 }],

@@ -23,9 +23,13 @@ export function installProbes(): void {
     clientHeight: number;
   }
   const page = globalThis as unknown as {
-    document: El & { addEventListener(type: string, listener: (event: { key?: string }) => void, options: object): void };
+    document: El & {
+      addEventListener(type: string, listener: (event: { key?: string }) => void, options: object): void;
+    };
     requestAnimationFrame(callback: (time: number) => void): void;
-    PerformanceObserver: new (callback: (list: { getEntries(): { duration: number }[] }) => void) => { observe(options: object): void; disconnect(): void };
+    PerformanceObserver: new (
+      callback: (list: { getEntries(): { duration: number }[] }) => void,
+    ) => { observe(options: object): void; disconnect(): void };
     __gridBench: unknown;
     __eventAt?: number;
   };
@@ -55,7 +59,11 @@ export function installProbes(): void {
       last = Math.max(last, index);
       const prediction = tile.querySelector('[data-testid=tile-prediction]');
       const state = prediction?.getAttribute('data-state');
-      if (state === 'predicted' && (classIndex === null || prediction?.getAttribute('data-class-index') === String(classIndex))) ready += 1;
+      if (
+        state === 'predicted' &&
+        (classIndex === null || prediction?.getAttribute('data-class-index') === String(classIndex))
+      )
+        ready += 1;
     }
     return { visible, ready: firstOk ? ready : 0, thumbs, first, last };
   }
@@ -96,9 +104,13 @@ export function installProbes(): void {
     /** Remembers when the next `type` event (Enter for keydown) reaches the page: the start of a filter's clock. */
     markEvent(type: 'keydown' | 'change') {
       page.__eventAt = undefined;
-      page.document.addEventListener(type, (event) => {
-        if (type === 'change' || event.key === 'Enter') page.__eventAt = performance.now();
-      }, { capture: true, once: true });
+      page.document.addEventListener(
+        type,
+        (event) => {
+          if (type === 'change' || event.key === 'Enter') page.__eventAt = performance.now();
+        },
+        { capture: true, once: true },
+      );
     },
     async afterEvent(options: Partial<ReadyOptions>) {
       while (page.__eventAt === undefined) await frame();
@@ -115,7 +127,9 @@ export function installProbes(): void {
     async scroll(seconds: number, pxPerSecond: number) {
       const element = grid();
       const longTasks: number[] = [];
-      const observer = new page.PerformanceObserver((list) => longTasks.push(...list.getEntries().map((entry) => entry.duration)));
+      const observer = new page.PerformanceObserver((list) =>
+        longTasks.push(...list.getEntries().map((entry) => entry.duration)),
+      );
       observer.observe({ type: 'longtask' });
       const top = element.scrollTop;
       const stamps: number[] = [];
@@ -131,7 +145,14 @@ export function installProbes(): void {
       }
       observer.disconnect();
       const intervals = stamps.slice(1).map((stamp, i) => stamp - stamps[i]!);
-      return { intervals, blankFrames, thumbFrames, frames: stamps.length, distance: element.scrollTop - top, longTasks };
+      return {
+        intervals,
+        blankFrames,
+        thumbFrames,
+        frames: stamps.length,
+        distance: element.scrollTop - top,
+        longTasks,
+      };
     },
   };
 }
@@ -150,16 +171,35 @@ export interface ReadyResult {
 type Probes = {
   jump(fraction: number): Promise<ReadyResult>;
   markEvent(type: 'keydown' | 'change'): void;
-  afterEvent(options: { classIndex?: number | null; count?: number | null; firstImageId?: number | null }): Promise<ReadyResult>;
+  afterEvent(options: {
+    classIndex?: number | null;
+    count?: number | null;
+    firstImageId?: number | null;
+  }): Promise<ReadyResult>;
   idle(seconds: number): Promise<number[]>;
-  scroll(seconds: number, pxPerSecond: number): Promise<{ intervals: number[]; blankFrames: number; thumbFrames: number; frames: number; distance: number; longTasks: number[] }>;
+  scroll(
+    seconds: number,
+    pxPerSecond: number,
+  ): Promise<{
+    intervals: number[];
+    blankFrames: number;
+    thumbFrames: number;
+    frames: number;
+    distance: number;
+    longTasks: number[];
+  }>;
 };
 
 /** Calls a probe in the page; `args` travel as JSON. */
-export function probe<K extends keyof Probes>(page: Page, name: K, ...args: Parameters<Probes[K]>): Promise<Awaited<ReturnType<Probes[K]>>> {
+export function probe<K extends keyof Probes>(
+  page: Page,
+  name: K,
+  ...args: Parameters<Probes[K]>
+): Promise<Awaited<ReturnType<Probes[K]>>> {
   return page.evaluate(
     ([probeName, probeArgs]) => {
-      const probes = (globalThis as unknown as { __gridBench: Record<string, (...a: unknown[]) => unknown> }).__gridBench;
+      const probes = (globalThis as unknown as { __gridBench: Record<string, (...a: unknown[]) => unknown> })
+        .__gridBench;
       return probes[probeName as string]!(...(probeArgs as unknown[]));
     },
     [name, args] as const,

@@ -21,18 +21,29 @@ import { installProbes, probe, type ReadyResult } from './ui-grid-page.js';
 import { stopChildProcess } from '../main/util/stop-child.js';
 import { CHROMIUM_PATH } from '../test/helpers/tool-paths.js';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
 const VIEWPORT = { width: 1280, height: 800 };
 /** The whole run must end by itself; it takes about half a minute here at 100k images. */
 const WATCHDOG_MS = 8 * 60 * 1000;
 const WAIT_MS = 180_000;
 const SCROLL_PX_PER_SECOND = 2000;
 
-const { values } = parseArgs({ options: { images: { type: 'string' }, 'scroll-seconds': { type: 'string' }, keep: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { images: { type: 'string' }, 'scroll-seconds': { type: 'string' }, keep: { type: 'boolean' } },
+});
 const imageCount = Number(values.images ?? 100_000);
 const scrollSeconds = Number(values['scroll-seconds'] ?? 5);
-if (!Number.isInteger(imageCount) || imageCount < 1000) throw new Error(`--images: expected an integer of at least 1000, received ${values.images}`);
-if (!(scrollSeconds > 0 && scrollSeconds <= 60)) throw new Error(`--scroll-seconds: expected 0 < S <= 60, received ${values['scroll-seconds']}`);
+if (!Number.isInteger(imageCount) || imageCount < 1000)
+  throw new Error(`--images: expected an integer of at least 1000, received ${values.images}`);
+if (!(scrollSeconds > 0 && scrollSeconds <= 60))
+  throw new Error(`--scroll-seconds: expected 0 < S <= 60, received ${values['scroll-seconds']}`);
 
 const distRoot = fileURLToPath(new URL('../', import.meta.url));
 const referenceDir = fileURLToPath(new URL('../../../shared/reference/', import.meta.url));
@@ -64,14 +75,17 @@ const watchdog = setTimeout(() => {
   log(`ui-grid bench: still running after ${WATCHDOG_MS / 60000} minutes; stopping`);
   void cleanup().finally(() => process.exit(2));
 }, WATCHDOG_MS);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
-
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => void cleanup().finally(() => process.exit(130)));
 
 /** Runs the CLI of the dist folder this bench was built into (bin/fieldmark always loads dist/). */
 function startServe(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
   const launcher = join(workDir, 'fieldmark.mjs');
   const entry = pathToFileURL(join(distRoot, 'main', 'cli', 'main.js')).href;
-  writeFileSync(launcher, `const { runCli } = await import(${JSON.stringify(entry)});\nprocess.exitCode = await runCli(process.argv.slice(2));\n`);
+  writeFileSync(
+    launcher,
+    `const { runCli } = await import(${JSON.stringify(entry)});\nprocess.exitCode = await runCli(process.argv.slice(2));\n`,
+  );
   const child = spawn(process.execPath, [launcher, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   server = child;
   child.stderr!.on('data', (chunk: Buffer) => {
@@ -129,7 +143,8 @@ const record = (metric: string, value: string, note = '') => {
 };
 const ms = (value: number) => `${Math.round(value)} ms`;
 const twoTimes = (result: ReadyResult) => `${ms(result.ms)} / ${ms(result.thumbsMs)}`;
-const readyNote = (result: ReadyResult) => `${result.ready}/${result.visible} tiles on screen, indices ${result.first}-${result.last}${result.timedOut ? ', TIMED OUT' : ''}`;
+const readyNote = (result: ReadyResult) =>
+  `${result.ready}/${result.visible} tiles on screen, indices ${result.first}-${result.last}${result.timedOut ? ', TIMED OUT' : ''}`;
 
 async function main(): Promise<void> {
   log(`ui-grid bench: ${imageCount} images in ${workDir}`);
@@ -146,9 +161,18 @@ async function main(): Promise<void> {
     FIELDMARK_DATA_DIR: join(workDir, 'data'),
   };
   // Our own signal handlers close the browser (after the server), so Playwright's are off.
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
   const serveStart = performance.now();
-  const { url } = await startServe(['serve', library.folder, '--db', library.dbPath, '--model', library.modelPath, '--port', '0', '--threads', '1'], env);
+  const { url } = await startServe(
+    ['serve', library.folder, '--db', library.dbPath, '--model', library.modelPath, '--port', '0', '--threads', '1'],
+    env,
+  );
   log(`serve printed its URL after ${ms(performance.now() - serveStart)}`);
   const page = await (await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light' })).newPage();
   const pageErrors: string[] = [];
@@ -161,34 +185,67 @@ async function main(): Promise<void> {
   await page.waitForSelector('[data-testid=grid-tile]', { timeout: WAIT_MS });
   record('first tile shown', ms(performance.now() - navigated), 'from navigation');
   await page.waitForSelector('[data-testid=tile-prediction][data-state=predicted]', { timeout: WAIT_MS });
-  record('first tile with a prediction', ms(performance.now() - navigated), `from navigation, which began ${ms(navigated - serveStart)} after serve started`);
+  record(
+    'first tile with a prediction',
+    ms(performance.now() - navigated),
+    `from navigation, which began ${ms(navigated - serveStart)} after serve started`,
+  );
 
   await page.waitForFunction(
     (total) => {
-      const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } }).document;
+      const doc = (
+        globalThis as unknown as {
+          document: { querySelector(s: string): { getAttribute(n: string): string | null } | null };
+        }
+      ).document;
       const stats = doc.querySelector('[data-testid=library-stats]');
-      return stats?.getAttribute('data-total') === String(total) && stats.getAttribute('data-indexed') === String(total) && doc.querySelector('[data-testid=grid]')?.getAttribute('data-total') === String(total);
+      return (
+        stats?.getAttribute('data-total') === String(total) &&
+        stats.getAttribute('data-indexed') === String(total) &&
+        doc.querySelector('[data-testid=grid]')?.getAttribute('data-total') === String(total)
+      );
     },
     imageCount,
     { timeout: WAIT_MS, polling: 250 },
   );
-  record('library-stats total / indexed', `${imageCount} / ${imageCount}`, `${ms(performance.now() - navigated)} from navigation`);
+  record(
+    'library-stats total / indexed',
+    `${imageCount} / ${imageCount}`,
+    `${ms(performance.now() - navigated)} from navigation`,
+  );
   // Saved predictions show before the rescan ends (the session reuses the model's catalog row), so wait for it.
   const scanDeadline = performance.now() + WAIT_MS;
-  while (!indexingFinished && performance.now() < scanDeadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  while (!indexingFinished && performance.now() < scanDeadline)
+    await new Promise((resolve) => setTimeout(resolve, 100));
   const finished = indexingFinished as { at: number; line: string } | null;
-  if (!finished || !finished.line.includes(': 0/0 processed')) throw new Error(`serve should have found nothing to process, but logged: ${finished?.line ?? 'no end of indexing'}`);
-  record('serve: rescan finished, nothing to process', ms(finished.at - serveStart), `after serve started ("${finished.line}")`);
+  if (!finished || !finished.line.includes(': 0/0 processed'))
+    throw new Error(
+      `serve should have found nothing to process, but logged: ${finished?.line ?? 'no end of indexing'}`,
+    );
+  record(
+    'serve: rescan finished, nothing to process',
+    ms(finished.at - serveStart),
+    `after serve started ("${finished.line}")`,
+  );
   await page.evaluate(installProbes);
   await page.waitForTimeout(1500); // let thumbnails and the last pages settle
   const columns = await page.getAttribute('[data-testid=grid]', 'data-columns');
   const tiles = await page.locator('[data-testid=grid-tile]').count();
-  const allElements = await page.evaluate(() => (globalThis as unknown as { document: { getElementsByTagName(t: string): { length: number } } }).document.getElementsByTagName('*').length);
+  const allElements = await page.evaluate(
+    () =>
+      (
+        globalThis as unknown as { document: { getElementsByTagName(t: string): { length: number } } }
+      ).document.getElementsByTagName('*').length,
+  );
   record('tile DOM nodes at rest', String(tiles), `${columns} columns; ${allElements} elements in the whole page`);
   record('JS heap at rest (after GC)', `${(await heapMb(cdp)).toFixed(1)} MB`);
 
   const idle = (await probe(page, 'idle', 2)).sort((x, y) => x - y);
-  record('idle page: frame interval median / p95', `${percentile(idle, 0.5).toFixed(1)} / ${percentile(idle, 0.95).toFixed(1)} ms`, 'no scrolling: the compositor alone');
+  record(
+    'idle page: frame interval median / p95',
+    `${percentile(idle, 0.5).toFixed(1)} / ${percentile(idle, 0.95).toFixed(1)} ms`,
+    'no scrolling: the compositor alone',
+  );
   const browserCdp = await browser.newBrowserCDPSession();
   const cpuBefore = { browser: await browserCpuSeconds(browserCdp), server: processCpuSeconds(server?.pid) };
   const scroll = await probe(page, 'scroll', scrollSeconds, SCROLL_PX_PER_SECOND);
@@ -197,12 +254,35 @@ async function main(): Promise<void> {
   const serverCpu = serverAfter === null || cpuBefore.server === null ? null : serverAfter - cpuBefore.server;
   const sorted = [...scroll.intervals].sort((x, y) => x - y);
   const slow = scroll.intervals.filter((interval) => interval > 50).length;
-  record('scroll: frames', `${scroll.frames} in ${scrollSeconds} s`, `${(scroll.frames / scrollSeconds).toFixed(1)} fps, ${Math.round(scroll.distance)} px at ${SCROLL_PX_PER_SECOND} px/s`);
-  record('scroll: frame interval median / p95 / max', `${percentile(sorted, 0.5).toFixed(1)} / ${percentile(sorted, 0.95).toFixed(1)} / ${(sorted.at(-1) ?? NaN).toFixed(1)} ms`);
-  record('scroll: frames over 50 ms', String(slow), `${scroll.longTasks.length} long tasks, ${Math.round(scroll.longTasks.reduce((x, y) => x + y, 0))} ms in total`);
-  record('scroll: CPU of Chromium / server', `${(browserCpu / scrollSeconds).toFixed(2)} / ${serverCpu === null ? '-' : (serverCpu / scrollSeconds).toFixed(2)} cores`, 'all Chromium processes; the server makes thumbnails');
-  record('scroll: frames with tiles not filled', `${scroll.blankFrames} of ${scroll.frames}`, 'placeholder or no prediction yet on screen');
-  record('scroll: frames with thumbnails missing', `${scroll.thumbFrames} of ${scroll.frames}`, 'a tile on screen without its loaded thumbnail');
+  record(
+    'scroll: frames',
+    `${scroll.frames} in ${scrollSeconds} s`,
+    `${(scroll.frames / scrollSeconds).toFixed(1)} fps, ${Math.round(scroll.distance)} px at ${SCROLL_PX_PER_SECOND} px/s`,
+  );
+  record(
+    'scroll: frame interval median / p95 / max',
+    `${percentile(sorted, 0.5).toFixed(1)} / ${percentile(sorted, 0.95).toFixed(1)} / ${(sorted.at(-1) ?? NaN).toFixed(1)} ms`,
+  );
+  record(
+    'scroll: frames over 50 ms',
+    String(slow),
+    `${scroll.longTasks.length} long tasks, ${Math.round(scroll.longTasks.reduce((x, y) => x + y, 0))} ms in total`,
+  );
+  record(
+    'scroll: CPU of Chromium / server',
+    `${(browserCpu / scrollSeconds).toFixed(2)} / ${serverCpu === null ? '-' : (serverCpu / scrollSeconds).toFixed(2)} cores`,
+    'all Chromium processes; the server makes thumbnails',
+  );
+  record(
+    'scroll: frames with tiles not filled',
+    `${scroll.blankFrames} of ${scroll.frames}`,
+    'placeholder or no prediction yet on screen',
+  );
+  record(
+    'scroll: frames with thumbnails missing',
+    `${scroll.thumbFrames} of ${scroll.frames}`,
+    'a tile on screen without its loaded thumbnail',
+  );
 
   const middle = await probe(page, 'jump', 0.5);
   record('jump to 50%: tiles predicted / thumbnails', twoTimes(middle), readyNote(middle));
@@ -217,7 +297,11 @@ async function main(): Promise<void> {
   await probe(page, 'markEvent', 'keydown');
   await page.press('[data-testid=class-filter]', 'Enter');
   const filtered = await probe(page, 'afterEvent', { classIndex, count: expected });
-  record(`filter class "${className}": grid shows it`, twoTimes(filtered), `grid-count ${filtered.count}, expected ${expected}; ${readyNote(filtered)}`);
+  record(
+    `filter class "${className}": grid shows it`,
+    twoTimes(filtered),
+    `grid-count ${filtered.count}, expected ${expected}; ${readyNote(filtered)}`,
+  );
   const filteredEnd = await probe(page, 'jump', 1);
   record('filtered, jump to end', twoTimes(filteredEnd), readyNote(filteredEnd));
 
@@ -239,9 +323,19 @@ function printReport(queries: ReturnType<typeof timeListQueries>, timings: Recor
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const out: string[] = [];
   out.push('');
-  out.push(`Fieldmark UI grid at ${imageCount.toLocaleString('en-US')} images: Chromium ${browser?.version() ?? '?'} headless, --disable-gpu (software rendering), viewport ${VIEWPORT.width}x${VIEWPORT.height}`);
-  out.push(`machine: ${cpus().length} cores (${cpu}), shared; browser, server and bench run on the same cores, so figures are pessimistic`);
-  out.push(`library built in ${(Object.values(timings).reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s (${Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')})`);
+  out.push(
+    `Fieldmark UI grid at ${imageCount.toLocaleString('en-US')} images: Chromium ${browser?.version() ?? '?'} headless, --disable-gpu (software rendering), viewport ${VIEWPORT.width}x${VIEWPORT.height}`,
+  );
+  out.push(
+    `machine: ${cpus().length} cores (${cpu}), shared; browser, server and bench run on the same cores, so figures are pessimistic`,
+  );
+  out.push(
+    `library built in ${(Object.values(timings).reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s (${Object.entries(
+      timings,
+    )
+      .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
+      .join(', ')})`,
+  );
   out.push('');
   const width = Math.max(...rows.map((row) => row[0].length));
   const valueWidth = Math.max(...rows.map((row) => row[1].length));

@@ -54,7 +54,12 @@ export function className(name: string): string {
  * so the library goes into the URL too: otherwise the browser's cache (5 minutes) would show the
  * previous library's pictures after switching. The server ignores the query.
  */
-export function renditionUrl(kind: 'thumb' | 'image' | 'full', id: number, catalogPath: string | undefined, version = ''): string {
+export function renditionUrl(
+  kind: 'thumb' | 'image' | 'full',
+  id: number,
+  catalogPath: string | undefined,
+  version = '',
+): string {
   let hash = 5381;
   for (const char of `${catalogPath ?? ''}|${version}`) hash = ((hash * 33) ^ char.charCodeAt(0)) >>> 0;
   return `${kind}/${id}?v=${hash.toString(36)}`;

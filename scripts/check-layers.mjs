@@ -52,11 +52,17 @@ const BUILTINS = new Set(builtinModules);
 /** Loads and checks the config: every layer a rule names must be defined. @throws Error with what was wrong */
 function loadLayerConfig(path) {
   const parsed = configSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw new Error(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const config = parsed.data;
   for (const rule of config.rules) {
-    const named = [...(rule.from ?? []), ...[rule.forbidden, rule.allowed, rule.typeOnlyAllowed].flatMap((spec) => spec?.layers ?? [])];
-    for (const layer of named) if (!(layer in config.layers)) throw new Error(`${path}: rule ${rule.name}: expected a layer of "layers" but received "${layer}"`);
+    const named = [
+      ...(rule.from ?? []),
+      ...[rule.forbidden, rule.allowed, rule.typeOnlyAllowed].flatMap((spec) => spec?.layers ?? []),
+    ];
+    for (const layer of named)
+      if (!(layer in config.layers))
+        throw new Error(`${path}: rule ${rule.name}: expected a layer of "layers" but received "${layer}"`);
   }
   return config;
 }
@@ -68,23 +74,37 @@ function importsOf(fileName, text) {
   const found = [];
   const add = (specifier, typeOnly, node) => {
     if (!specifier || !ts.isStringLiteralLike(specifier)) return;
-    found.push({ specifier: specifier.text, typeOnly, line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1 });
+    found.push({
+      specifier: specifier.text,
+      typeOnly,
+      line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1,
+    });
   };
   const visit = (node) => {
     if (ts.isImportDeclaration(node)) {
       const clause = node.importClause;
-      const named = clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements : null;
+      const named =
+        clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements : null;
       // `import { type A, type B } from` is erased too; a bare `import 'x'` runs x.
-      const allTypes = clause !== undefined && !clause.name && named !== null && named.length > 0 && named.every((e) => e.isTypeOnly);
+      const allTypes =
+        clause !== undefined && !clause.name && named !== null && named.length > 0 && named.every((e) => e.isTypeOnly);
       add(node.moduleSpecifier, clause?.isTypeOnly === true || allTypes, node);
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier) {
       const named = node.exportClause && ts.isNamedExports(node.exportClause) ? node.exportClause.elements : null;
-      add(node.moduleSpecifier, node.isTypeOnly || (named !== null && named.length > 0 && named.every((e) => e.isTypeOnly)), node);
+      add(
+        node.moduleSpecifier,
+        node.isTypeOnly || (named !== null && named.length > 0 && named.every((e) => e.isTypeOnly)),
+        node,
+      );
     } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
       add(node.moduleReference.expression, node.isTypeOnly, node);
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
       add(node.argument.literal, true, node);
-    } else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+    } else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
+        (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    ) {
       add(node.arguments[0], false, node);
     }
     ts.forEachChild(node, visit);
@@ -96,21 +116,31 @@ function importsOf(fileName, text) {
 function layerOf(config, relPath) {
   let best = null;
   for (const [name, prefix] of Object.entries(config.layers)) {
-    if ((relPath === prefix || relPath.startsWith(prefix)) && (best === null || prefix.length > config.layers[best].length)) best = name;
+    if (
+      (relPath === prefix || relPath.startsWith(prefix)) &&
+      (best === null || prefix.length > config.layers[best].length)
+    )
+      best = name;
   }
   return best;
 }
 
 /** What an import names: a Node builtin, a package, or a repository file (with its layer). */
 function targetOf(config, fromRel, specifier) {
-  if (specifier.startsWith('node:') || BUILTINS.has(specifier.split('/')[0])) return { type: 'builtin', name: specifier };
+  if (specifier.startsWith('node:') || BUILTINS.has(specifier.split('/')[0]))
+    return { type: 'builtin', name: specifier };
   if (!specifier.startsWith('.') && !specifier.startsWith('/')) return { type: 'package', name: specifier };
-  const file = posix.normalize(posix.join(posix.dirname(fromRel), specifier)).replace(/\.js$/, '.ts').replace(/\.jsx$/, '.tsx');
+  const file = posix
+    .normalize(posix.join(posix.dirname(fromRel), specifier))
+    .replace(/\.js$/, '.ts')
+    .replace(/\.jsx$/, '.tsx');
   return { type: 'file', name: file, layer: layerOf(config, file) };
 }
 
 function packageMatches(patterns, name) {
-  return patterns.some((pattern) => (pattern.endsWith('/*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern));
+  return patterns.some((pattern) =>
+    pattern.endsWith('/*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern,
+  );
 }
 
 function matches(spec, target) {
@@ -122,7 +152,10 @@ function matches(spec, target) {
       return packageMatches(spec.packages ?? [], target.name);
     case 'file': {
       const bare = target.name.replace(/\.tsx?$/, '');
-      return (target.layer !== null && (spec.layers ?? []).includes(target.layer)) || (spec.files ?? []).some((f) => f.replace(/\.tsx?$/, '') === bare);
+      return (
+        (target.layer !== null && (spec.layers ?? []).includes(target.layer)) ||
+        (spec.files ?? []).some((f) => f.replace(/\.tsx?$/, '') === bare)
+      );
     }
     default:
       throw new Error(`unreachable target type ${target.type}`);
@@ -163,12 +196,15 @@ function checkLayers(repo, config) {
     for (const path of sourceFiles(repo, root)) {
       const rel = relative(repo, path).split(sep).join('/');
       const layer = layerOf(config, rel);
-      const rules = config.rules.filter((rule) => (layer !== null && rule.from?.includes(layer)) || rule.fromFiles?.includes(rel));
+      const rules = config.rules.filter(
+        (rule) => (layer !== null && rule.from?.includes(layer)) || rule.fromFiles?.includes(rel),
+      );
       if (rules.length === 0) continue;
       for (const { specifier, typeOnly, line } of importsOf(rel, readFileSync(path, 'utf8'))) {
         const target = targetOf(config, rel, specifier);
         for (const rule of rules) {
-          if (breaks(rule, target, typeOnly)) violations.push({ file: rel, line, specifier, typeOnly, rule: rule.name, comment: rule.comment });
+          if (breaks(rule, target, typeOnly))
+            violations.push({ file: rel, line, specifier, typeOnly, rule: rule.name, comment: rule.comment });
         }
       }
     }
@@ -195,9 +231,13 @@ function main() {
   }
   const violations = checkLayers(repo, config);
   for (const v of violations) {
-    process.stdout.write(`${v.file}:${v.line}: ${v.typeOnly ? 'type ' : ''}import '${v.specifier}' breaks ${v.rule}: ${v.comment}\n`);
+    process.stdout.write(
+      `${v.file}:${v.line}: ${v.typeOnly ? 'type ' : ''}import '${v.specifier}' breaks ${v.rule}: ${v.comment}\n`,
+    );
   }
-  process.stdout.write(violations.length === 0 ? 'layer rules: ok\n' : `layer rules: ${violations.length} violation(s)\n`);
+  process.stdout.write(
+    violations.length === 0 ? 'layer rules: ok\n' : `layer rules: ${violations.length} violation(s)\n`,
+  );
   return violations.length === 0 ? 0 : 1;
 }
 

@@ -14,7 +14,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const electronVersion = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')).version;
 const sqlitePackage = dirname(require.resolve('better-sqlite3/package.json'));
-export const bindingPath = join(root, '.cache', 'electron-native', `better_sqlite3-electron-${electronVersion}-${process.platform}-${process.arch}.node`);
+export const bindingPath = join(
+  root,
+  '.cache',
+  'electron-native',
+  `better_sqlite3-electron-${electronVersion}-${process.platform}-${process.arch}.node`,
+);
 
 export function ensureElectronSqlite() {
   if (existsSync(bindingPath)) return bindingPath;
@@ -22,12 +27,24 @@ export function ensureElectronSqlite() {
   try {
     copyFileSync(join(sqlitePackage, 'package.json'), join(work, 'package.json'));
     const prebuild = require.resolve('prebuild-install/bin.js');
-    const args = [prebuild, '--runtime', 'electron', '--target', electronVersion, '--arch', process.arch, '--platform', process.platform];
+    const args = [
+      prebuild,
+      '--runtime',
+      'electron',
+      '--target',
+      electronVersion,
+      '--arch',
+      process.arch,
+      '--platform',
+      process.platform,
+    ];
     const run = spawnSync(process.execPath, args, { cwd: work, stdio: 'inherit' });
     const built = join(work, 'build', 'Release', 'better_sqlite3.node');
     if (run.status !== 0 || !existsSync(built)) {
-      throw new Error(`could not fetch better-sqlite3 for Electron ${electronVersion} (prebuild-install exit ${run.status}); ` +
-        'alternatively run "npx electron-builder install-app-deps" (and "npm rebuild better-sqlite3" before using the CLI again)');
+      throw new Error(
+        `could not fetch better-sqlite3 for Electron ${electronVersion} (prebuild-install exit ${run.status}); ` +
+          'alternatively run "npx electron-builder install-app-deps" (and "npm rebuild better-sqlite3" before using the CLI again)',
+      );
     }
     mkdirSync(dirname(bindingPath), { recursive: true });
     copyFileSync(built, bindingPath);

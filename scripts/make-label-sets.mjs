@@ -15,7 +15,11 @@ const outDir = join(repoRoot, 'models', 'labels');
 
 function readList(file, expectedLength) {
   const list = JSON.parse(readFileSync(join(referenceDir, file), 'utf8'));
-  if (!Array.isArray(list) || list.length !== expectedLength || !list.every((name) => typeof name === 'string' && name.length > 0)) {
+  if (
+    !Array.isArray(list) ||
+    list.length !== expectedLength ||
+    !list.every((name) => typeof name === 'string' && name.length > 0)
+  ) {
     throw new Error(`${file}: expected ${expectedLength} non-empty names`);
   }
   return list;
@@ -23,7 +27,10 @@ function readList(file, expectedLength) {
 
 /** One name per line for the long lists, so a diff of a future change is readable. */
 function writeList(name, list) {
-  const text = list.length <= 10 ? `[${list.map((n) => JSON.stringify(n)).join(', ')}]\n` : `[\n${list.map((n) => `  ${JSON.stringify(n)}`).join(',\n')}\n]\n`;
+  const text =
+    list.length <= 10
+      ? `[${list.map((n) => JSON.stringify(n)).join(', ')}]\n`
+      : `[\n${list.map((n) => `  ${JSON.stringify(n)}`).join(',\n')}\n]\n`;
   writeFileSync(join(outDir, `${name}.json`), text);
 }
 

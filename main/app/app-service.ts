@@ -55,7 +55,9 @@ export class AppService {
     // The same libvips threading as the CLI: without it the app indexed ~25% slower (bench:frontends).
     useIndexingSharpThreads();
     this.settingsStore = new SettingsStore(options.paths.userDataDir, options.log);
-    this.renditions = new ImageRenditions(join(options.paths.cacheDir, 'images'), () => (this.session?.indexingStatus().state === 'running' ? 1 : 2));
+    this.renditions = new ImageRenditions(join(options.paths.cacheDir, 'images'), () =>
+      this.session?.indexingStatus().state === 'running' ? 1 : 2,
+    );
     this.overrides = { ...options.overrides };
     this.dbPathForFirstLibrary = options.dbPath;
     this.modelService = new ModelService({
@@ -101,7 +103,9 @@ export class AppService {
 
   private async openLibraryNow(root: string): Promise<LibraryInfo> {
     const dbPath = this.dbPathForFirstLibrary;
-    const session = await LibrarySession.open(root, { ...(dbPath ? { dbPath } : {}), env: this.options.env }, (event) => this.emit(event));
+    const session = await LibrarySession.open(root, { ...(dbPath ? { dbPath } : {}), env: this.options.env }, (event) =>
+      this.emit(event),
+    );
     this.dbPathForFirstLibrary = undefined;
     const previous = this.session;
     this.session = session;
@@ -125,7 +129,8 @@ export class AppService {
     } catch (error) {
       const data = toErrorData(error);
       // A model problem is the banner over the grid (with its fix); anything else a toast.
-      if (!this.modelService.reportProblem(settings.modelId ?? 'the default model', error)) this.emit({ type: 'error', error: data });
+      if (!this.modelService.reportProblem(settings.modelId ?? 'the default model', error))
+        this.emit({ type: 'error', error: data });
       const failed: IndexingStatus = { ...IDLE_STATUS, state: 'failed', message: data.message };
       this.emit({ type: 'indexing', status: failed });
       return failed;
@@ -190,7 +195,11 @@ export class AppService {
       'library.current': () => this.currentLibrary,
       'library.open': ({ root }) => this.openLibrary(root),
       'library.openDialog': async () => {
-        if (!this.options.pickFolder) throw new FieldmarkError('InvalidArgument', 'library.openDialog: no folder dialog in a browser; use library.open with a path on the server');
+        if (!this.options.pickFolder)
+          throw new FieldmarkError(
+            'InvalidArgument',
+            'library.openDialog: no folder dialog in a browser; use library.open with a path on the server',
+          );
         const folder = await this.options.pickFolder();
         return folder === null ? null : this.openLibrary(folder);
       },
@@ -210,7 +219,8 @@ export class AppService {
       'settings.get': () => this.settings(),
       'settings.update': (patch) => this.updateSettings(patch),
       'plots.classDistribution': () => this.session?.classDistribution() ?? [],
-      'plots.confidenceHistogram': ({ bins }) => this.session?.confidenceHistogram(bins) ?? new Array<number>(bins).fill(0),
+      'plots.confidenceHistogram': ({ bins }) =>
+        this.session?.confidenceHistogram(bins) ?? new Array<number>(bins).fill(0),
       ...this.modelService.handlers,
       ...createLabelHandlers(() => this.requireSession()),
       ...createSimilarityHandlers(() => this.requireSession(), this.options.trashFiles),

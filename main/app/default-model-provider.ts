@@ -13,9 +13,14 @@ import { listInt8Models } from '../zoo/quantize/local-int8-models.js';
 import { listTrainedModels } from '../zoo/trained-models.js';
 import { summarizeModel, type ModelProvider, type ResolvedModel } from './model-resolver.js';
 
-export function defaultModelProvider(options: { cwd: string; env: NodeJS.ProcessEnv; log?: (message: string) => void }): ModelProvider {
+export function defaultModelProvider(options: {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  log?: (message: string) => void;
+}): ModelProvider {
   const seenFiles = new Map<string, ModelSummary>();
-  const looksLikePath = (value: string) => value.toLowerCase().endsWith('.onnx') || isAbsolute(value) || value.includes('/') || value.includes('\\');
+  const looksLikePath = (value: string) =>
+    value.toLowerCase().endsWith('.onnx') || isAbsolute(value) || value.includes('/') || value.includes('\\');
   return {
     async resolve(idOrPath): Promise<ResolvedModel> {
       const wanted = idOrPath ?? (await loadRegistry(options.env)).defaultModel;
@@ -50,9 +55,13 @@ export function defaultModelProvider(options: { cwd: string; env: NodeJS.Process
         notes: entry.title,
       }));
       // Int8 models made on this machine (models quantize) sit in the cache under their own id.
-      const int8 = (await listInt8Models({ env: options.env })).map((model) => summarizeModel({ path: model.path, metadata: model.metadata, source: 'registry' }));
+      const int8 = (await listInt8Models({ env: options.env })).map((model) =>
+        summarizeModel({ path: model.path, metadata: model.metadata, source: 'registry' }),
+      );
       // Models trained from the user's labels (learning.train), by path, unless already listed.
-      const trained = (await listTrainedModels(options.env)).filter((model) => !seenFiles.has(model.path)).map((model) => summarizeModel({ ...model, source: 'file' }));
+      const trained = (await listTrainedModels(options.env))
+        .filter((model) => !seenFiles.has(model.path))
+        .map((model) => summarizeModel({ ...model, source: 'file' }));
       return [...seenFiles.values(), ...fromRegistry, ...int8, ...trained];
     },
   };

@@ -14,7 +14,8 @@ const MAX_FOLDERS = 500;
 
 /** @throws FieldmarkError InvalidArgument (relative path) / NotFound (unreadable or not a folder) */
 export async function browseFolder(path: string | undefined): Promise<FolderListing> {
-  if (path !== undefined && path !== '' && !isAbsolute(path)) throw new FieldmarkError('InvalidArgument', `library.browse: expected an absolute path, received "${path}"`);
+  if (path !== undefined && path !== '' && !isAbsolute(path))
+    throw new FieldmarkError('InvalidArgument', `library.browse: expected an absolute path, received "${path}"`);
   const folder = resolve(path || homedir());
   let entries;
   try {
@@ -22,17 +23,16 @@ export async function browseFolder(path: string | undefined): Promise<FolderList
   } catch (error) {
     throw new FieldmarkError('NotFound', `cannot list ${folder}: ${(error as Error).message}`, { cause: error });
   }
-  const candidates = entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name);
+  const candidates = entries
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .map((entry) => entry.name);
   const readable: string[] = [];
   for (const name of candidates.sort((a, b) => a.localeCompare(b))) {
     if (readable.length >= MAX_FOLDERS) break;
     try {
       await access(join(folder, name), constants.R_OK | constants.X_OK);
       readable.push(name);
-    } catch {
-      // Not readable by this user: left out on purpose (the browser shows only what can be opened).
-      continue;
-    }
+    } catch {}
   }
   const parent = dirname(folder);
   return { path: folder, parent: parent === folder ? null : parent, folders: readable };

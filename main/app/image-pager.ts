@@ -48,7 +48,9 @@ export class ImagePager {
       try {
         reader = Catalog.open(catalog.file, { readonly: true });
       } catch (error) {
-        log?.(`fieldmark: list queries share the writer's connection: cannot open ${catalog.file} read-only: ${toErrorData(error).message}`);
+        log?.(
+          `fieldmark: list queries share the writer's connection: cannot open ${catalog.file} read-only: ${toErrorData(error).message}`,
+        );
       }
     }
     this.reader = reader;

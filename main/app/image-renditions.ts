@@ -14,7 +14,11 @@ import { FieldmarkError, toErrorData } from '../util/errors.js';
 export type RenditionKind = 'thumbnail' | 'preview' | 'original';
 
 /** The URL path segment of each rendition (`thumb/<id>`, `image/<id>`, `full/<id>`), shared by `serve` and Electron's protocol. */
-export const RENDITION_ROUTES: Readonly<Record<string, RenditionKind>> = { thumb: 'thumbnail', image: 'preview', full: 'original' };
+export const RENDITION_ROUTES: Readonly<Record<string, RenditionKind>> = {
+  thumb: 'thumbnail',
+  image: 'preview',
+  full: 'original',
+};
 
 export interface Rendition {
   bytes: Buffer;
@@ -66,14 +70,20 @@ export class ImageRenditions {
     return work;
   }
 
-  private async cachedOrMade(key: string, absolutePath: string, kind: RenditionKind, contentType: string): Promise<Rendition> {
+  private async cachedOrMade(
+    key: string,
+    absolutePath: string,
+    kind: RenditionKind,
+    contentType: string,
+  ): Promise<Rendition> {
     const spec = SPECS[kind];
     const dir = join(this.cacheDir, `${kind}s`, key.slice(0, 2));
     const file = join(dir, `${key}.${spec.format}`);
     try {
       return { bytes: await readFile(file), contentType };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new FieldmarkError('ReadFailed', `thumbnail cache ${file}: ${toErrorData(error).message}`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new FieldmarkError('ReadFailed', `thumbnail cache ${file}: ${toErrorData(error).message}`);
     }
     const bytes = await this.limited(() => render(absolutePath, kind));
     await mkdir(dir, { recursive: true });
@@ -102,7 +112,9 @@ async function render(absolutePath: string, kind: RenditionKind): Promise<Buffer
       .rotate()
       .resize({ width: spec.box, height: spec.box, fit: 'inside', withoutEnlargement: true })
       .flatten({ background: '#808080' });
-    return spec.format === 'webp' ? await pipeline.webp({ quality: spec.quality }).toBuffer() : await pipeline.jpeg({ quality: spec.quality, mozjpeg: false }).toBuffer();
+    return spec.format === 'webp'
+      ? await pipeline.webp({ quality: spec.quality }).toBuffer()
+      : await pipeline.jpeg({ quality: spec.quality, mozjpeg: false }).toBuffer();
   } catch (error) {
     throw new FieldmarkError('DecodeFailed', `cannot make a ${kind} of ${absolutePath}: ${toErrorData(error).message}`);
   }

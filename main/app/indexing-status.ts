@@ -24,15 +24,33 @@ export function applyIndexEvent(status: IndexingStatus, event: IndexEvent): Inde
     case 'scan':
       return { ...status, scan: { ...event.summary } };
     case 'started':
-      return { ...status, toProcess: event.toProcess, done: 0, failed: 0, device: { ...event.device, notes: [...event.device.notes] } };
+      return {
+        ...status,
+        toProcess: event.toProcess,
+        done: 0,
+        failed: 0,
+        device: { ...event.device, notes: [...event.device.notes] },
+      };
     case 'progress': {
       const { progress } = event;
       // `state` events alone move the state: the job's progress snapshot after the batch that
       // was in flight when pausing still says "running", and must not undo the pause.
-      return { ...status, done: progress.done, toProcess: progress.toProcess, failed: progress.failed, imagesPerSecond: progress.imagesPerSecond, etaSeconds: progress.etaSeconds };
+      return {
+        ...status,
+        done: progress.done,
+        toProcess: progress.toProcess,
+        failed: progress.failed,
+        imagesPerSecond: progress.imagesPerSecond,
+        etaSeconds: progress.etaSeconds,
+      };
     }
     case 'state':
-      return { ...status, state: event.state, etaSeconds: event.state === 'running' || event.state === 'paused' ? status.etaSeconds : null, message: event.message ?? null };
+      return {
+        ...status,
+        state: event.state,
+        etaSeconds: event.state === 'running' || event.state === 'paused' ? status.etaSeconds : null,
+        message: event.message ?? null,
+      };
     case 'scan-problem':
     case 'predictions':
     case 'features':

@@ -8,7 +8,9 @@ import type { LibrarySession } from './library-session.js';
 
 type LabelMethod = keyof typeof labelRequestSchemas;
 export type LabelHandlers = {
-  [M in LabelMethod]: (input: z.output<(typeof labelRequestSchemas)[M]>) => LabelRequestResults[M] | Promise<LabelRequestResults[M]>;
+  [M in LabelMethod]: (
+    input: z.output<(typeof labelRequestSchemas)[M]>,
+  ) => LabelRequestResults[M] | Promise<LabelRequestResults[M]>;
 };
 
 export function createLabelHandlers(session: () => LibrarySession): LabelHandlers {

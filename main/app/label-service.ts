@@ -5,7 +5,14 @@
  * window and browser tab stays in step.
  */
 import type { AppEvent } from '../contract/events.js';
-import type { LabelChangeSummary, LabelCountsView, LabelExport, LabelHistoryItem, LabelImportReport, LabelVocabulary } from '../contract/label-types.js';
+import type {
+  LabelChangeSummary,
+  LabelCountsView,
+  LabelExport,
+  LabelHistoryItem,
+  LabelImportReport,
+  LabelVocabulary,
+} from '../contract/label-types.js';
 import type { Catalog } from '../engine/catalog/catalog.js';
 import { LabelStore } from '../engine/labels/label-store.js';
 import type { LabelChange, LabelRank } from '../engine/labels/types.js';
@@ -40,7 +47,8 @@ export class LabelService {
   /** Each image gets its own top-1 prediction; images without one are left as they are. */
   acceptPredictions(imageIds: readonly number[]): LabelChangeSummary {
     const model = this.context.model();
-    if (!model || model.modelRowId === null) throw new FieldmarkError('NotFound', 'no predictions yet: index the library with a model first');
+    if (!model || model.modelRowId === null)
+      throw new FieldmarkError('NotFound', 'no predictions yet: index the library with a model first');
     const top1 = this.context.catalog.top1Of(model.modelRowId, imageIds);
     const assignments = [];
     for (const imageId of imageIds) {
@@ -48,11 +56,24 @@ export class LabelService {
       const name = index === undefined ? undefined : model.classNames[index];
       if (name !== undefined) assignments.push({ imageId, label: name, rank: 'species' as const });
     }
-    return this.announce(this.store.applyEach(assignments, 'accepted', `Accept the top-1 prediction of ${imageIds.length} image${imageIds.length === 1 ? '' : 's'}`));
+    return this.announce(
+      this.store.applyEach(
+        assignments,
+        'accepted',
+        `Accept the top-1 prediction of ${imageIds.length} image${imageIds.length === 1 ? '' : 's'}`,
+      ),
+    );
   }
 
   clear(imageIds: readonly number[]): LabelChangeSummary {
-    return this.announce(this.store.apply(imageIds, null, 'manual', `Clear the label of ${imageIds.length} image${imageIds.length === 1 ? '' : 's'}`));
+    return this.announce(
+      this.store.apply(
+        imageIds,
+        null,
+        'manual',
+        `Clear the label of ${imageIds.length} image${imageIds.length === 1 ? '' : 's'}`,
+      ),
+    );
   }
 
   undo(): LabelChangeSummary | null {
@@ -89,7 +110,15 @@ export class LabelService {
   }
 
   history(imageId: number): LabelHistoryItem[] {
-    return this.store.history(imageId).map(({ step, oldLabel, newLabel, rank, source, at, undone }) => ({ step, oldLabel, newLabel, rank, source, at, undone }));
+    return this.store.history(imageId).map(({ step, oldLabel, newLabel, rank, source, at, undone }) => ({
+      step,
+      oldLabel,
+      newLabel,
+      rank,
+      source,
+      at,
+      undone,
+    }));
   }
 
   counts(total: number): LabelCountsView {
@@ -116,7 +145,12 @@ export class LabelService {
     const undo = this.store.undoState();
     if (change.changedImageIds.length > 0 || everything) {
       const listed = !everything && change.changedImageIds.length <= MAX_IDS_IN_EVENT;
-      this.context.emit({ type: 'labels.changed', imageIds: listed ? change.changedImageIds : null, undo, labelled: this.store.labelledCount() });
+      this.context.emit({
+        type: 'labels.changed',
+        imageIds: listed ? change.changedImageIds : null,
+        undo,
+        labelled: this.store.labelledCount(),
+      });
     }
     return { changed: change.changedImageIds.length, protected: change.protectedImageIds.length, undo };
   }

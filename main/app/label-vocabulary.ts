@@ -10,10 +10,24 @@ import type { LabelRank, VocabularyEntry } from '../engine/labels/types.js';
 const GENERIC_NAME = /^class \d+$/;
 
 function plainOption(label: string, rank: LabelRank): LabelOption {
-  return { label, rank, classId: null, scientificName: null, genus: null, family: null, order: null, count: 0, userAdded: false };
+  return {
+    label,
+    rank,
+    classId: null,
+    scientificName: null,
+    genus: null,
+    family: null,
+    order: null,
+    count: 0,
+    userAdded: false,
+  };
 }
 
-export function buildVocabulary(labelSet: string | null, classNames: readonly string[], entries: readonly VocabularyEntry[]): LabelVocabulary {
+export function buildVocabulary(
+  labelSet: string | null,
+  classNames: readonly string[],
+  entries: readonly VocabularyEntry[],
+): LabelVocabulary {
   const options = new Map<string, LabelOption>();
   const key = (label: string, rank: LabelRank) => `${rank}:${label}`;
   const taxonomy = labelSet ? taxonomyOf(labelSet) : null;
@@ -43,12 +57,19 @@ export function buildVocabulary(labelSet: string | null, classNames: readonly st
     }
   } else {
     // Generic names ("class 7") of an unnamed set are no help in a picker.
-    for (const name of classNames) if (!GENERIC_NAME.test(name)) options.set(key(name, 'species'), plainOption(name, 'species'));
+    for (const name of classNames)
+      if (!GENERIC_NAME.test(name)) options.set(key(name, 'species'), plainOption(name, 'species'));
   }
   for (const entry of entries) {
     const existing = options.get(key(entry.label, entry.rank));
-    if (existing) options.set(key(entry.label, entry.rank), { ...existing, count: entry.count, userAdded: entry.userAdded });
-    else options.set(key(entry.label, entry.rank), { ...plainOption(entry.label, entry.rank), count: entry.count, userAdded: entry.userAdded });
+    if (existing)
+      options.set(key(entry.label, entry.rank), { ...existing, count: entry.count, userAdded: entry.userAdded });
+    else
+      options.set(key(entry.label, entry.rank), {
+        ...plainOption(entry.label, entry.rank),
+        count: entry.count,
+        userAdded: entry.userAdded,
+      });
   }
   return { labelSet, hierarchical, options: [...options.values()] };
 }

@@ -19,7 +19,14 @@ import type { LibrarySession } from './library-session.js';
 
 const PROGRESS_INTERVAL_MS = 200;
 
-type LearningMethods = 'learning.train' | 'learning.status' | 'learning.cancel' | 'learning.evaluate' | 'learning.suspects' | 'learning.propagate' | 'learning.reviewSuggestions';
+type LearningMethods =
+  | 'learning.train'
+  | 'learning.status'
+  | 'learning.cancel'
+  | 'learning.evaluate'
+  | 'learning.suspects'
+  | 'learning.propagate'
+  | 'learning.reviewSuggestions';
 
 export interface LearningHandlerOptions {
   session: () => LibrarySession;
@@ -33,14 +40,18 @@ export interface LearningHandlerOptions {
 function current(session: LibrarySession) {
   const context = session.learningContext();
   if (!context.model || context.modelRowId === null) {
-    throw new FieldmarkError('InvalidArgument', 'expected a library indexed with a model; wait for indexing to start, then try again');
+    throw new FieldmarkError(
+      'InvalidArgument',
+      'expected a library indexed with a model; wait for indexing to start, then try again',
+    );
   }
   return { ...context, model: context.model, modelRowId: context.modelRowId };
 }
 
 /** A file name for the trained model: the library's name and the time, as a model id allows. */
 function trainedFileName(root: string): string {
-  const name = (root.split(/[\\/]/).filter(Boolean).pop() ?? 'library').replace(/[^\w.-]+/g, '-').slice(0, 60) || 'library';
+  const name =
+    (root.split(/[\\/]/).filter(Boolean).pop() ?? 'library').replace(/[^\w.-]+/g, '-').slice(0, 60) || 'library';
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
   return `${name}-${stamp}.onnx`;
 }
@@ -64,7 +75,11 @@ export function createLearningHandlers(options: LearningHandlerOptions): Pick<Re
 
   return {
     'learning.train': () => {
-      if (status.state === 'running') throw new FieldmarkError('InvalidArgument', 'learning.train: expected no training running, received one still in progress');
+      if (status.state === 'running')
+        throw new FieldmarkError(
+          'InvalidArgument',
+          'learning.train: expected no training running, received one still in progress',
+        );
       const session = options.session();
       const context = current(session);
       const outPath = join(trainedModelsDir(options.env), trainedFileName(context.root));
@@ -82,7 +97,15 @@ export function createLearningHandlers(options: LearningHandlerOptions): Pick<Re
       })
         .then(async (trained) => {
           await options.useModel(trained.path);
-          const outcome = { modelId: trained.id, path: trained.path, classNames: trained.classNames, trainingLabels: trained.trainingLabels, cvAccuracy: trained.cvAccuracy, predicted: trained.predicted, seconds: trained.seconds };
+          const outcome = {
+            modelId: trained.id,
+            path: trained.path,
+            classNames: trained.classNames,
+            trainingLabels: trained.trainingLabels,
+            cvAccuracy: trained.cvAccuracy,
+            predicted: trained.predicted,
+            seconds: trained.seconds,
+          };
           update({ state: 'done', fraction: 1, stage: 'done', outcome, error: null }, true);
         })
         .catch((error: unknown) => {
@@ -102,10 +125,18 @@ export function createLearningHandlers(options: LearningHandlerOptions): Pick<Re
     'learning.evaluate': (): EvaluationReport => {
       const context = current(options.session());
       const truth = truthLabels(context.catalog, context.libraryId, context.modelRowId, { kind: 'labels' });
-      const result = evaluateLibrary(context.catalog, context.libraryId, context.modelRowId, context.model.metadata, truth);
+      const result = evaluateLibrary(
+        context.catalog,
+        context.libraryId,
+        context.modelRowId,
+        context.model.metadata,
+        truth,
+      );
       // Keyed by the names the evaluation uses (model classes matched to the user's labels).
       const classIndex: Record<string, number> = {};
-      classNamesAsLabels(context.model.metadata.classNames, [...new Set(truth.values())]).forEach((name, i) => (classIndex[name] ??= i));
+      classNamesAsLabels(context.model.metadata.classNames, [...new Set(truth.values())]).forEach(
+        (name, i) => (classIndex[name] ??= i),
+      );
       return {
         modelId: context.model.metadata.id,
         count: result.count,
@@ -115,7 +146,13 @@ export function createLearningHandlers(options: LearningHandlerOptions): Pick<Re
         ece: result.ece,
         classes: result.classes,
         confusion: result.confusion,
-        perClass: result.perClass.map(({ label, support, precision, recall, f1 }) => ({ label, support, precision, recall, f1 })),
+        perClass: result.perClass.map(({ label, support, precision, recall, f1 }) => ({
+          label,
+          support,
+          precision,
+          recall,
+          f1,
+        })),
         reliability: result.reliability,
         classIndex,
       };
@@ -134,14 +171,20 @@ export function createLearningHandlers(options: LearningHandlerOptions): Pick<Re
     'learning.propagate': async ({ minScore }) => {
       const session = options.session();
       const context = current(session);
-      const result = await propagateLabels(context.catalog, context.libraryId, context.modelRowId, { minScore, dryRun: false });
+      const result = await propagateLabels(context.catalog, context.libraryId, context.modelRowId, {
+        minScore,
+        dryRun: false,
+      });
       announceLabels(session);
       return { suggested: result.suggestions.length, written: result.change?.changedImageIds.length ?? 0 };
     },
     'learning.reviewSuggestions': ({ decision, minScore, label }) => {
       const session = options.session();
       const { catalog, libraryId } = session.learningContext();
-      const change = reviewSuggestions(catalog, libraryId, decision, { minScore, ...(label === undefined ? {} : { label }) });
+      const change = reviewSuggestions(catalog, libraryId, decision, {
+        minScore,
+        ...(label === undefined ? {} : { label }),
+      });
       announceLabels(session);
       return { changed: change.changedImageIds.length };
     },

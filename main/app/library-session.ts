@@ -71,13 +71,25 @@ export class LibrarySession {
   ) {
     this.statusOut = throttleLatest((status) => this.emit({ type: 'indexing', status }), STATUS_INTERVAL_MS);
     this.statsOut = throttleLatest(() => this.emitStats(), STATUS_INTERVAL_MS * 2);
-    this.pager = new ImagePager(library.catalog, (message) => this.emit({ type: 'error', error: { kind: 'CatalogReadOnly', message } }));
-    this.reader = new ListReader(library.catalog.file, this.pager, (message) => this.emit({ type: 'error', error: { kind: 'Internal', message } }));
+    this.pager = new ImagePager(library.catalog, (message) =>
+      this.emit({ type: 'error', error: { kind: 'CatalogReadOnly', message } }),
+    );
+    this.reader = new ListReader(library.catalog.file, this.pager, (message) =>
+      this.emit({ type: 'error', error: { kind: 'Internal', message } }),
+    );
     this.labels = new LabelService({
       catalog: library.catalog,
       libraryId: library.libraryId,
       root: library.root,
-      model: () => (this.model ? { classNames: this.model.metadata.classNames, labelSet: this.model.metadata.labelSet, modelRowId: this.modelRowId, id: this.model.metadata.id } : null),
+      model: () =>
+        this.model
+          ? {
+              classNames: this.model.metadata.classNames,
+              labelSet: this.model.metadata.labelSet,
+              modelRowId: this.modelRowId,
+              id: this.model.metadata.id,
+            }
+          : null,
       emit: (event) => this.emit(event),
     });
     this.sync = new LibrarySync({
@@ -89,8 +101,15 @@ export class LibrarySession {
   }
 
   /** @throws FieldmarkError NotFound / InvalidArgument for a bad folder, CatalogCorrupt for a bad catalog */
-  static async open(root: string, options: { dbPath?: string; env: NodeJS.ProcessEnv }, emit: (event: AppEvent) => void): Promise<LibrarySession> {
-    const library = await openLibrary(root, { ...(options.dbPath ? { dbPath: options.dbPath } : {}), env: options.env });
+  static async open(
+    root: string,
+    options: { dbPath?: string; env: NodeJS.ProcessEnv },
+    emit: (event: AppEvent) => void,
+  ): Promise<LibrarySession> {
+    const library = await openLibrary(root, {
+      ...(options.dbPath ? { dbPath: options.dbPath } : {}),
+      env: options.env,
+    });
     const session = new LibrarySession(library, null, emit);
     await session.sync.start();
     return session;
@@ -115,8 +134,20 @@ export class LibrarySession {
   }
 
   /** What training, evaluation and propagation work on (learning-handlers.ts). */
-  learningContext(): { catalog: OpenLibrary['catalog']; libraryId: number; root: string; model: ResolvedModel | null; modelRowId: number | null } {
-    return { catalog: this.library.catalog, libraryId: this.library.libraryId, root: this.library.root, model: this.model, modelRowId: this.modelRowId };
+  learningContext(): {
+    catalog: OpenLibrary['catalog'];
+    libraryId: number;
+    root: string;
+    model: ResolvedModel | null;
+    modelRowId: number | null;
+  } {
+    return {
+      catalog: this.library.catalog,
+      libraryId: this.library.libraryId,
+      root: this.library.root,
+      model: this.model,
+      modelRowId: this.modelRowId,
+    };
   }
 
   /**
@@ -128,7 +159,10 @@ export class LibrarySession {
     const { metadata } = model;
     const row = this.library.catalog
       .listModels()
-      .find((m) => m.id === metadata.id && m.classCount === metadata.classNames.length && m.featureDim === metadata.featureDim);
+      .find(
+        (m) =>
+          m.id === metadata.id && m.classCount === metadata.classNames.length && m.featureDim === metadata.featureDim,
+      );
     return row?.rowId ?? null;
   }
 
@@ -214,7 +248,13 @@ export class LibrarySession {
     // "Indexed" means predicted by the library's model: after a model change the images wait again.
     // One snapshot, so total = indexed + failed + pending holds in every event (missing images are in none).
     const indexed = this.modelRowId === null ? stats.ok : Math.min(stats.ok, stats.predicted);
-    return { total: stats.total, indexed, failed: stats.failed, pending: stats.total - indexed - stats.failed, labelled: this.labels.store.labelledCount() };
+    return {
+      total: stats.total,
+      indexed,
+      failed: stats.failed,
+      pending: stats.total - indexed - stats.failed,
+      labelled: this.labels.store.labelledCount(),
+    };
   }
 
   classes(): ClassInfo[] {
@@ -242,7 +282,12 @@ export class LibrarySession {
       label:
         item.label === null
           ? null
-          : { label: item.label, rank: item.labelRank ?? 'species', source: item.labelSource ?? 'manual', disagrees: labelDisagrees(item.label, item.top1?.index ?? null, classNames, lineage) },
+          : {
+              label: item.label,
+              rank: item.labelRank ?? 'species',
+              source: item.labelSource ?? 'manual',
+              disagrees: labelDisagrees(item.label, item.top1?.index ?? null, classNames, lineage),
+            },
     }));
     return { total: page.total, offset: query.offset, items };
   }
@@ -264,7 +309,8 @@ export class LibrarySession {
   /** @throws FieldmarkError NotFound for an id not in this library */
   imageDetails(id: number): ImageDetails {
     const details = this.library.catalog.imageDetails(id, this.modelRowId);
-    if (!details || details.libraryId !== this.library.libraryId) throw new FieldmarkError('NotFound', `image ${id} is not in the library ${this.root}`);
+    if (!details || details.libraryId !== this.library.libraryId)
+      throw new FieldmarkError('NotFound', `image ${id} is not in the library ${this.root}`);
     return {
       id: details.id,
       relPath: details.relPath,
@@ -280,28 +326,41 @@ export class LibrarySession {
       error:
         details.errorKind === null
           ? null
-          : { kind: isErrorKind(details.errorKind) ? details.errorKind : 'Internal', message: details.errorMessage ?? details.errorKind },
+          : {
+              kind: isErrorKind(details.errorKind) ? details.errorKind : 'Internal',
+              message: details.errorMessage ?? details.errorKind,
+            },
     };
   }
 
   private labelOf(imageId: number): ImageDetails['label'] {
     const record = this.labels.store.labelOf(imageId);
     if (!record) return null;
-    const top1 = this.modelRowId === null ? undefined : this.library.catalog.top1Of(this.modelRowId, [imageId]).get(imageId);
+    const top1 =
+      this.modelRowId === null ? undefined : this.library.catalog.top1Of(this.modelRowId, [imageId]).get(imageId);
     const classNames = this.model?.metadata.classNames ?? [];
-    const disagrees = labelDisagrees(record.label, top1 ?? null, classNames, classLineage(this.model?.metadata.labelSet ?? null, classNames.length));
+    const disagrees = labelDisagrees(
+      record.label,
+      top1 ?? null,
+      classNames,
+      classLineage(this.model?.metadata.labelSet ?? null, classNames.length),
+    );
     return { label: record.label, rank: record.rank, source: record.source, updatedAt: record.updatedAt, disagrees };
   }
 
   /** The absolute path of a catalogued image: the only way the transports reach image files. */
   imagePath(id: number): string {
     const details = this.library.catalog.imageDetails(id, null);
-    if (!details || details.libraryId !== this.library.libraryId) throw new FieldmarkError('NotFound', `image ${id} is not in the library ${this.root}`);
+    if (!details || details.libraryId !== this.library.libraryId)
+      throw new FieldmarkError('NotFound', `image ${id} is not in the library ${this.root}`);
     const absolute = resolve(this.library.root, ...details.relPath.split('/'));
     // The catalog only holds paths the scanner found under the root; check anyway, so a corrupt
     // or hand-edited catalog can never make the app serve a file from outside the library.
     if (!absolute.startsWith(this.library.root.endsWith(sep) ? this.library.root : this.library.root + sep)) {
-      throw new FieldmarkError('CatalogCorrupt', `image ${id}: path ${details.relPath} leads outside the library ${this.root}`);
+      throw new FieldmarkError(
+        'CatalogCorrupt',
+        `image ${id}: path ${details.relPath} leads outside the library ${this.root}`,
+      );
     }
     return absolute;
   }
@@ -310,15 +369,22 @@ export class LibrarySession {
     return this.library.catalog
       .failedImages(this.library.libraryId)
       .slice(0, limit)
-      .map((row) => ({ id: row.id, relPath: row.relPath, kind: isErrorKind(row.errorKind) ? row.errorKind : 'Internal', message: row.errorMessage }));
+      .map((row) => ({
+        id: row.id,
+        relPath: row.relPath,
+        kind: isErrorKind(row.errorKind) ? row.errorKind : 'Internal',
+        message: row.errorMessage,
+      }));
   }
 
   classDistribution(): ClassCount[] {
     if (this.modelRowId === null) return [];
     const names = this.model?.metadata.classNames ?? [];
-    return this.library.catalog
-      .classCounts(this.library.libraryId, this.modelRowId)
-      .map((entry) => ({ index: entry.classIndex, name: names[entry.classIndex] ?? `class ${entry.classIndex}`, count: entry.count }));
+    return this.library.catalog.classCounts(this.library.libraryId, this.modelRowId).map((entry) => ({
+      index: entry.classIndex,
+      name: names[entry.classIndex] ?? `class ${entry.classIndex}`,
+      count: entry.count,
+    }));
   }
 
   confidenceHistogram(bins: number): number[] {
@@ -346,7 +412,9 @@ export class LibrarySession {
       case 'predictions':
         this.emit({
           type: 'predictions',
-          items: event.items.flatMap((item) => (item.topk[0] ? [{ imageId: item.imageId, relPath: item.relPath, top1: this.named(item.topk[0]) }] : [])),
+          items: event.items.flatMap((item) =>
+            item.topk[0] ? [{ imageId: item.imageId, relPath: item.relPath, top1: this.named(item.topk[0]) }] : [],
+          ),
         });
         this.statsOut.push(null);
         break;
@@ -355,7 +423,13 @@ export class LibrarySession {
         this.similarity.addFeatures(event.imageIds, event.vectors);
         break;
       case 'image-error':
-        this.emit({ type: 'image-error', imageId: event.imageId, relPath: event.relPath, kind: event.kind, message: event.message });
+        this.emit({
+          type: 'image-error',
+          imageId: event.imageId,
+          relPath: event.relPath,
+          kind: event.kind,
+          message: event.message,
+        });
         this.statsOut.push(null);
         break;
       case 'scan':

@@ -51,20 +51,29 @@ export function classLineage(labelSet: string | null, classCount: number): strin
   const cached = lineageCache.get(key);
   if (cached !== undefined) return cached;
   const taxonomy = taxonomyOf(labelSet);
-  const lineage = taxonomy && taxonomy.length === classCount ? taxonomy.map((entry) => [entry.genus, entry.family, entry.order]) : null;
+  const lineage =
+    taxonomy && taxonomy.length === classCount
+      ? taxonomy.map((entry) => [entry.genus, entry.family, entry.order])
+      : null;
   lineageCache.set(key, lineage);
   return lineage;
 }
 
 /** One rule with the `disagree` filter: a label disagrees when it is neither the top-1 class nor a taxon above it. */
-export function labelDisagrees(label: string, top1Index: number | null, classNames: readonly string[], lineage: readonly (readonly string[])[] | null): boolean {
+export function labelDisagrees(
+  label: string,
+  top1Index: number | null,
+  classNames: readonly string[],
+  lineage: readonly (readonly string[])[] | null,
+): boolean {
   if (top1Index === null) return false;
   return label !== classNames[top1Index] && !(lineage?.[top1Index]?.includes(label) ?? false);
 }
 
 export function catalogListQuery(query: ImageFilterQuery, context: ListContext): ListImagesQuery {
   let label: LabelFilter | undefined;
-  if (query.labelIs) label = { kind: 'is', labels: labelsMatching(query.labelIs.label, query.labelIs.rank, context.labelSet) };
+  if (query.labelIs)
+    label = { kind: 'is', labels: labelsMatching(query.labelIs.label, query.labelIs.rank, context.labelSet) };
   else if (query.label) label = { kind: query.label };
   return {
     libraryId: context.libraryId,
@@ -76,7 +85,12 @@ export function catalogListQuery(query: ImageFilterQuery, context: ListContext):
     ...(query.pathContains ? { pathContains: query.pathContains } : {}),
     ...(query.folder ? { folder: query.folder } : {}),
     ...(label ? { label } : {}),
-    ...(label?.kind === 'disagree' ? { classNames: context.classNames, classLineage: classLineage(context.labelSet, context.classNames.length) ?? [] } : {}),
+    ...(label?.kind === 'disagree'
+      ? {
+          classNames: context.classNames,
+          classLineage: classLineage(context.labelSet, context.classNames.length) ?? [],
+        }
+      : {}),
     sort: query.sort,
     order: query.order,
   };

@@ -10,7 +10,9 @@ import type { ListImagesQuery } from '../engine/catalog/types.js';
 import { FieldmarkError, toErrorData } from '../util/errors.js';
 import type { ImagePager, ListPage } from './image-pager.js';
 
-export type ReaderRequest = { type: 'page'; seq: number; query: ListImagesQuery; offset: number; limit: number } | { type: 'close'; seq: number };
+export type ReaderRequest =
+  | { type: 'page'; seq: number; query: ListImagesQuery; offset: number; limit: number }
+  | { type: 'close'; seq: number };
 export interface ReaderReply {
   seq: number;
   reply: Reply<ListPage | null>;

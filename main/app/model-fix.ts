@@ -5,7 +5,12 @@
 import type { ErrorKind } from '../util/errors.js';
 
 /** The model error kinds that stop classify/serve before any work (exit 2) and raise the app's banner. */
-export const MODEL_ERROR_KINDS: readonly ErrorKind[] = ['ModelMissing', 'ModelInvalid', 'ReadFailed', 'InvalidArgument'];
+export const MODEL_ERROR_KINDS: readonly ErrorKind[] = [
+  'ModelMissing',
+  'ModelInvalid',
+  'ReadFailed',
+  'InvalidArgument',
+];
 
 export type ModelFix = 'download' | 'import' | 'choose-file';
 

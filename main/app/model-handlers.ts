@@ -20,7 +20,16 @@ import type { ModelProvider } from './model-resolver.js';
 import { modelRows } from './model-rows.js';
 import { ModelWatch } from './model-watch.js';
 
-type ModelHandlerNames = 'models.rows' | 'models.problem' | 'models.download' | 'models.cancelDownload' | 'models.import' | 'models.use' | 'models.remove' | 'library.folders' | 'library.browse';
+type ModelHandlerNames =
+  | 'models.rows'
+  | 'models.problem'
+  | 'models.download'
+  | 'models.cancelDownload'
+  | 'models.import'
+  | 'models.use'
+  | 'models.remove'
+  | 'library.folders'
+  | 'library.browse';
 
 export interface ModelServiceDeps {
   session: () => LibrarySession | null;
@@ -45,7 +54,14 @@ export class ModelService {
   constructor(private readonly deps: ModelServiceDeps) {
     this.installs = new ModelInstalls(() => this.publishRows());
     this.watch = new ModelWatch((path, gone) => {
-      if (gone) this.reportProblem(this.currentModelName() ?? path, new FieldmarkError('ModelMissing', `model file ${path} does not exist any more (deleted or moved while the app ran)`));
+      if (gone)
+        this.reportProblem(
+          this.currentModelName() ?? path,
+          new FieldmarkError(
+            'ModelMissing',
+            `model file ${path} does not exist any more (deleted or moved while the app ran)`,
+          ),
+        );
       else {
         this.publishRows();
         if (this.problem) this.retry();
@@ -67,7 +83,13 @@ export class ModelService {
     const data = toErrorData(error);
     if (!PROBLEM_KINDS.has(data.kind as ModelProblem['kind'])) return false;
     const fix = modelFixFor(data.kind, data.message);
-    this.problem = { kind: data.kind as ModelProblem['kind'], model, message: describeModelProblem(model, data.kind, data.message), fix, downloadId: fix === 'download' ? downloadIdIn(data.message) : null };
+    this.problem = {
+      kind: data.kind as ModelProblem['kind'],
+      model,
+      message: describeModelProblem(model, data.kind, data.message),
+      fix,
+      downloadId: fix === 'download' ? downloadIdIn(data.message) : null,
+    };
     this.deps.log?.(`fieldmark: ${this.problem.kind}: ${this.problem.message}`);
     this.deps.emit({ type: 'model.problem', problem: this.problem });
     return true;
@@ -97,7 +119,12 @@ export class ModelService {
 
   private async rows() {
     const local = await this.deps.models.list();
-    return modelRows({ env: this.deps.env, local, installs: this.installs, current: this.deps.session()?.info().model?.id ?? null });
+    return modelRows({
+      env: this.deps.env,
+      local,
+      installs: this.installs,
+      current: this.deps.session()?.info().model?.id ?? null,
+    });
   }
 
   private publishRows(): void {
@@ -115,7 +142,11 @@ export class ModelService {
         await requireRegistryEntry(id, this.deps.env); // an unknown id is refused now, not in the worker
         void this.installs.download(id, this.deps.env).then(() => {
           const failed = this.installs.stateOf(id);
-          if (failed?.error) this.deps.emit({ type: 'error', error: { kind: 'DownloadFailed', message: `model ${id}: ${failed.error}` } });
+          if (failed?.error)
+            this.deps.emit({
+              type: 'error',
+              error: { kind: 'DownloadFailed', message: `model ${id}: ${failed.error}` },
+            });
           else if (this.problem?.downloadId === id) this.retry();
         });
         return this.rows();
@@ -128,7 +159,11 @@ export class ModelService {
       'models.use': ({ id }) => this.deps.useModel(id),
       'models.remove': async ({ id }) => {
         const entry = await requireRegistryEntry(id, this.deps.env);
-        if (this.deps.session()?.info().model?.id === entry.id) throw new FieldmarkError('InvalidArgument', `model ${entry.id} is the library's model: choose another model before removing it`);
+        if (this.deps.session()?.info().model?.id === entry.id)
+          throw new FieldmarkError(
+            'InvalidArgument',
+            `model ${entry.id} is the library's model: choose another model before removing it`,
+          );
         await rm(installedModelPath(modelsCacheDir(this.deps.env), entry.id), { force: true });
         this.publishRows();
         return this.rows();

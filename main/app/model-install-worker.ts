@@ -11,7 +11,9 @@ import { convertCheckpoint } from '../zoo/convert-checkpoint.js';
 import { modelsCacheDir } from '../zoo/model-cache.js';
 import { toErrorData } from '../util/errors.js';
 
-export type InstallJob = { op: 'download'; id: string; env: NodeJS.ProcessEnv } | { op: 'import'; path: string; like: string | undefined; env: NodeJS.ProcessEnv };
+export type InstallJob =
+  | { op: 'download'; id: string; env: NodeJS.ProcessEnv }
+  | { op: 'import'; path: string; like: string | undefined; env: NodeJS.ProcessEnv };
 
 export type InstallMessage =
   | { type: 'progress'; received: number; total: number | null }
@@ -21,7 +23,12 @@ export type InstallMessage =
 function report(result: InstallResult | { path: string; conversion: InstallResult['conversion'] }): string[] {
   const c = result.conversion;
   if (!c) return [`already installed at ${result.path}`];
-  return [`${c.structure}`, `${c.parameterCount.toLocaleString('en')} parameters, ${(c.bytes / 1e6).toFixed(1)} MB (${c.format} checkpoint)`, `written to ${c.path}`, ...c.warnings.map((w) => `warning: ${w}`)];
+  return [
+    `${c.structure}`,
+    `${c.parameterCount.toLocaleString('en')} parameters, ${(c.bytes / 1e6).toFixed(1)} MB (${c.format} checkpoint)`,
+    `written to ${c.path}`,
+    ...c.warnings.map((w) => `warning: ${w}`),
+  ];
 }
 
 async function run(job: InstallJob): Promise<InstallMessage> {

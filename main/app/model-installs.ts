@@ -38,7 +38,8 @@ export class ModelInstalls {
       },
       (error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
-        if (!(error instanceof FieldmarkError && error.kind === 'Cancelled')) this.states.set(id, { state: 'failed', progress: null, error: message });
+        if (!(error instanceof FieldmarkError && error.kind === 'Cancelled'))
+          this.states.set(id, { state: 'failed', progress: null, error: message });
         else this.states.delete(id);
         this.changed();
       },

@@ -37,5 +37,11 @@ export function summarizeModel(model: ResolvedModel): ModelSummary {
 
 /** What the model list shows of an int8 model. */
 export function int8Summary(q: QuantizationInfo): NonNullable<ModelSummary['int8']> {
-  return { method: q.method, sourceModel: q.sourceModel, top1Agreement: q.top1Agreement, meanAbsDeltaTop1: q.meanAbsDeltaTop1, speedup: q.speedup };
+  return {
+    method: q.method,
+    sourceModel: q.sourceModel,
+    top1Agreement: q.top1Agreement,
+    meanAbsDeltaTop1: q.meanAbsDeltaTop1,
+    speedup: q.speedup,
+  };
 }

@@ -40,7 +40,12 @@ export function uniqueNames<T extends { id: string; name: string }>(rows: T[]): 
 }
 
 /** Every model for the page, registry first; `current` is the library's model id (or path). */
-export async function modelRows(options: { env: NodeJS.ProcessEnv; local: ModelSummary[]; installs: ModelInstalls; current: string | null }): Promise<ModelRow[]> {
+export async function modelRows(options: {
+  env: NodeJS.ProcessEnv;
+  local: ModelSummary[];
+  installs: ModelInstalls;
+  current: string | null;
+}): Promise<ModelRow[]> {
   const registry = await loadRegistry(options.env);
   const cacheDir = modelsCacheDir(options.env);
   const registryIds = new Set(registry.models.map((entry) => entry.id));
@@ -70,7 +75,11 @@ export async function modelRows(options: { env: NodeJS.ProcessEnv; local: ModelS
   });
   for (const summary of options.local) {
     if (summary.source === 'registry' && registryIds.has(summary.id)) continue;
-    const kind: ModelRow['kind'] = summary.int8 ? 'int8' : summary.source === 'file' && summary.id.includes('/trained/') ? 'trained' : 'file';
+    const kind: ModelRow['kind'] = summary.int8
+      ? 'int8'
+      : summary.source === 'file' && summary.id.includes('/trained/')
+        ? 'trained'
+        : 'file';
     rows.push({
       id: summary.id,
       name: localName(summary, kind),
@@ -94,5 +103,10 @@ export async function modelRows(options: { env: NodeJS.ProcessEnv; local: ModelS
   const distinct = rows.filter((row) => (seen.has(row.id) ? false : (seen.add(row.id), true)));
   // The library's model first, then what is ready on this machine, then what can be downloaded.
   const rank = (row: ModelRow) => (row.inUse ? 0 : row.state === 'available' ? 1 : 2);
-  return uniqueNames(distinct.map((row, index) => ({ row, index })).sort((a, b) => rank(a.row) - rank(b.row) || a.index - b.index).map(({ row }) => row));
+  return uniqueNames(
+    distinct
+      .map((row, index) => ({ row, index }))
+      .sort((a, b) => rank(a.row) - rank(b.row) || a.index - b.index)
+      .map(({ row }) => row),
+  );
 }

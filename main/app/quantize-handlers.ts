@@ -28,12 +28,26 @@ export function createQuantizeHandlers(
   return {
     'models.quantize': ({ modelId, calibrationFolder, images, method }) => {
       if (status.state === 'running') {
-        throw new FieldmarkError('InvalidArgument', `models.quantize: expected no quantization running, received one for ${status.modelId ?? 'a model'} still in progress`);
+        throw new FieldmarkError(
+          'InvalidArgument',
+          `models.quantize: expected no quantization running, received one for ${status.modelId ?? 'a model'} still in progress`,
+        );
       }
       const chosen = method ?? 'minmax';
       update({ ...IDLE_QUANTIZE_STATUS, state: 'running', modelId, method: chosen }, true);
-      quantizeInWorker({ model: modelId, calibrationFolder, method: chosen, env: { ...env }, ...(images === undefined ? {} : { images }) }, (progress) =>
-        update({ ...status, phase: progress.phase, done: progress.done, total: progress.total }, progress.done === progress.total),
+      quantizeInWorker(
+        {
+          model: modelId,
+          calibrationFolder,
+          method: chosen,
+          env: { ...env },
+          ...(images === undefined ? {} : { images }),
+        },
+        (progress) =>
+          update(
+            { ...status, phase: progress.phase, done: progress.done, total: progress.total },
+            progress.done === progress.total,
+          ),
       ).then(
         (outcome) => update({ ...status, state: 'done', outcome }, true),
         (error: unknown) => {

@@ -28,7 +28,10 @@ export class SettingsStore {
   private state: Stored;
   readonly path: string;
 
-  constructor(userDataDir: string, private readonly warn: (message: string) => void = (m) => process.stderr.write(`${m}\n`)) {
+  constructor(
+    userDataDir: string,
+    private readonly warn: (message: string) => void = (m) => process.stderr.write(`${m}\n`),
+  ) {
     this.path = join(userDataDir, 'settings.json');
     this.state = this.read();
   }
@@ -65,7 +68,8 @@ export class SettingsStore {
     try {
       text = readFileSync(this.path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.warn(`fieldmark: cannot read settings ${this.path}: ${(error as Error).message}; using defaults`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.warn(`fieldmark: cannot read settings ${this.path}: ${(error as Error).message}; using defaults`);
       return fallback;
     }
     let json: unknown;
@@ -77,7 +81,9 @@ export class SettingsStore {
     }
     const parsed = storedSchema.safeParse(json);
     if (!parsed.success) {
-      this.warn(`fieldmark: settings ${this.path} has unexpected content (${parsed.error.issues[0]?.message ?? 'invalid'}); using defaults`);
+      this.warn(
+        `fieldmark: settings ${this.path} has unexpected content (${parsed.error.issues[0]?.message ?? 'invalid'}); using defaults`,
+      );
       return fallback;
     }
     return parsed.data;

@@ -24,7 +24,10 @@ export type TrashFiles = (paths: string[]) => Promise<void>;
 export function createSimilarityHandlers(session: () => LibrarySession, trashFiles?: TrashFiles): SimilarityHandlers {
   const searchOptions = (input: Input<'similar.search'> | Input<'similar.searchOutside'>) => {
     const s = session();
-    const allowed = input.filter && Object.keys(input.filter).length > 0 ? s.listImageIds({ ...input.filter, status: 'indexed', sort: 'name', order: 'asc' }) : null;
+    const allowed =
+      input.filter && Object.keys(input.filter).length > 0
+        ? s.listImageIds({ ...input.filter, status: 'indexed', sort: 'name', order: 'asc' })
+        : null;
     return {
       negatives: input.negatives,
       top: input.top,
@@ -33,10 +36,14 @@ export function createSimilarityHandlers(session: () => LibrarySession, trashFil
     };
   };
   return {
-    'similar.search': async (input) => toResults(session(), await session().similarity.search({ positives: input.positives, ...searchOptions(input) })),
+    'similar.search': async (input) =>
+      toResults(session(), await session().similarity.search({ positives: input.positives, ...searchOptions(input) })),
     'similar.searchOutside': async (input) => {
       const vector = await session().similarity.embedOutside(Buffer.from(input.imageBase64, 'base64'));
-      return toResults(session(), await session().similarity.search({ positives: [], outside: [vector], ...searchOptions(input) }));
+      return toResults(
+        session(),
+        await session().similarity.search({ positives: [], outside: [vector], ...searchOptions(input) }),
+      );
     },
     'similar.duplicates': async ({ threshold }) => {
       const s = session();
@@ -45,11 +52,22 @@ export function createSimilarityHandlers(session: () => LibrarySession, trashFil
         const members = group.imageIds.flatMap((id, i) => {
           const details = tryDetails(s, id);
           if (!details) return [];
-          return [{ tile: tileOf(details), score: group.scores[i]!, keep: false, width: details.width, height: details.height, sizeBytes: details.sizeBytes }];
+          return [
+            {
+              tile: tileOf(details),
+              score: group.scores[i]!,
+              keep: false,
+              width: details.width,
+              height: details.height,
+              sizeBytes: details.sizeBytes,
+            },
+          ];
         });
         if (members.length < 2) return [];
         // The suggested keeper: most pixels, then the biggest file (the same rule as the CLI's report).
-        const keeper = [...members].sort((a, b) => (b.width ?? 0) * (b.height ?? 0) - (a.width ?? 0) * (a.height ?? 0) || b.sizeBytes - a.sizeBytes)[0]!;
+        const keeper = [...members].sort(
+          (a, b) => (b.width ?? 0) * (b.height ?? 0) - (a.width ?? 0) * (a.height ?? 0) || b.sizeBytes - a.sizeBytes,
+        )[0]!;
         keeper.keep = true;
         return [{ minScore: group.minScore, members }];
       });
@@ -57,7 +75,11 @@ export function createSimilarityHandlers(session: () => LibrarySession, trashFil
     'similar.map': async ({ kind }) => {
       const s = session();
       const projection = await s.similarity.projection(kind);
-      const tiles = new Map(s.listImages({ sort: 'name', order: 'asc', offset: 0, limit: Number.MAX_SAFE_INTEGER }).items.map((tile) => [tile.id, tile]));
+      const tiles = new Map(
+        s
+          .listImages({ sort: 'name', order: 'asc', offset: 0, limit: Number.MAX_SAFE_INTEGER })
+          .items.map((tile) => [tile.id, tile]),
+      );
       const imageIds = Array.from(projection.imageIds);
       return {
         kind: projection.kind,
@@ -69,7 +91,11 @@ export function createSimilarityHandlers(session: () => LibrarySession, trashFil
     },
     'similar.status': () => session().similarity.status(),
     'duplicates.trash': async ({ imageIds }) => {
-      if (!trashFiles) throw new FieldmarkError('InvalidArgument', 'duplicates.trash: only the desktop app moves files to the trash; here duplicates are reported and marked');
+      if (!trashFiles)
+        throw new FieldmarkError(
+          'InvalidArgument',
+          'duplicates.trash: only the desktop app moves files to the trash; here duplicates are reported and marked',
+        );
       const s = session();
       const failed: { relPath: string; message: string }[] = [];
       let trashed = 0;
@@ -104,7 +130,9 @@ function tileOf(details: ReturnType<LibrarySession['imageDetails']>): ImageTile 
     status: details.status,
     top1: details.topk[0] ?? null,
     errorKind: details.error?.kind ?? null,
-    label: details.label ? { label: details.label.label, rank: details.label.rank, source: details.label.source } : null,
+    label: details.label
+      ? { label: details.label.label, rank: details.label.rank, source: details.label.source }
+      : null,
   };
 }
 

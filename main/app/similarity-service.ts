@@ -46,7 +46,8 @@ export class SimilarityService {
   /** Runs a photo that is not in the library through the model: its unit vector (nothing is stored). */
   async embedOutside(bytes: Buffer): Promise<Float32Array> {
     const { model } = this.target();
-    if (!model) throw new FieldmarkError('ModelMissing', 'no model is loaded for this library yet: wait for indexing to start');
+    if (!model)
+      throw new FieldmarkError('ModelMissing', 'no model is loaded for this library yet: wait for indexing to start');
     return embedImage(bytes, model);
   }
 
@@ -75,7 +76,11 @@ export class SimilarityService {
   private async current(): Promise<SimilarityEngine> {
     if (this.closed) throw new FieldmarkError('InvalidArgument', 'the library is closed');
     const { catalogPath, libraryId, modelRowId } = this.target();
-    if (modelRowId === null) throw new FieldmarkError('NotFound', 'this library has no features yet: wait for indexing to process some images');
+    if (modelRowId === null)
+      throw new FieldmarkError(
+        'NotFound',
+        'this library has no features yet: wait for indexing to process some images',
+      );
     if (this.engine && this.engineModelRow === modelRowId) return this.engine;
     if (this.opening && this.engineModelRow === modelRowId) return this.opening;
     const previous = this.engine;
@@ -89,7 +94,10 @@ export class SimilarityService {
       const engine = await opening;
       if (this.engineModelRow !== modelRowId || this.closed) {
         await engine.close();
-        throw new FieldmarkError('Cancelled', 'the library or its model changed while the similarity index was loading');
+        throw new FieldmarkError(
+          'Cancelled',
+          'the library or its model changed while the similarity index was loading',
+        );
       }
       for (const batch of this.buffered) engine.add(batch.imageIds, batch.vectors);
       this.buffered = [];

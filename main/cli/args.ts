@@ -33,7 +33,13 @@ export function parseCommandArgs(command: string, args: string[], options: Optio
 }
 
 /** An integer option within [min, max], or the default when absent. */
-export function intOption(name: string, raw: string | boolean | undefined, fallback: number, min: number, max: number): number {
+export function intOption(
+  name: string,
+  raw: string | boolean | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (raw === undefined) return fallback;
   const value = typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -43,7 +49,12 @@ export function intOption(name: string, raw: string | boolean | undefined, fallb
 }
 
 /** A string option restricted to `choices`, or the default when absent. */
-export function choiceOption<T extends string>(name: string, raw: string | boolean | undefined, choices: readonly T[], fallback: T): T {
+export function choiceOption<T extends string>(
+  name: string,
+  raw: string | boolean | undefined,
+  choices: readonly T[],
+  fallback: T,
+): T {
   if (raw === undefined) return fallback;
   if (typeof raw === 'string' && (choices as readonly string[]).includes(raw)) return raw as T;
   throw new UsageError(`--${name}: expected one of ${choices.join('|')}, received "${String(raw)}"`);
@@ -64,7 +75,9 @@ export function optionalString(raw: string | boolean | undefined): string | unde
 export function expectPositionals(command: string, positionals: string[], names: string[]): string[] {
   if (positionals.length !== names.length) {
     const expected = names.map((n) => `<${n}>`).join(' ') || 'no positional arguments';
-    throw new UsageError(`${command}: expected ${expected}, received ${positionals.length} (${positionals.join(' ') || 'none'})`);
+    throw new UsageError(
+      `${command}: expected ${expected}, received ${positionals.length} (${positionals.join(' ') || 'none'})`,
+    );
   }
   return positionals;
 }
@@ -73,12 +86,21 @@ export function expectPositionals(command: string, positionals: string[], names:
  * The folder and openLibrary options named on the command line, both paths taken relative to the
  * command's folder. @throws UsageError (exit 2) when the folder does not exist or is a file.
  */
-export function libraryArguments(folder: string, db: string | boolean | undefined, context: { cwd: string; env: NodeJS.ProcessEnv }) {
+export function libraryArguments(
+  folder: string,
+  db: string | boolean | undefined,
+  context: { cwd: string; env: NodeJS.ProcessEnv },
+) {
   const dbPath = optionalString(db);
   const absolute = resolve(context.cwd, folder);
   // A missing folder is a mistyped argument; an existing but empty one (an unmounted drive's
   // mount point) is the scanner's to judge (LibraryUnavailable).
-  if (!existsSync(absolute)) throw new UsageError(`<folder>: expected an existing folder of photos, received "${folder}" (it does not exist)`);
-  if (!statSync(absolute).isDirectory()) throw new UsageError(`<folder>: expected a folder of photos, received a file: "${folder}"`);
-  return { folder: absolute, options: { ...(dbPath ? { dbPath: resolve(context.cwd, dbPath) } : {}), env: context.env } };
+  if (!existsSync(absolute))
+    throw new UsageError(`<folder>: expected an existing folder of photos, received "${folder}" (it does not exist)`);
+  if (!statSync(absolute).isDirectory())
+    throw new UsageError(`<folder>: expected a folder of photos, received a file: "${folder}"`);
+  return {
+    folder: absolute,
+    options: { ...(dbPath ? { dbPath: resolve(context.cwd, dbPath) } : {}), env: context.env },
+  };
 }

@@ -15,7 +15,11 @@ export interface CatalogModel {
  * `requested` is a model id or a model file (its id is read from the file); without it, the
  * catalog's only model. @throws UsageError when the choice is missing or ambiguous
  */
-export async function pickCatalogModel(catalog: Catalog, requested: string | undefined, cwd: string): Promise<CatalogModel> {
+export async function pickCatalogModel(
+  catalog: Catalog,
+  requested: string | undefined,
+  cwd: string,
+): Promise<CatalogModel> {
   const models = catalog.listModels();
   let id = requested;
   if (requested && (requested.endsWith('.onnx') || existsSync(resolve(cwd, requested)))) {
@@ -24,10 +28,12 @@ export async function pickCatalogModel(catalog: Catalog, requested: string | und
   const known = models.map((m) => m.id).join(', ') || 'none';
   if (!id) {
     if (models.length === 1) id = models[0]!.id;
-    else if (models.length === 0) throw new UsageError('this library has not been classified yet: run "fieldmark classify <folder>" first');
+    else if (models.length === 0)
+      throw new UsageError('this library has not been classified yet: run "fieldmark classify <folder>" first');
     else throw new UsageError(`--model is required: this library has results of several models (${known})`);
   }
   const row = models.find((m) => m.id === id);
-  if (!row) throw new UsageError(`--model: expected a model this library was classified with (${known}), received "${id}"`);
+  if (!row)
+    throw new UsageError(`--model: expected a model this library was classified with (${known}), received "${id}"`);
   return { rowId: row.rowId, metadata: JSON.parse(row.metadataJson) as ModelMetadata };
 }

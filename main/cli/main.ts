@@ -78,7 +78,9 @@ export async function runCli(argv: string[], context: CliContext = processContex
   }
   const load = COMMANDS[name];
   if (!load) {
-    context.stderr.write(`fieldmark: unknown command "${name}"; expected one of ${Object.keys(COMMANDS).join(', ')}\n\n${USAGE}`);
+    context.stderr.write(
+      `fieldmark: unknown command "${name}"; expected one of ${Object.keys(COMMANDS).join(', ')}\n\n${USAGE}`,
+    );
     return EXIT_USAGE;
   }
   try {
@@ -92,7 +94,9 @@ export async function runCli(argv: string[], context: CliContext = processContex
       context.stderr.write(`fieldmark ${name}: ${error.message} (${error.kind})\n`);
       return error.kind === 'InvalidArgument' ? EXIT_USAGE : EXIT_FAILURE;
     }
-    context.stderr.write(`fieldmark ${name}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    context.stderr.write(
+      `fieldmark ${name}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return EXIT_FAILURE;
   }
 }
@@ -103,10 +107,18 @@ function processContext(): CliContext {
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts += 1;
     if (interrupts > 1) process.exit(130); // a second Ctrl-C means "now"; the catalog stays consistent (WAL)
-    process.stderr.write(`\nfieldmark: ${signal}: finishing the batch in flight and saving (press again to quit at once)\n`);
+    process.stderr.write(
+      `\nfieldmark: ${signal}: finishing the batch in flight and saving (press again to quit at once)\n`,
+    );
     controller.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: controller.signal };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+  };
 }

@@ -6,7 +6,11 @@ import { loadRegistry } from '../zoo/registry.js';
 import type { ModelMetadata } from '../zoo/model-metadata.js';
 
 /** `value`, or the registry's default model when absent. @throws FieldmarkError ModelMissing / ModelInvalid */
-export async function resolveModelArgument(value: string | undefined, cwd: string, env: NodeJS.ProcessEnv): Promise<{ path: string; metadata: ModelMetadata }> {
+export async function resolveModelArgument(
+  value: string | undefined,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ path: string; metadata: ModelMetadata }> {
   const wanted = value ?? (await loadRegistry(env)).defaultModel;
   const asPath = resolve(cwd, wanted);
   return resolveModel(wanted.endsWith('.onnx') || existsSync(asPath) ? asPath : wanted, { env });

@@ -15,16 +15,28 @@ export type ImageArgument = { kind: 'library'; imageId: number; relPath: string 
  * the catalog knows, else an existing file anywhere (an outside photo).
  * @throws UsageError when it is neither
  */
-export async function resolveImageArgument(library: OpenLibrary, modelRowId: number, image: string, cwd: string): Promise<ImageArgument> {
+export async function resolveImageArgument(
+  library: OpenLibrary,
+  modelRowId: number,
+  image: string,
+  cwd: string,
+): Promise<ImageArgument> {
   const relPath = await libraryRelativePath(library.root, image, cwd);
   if (relPath !== null) {
-    const found = library.catalog.listImages({ libraryId: library.libraryId, modelRowId, pathContains: relPath, limit: 1000 });
+    const found = library.catalog.listImages({
+      libraryId: library.libraryId,
+      modelRowId,
+      pathContains: relPath,
+      limit: 1000,
+    });
     const target = found.items.find((item) => item.relPath === relPath);
     if (target) return { kind: 'library', imageId: target.id, relPath };
   }
   const outside = resolve(cwd, image);
   if (existsSync(outside) && statSync(outside).isFile()) return { kind: 'outside', path: outside };
-  throw new UsageError(`similar: expected an image of the library, received "${image}" (not in the catalog, and no such file to use as an outside photo; was the folder classified?)`);
+  throw new UsageError(
+    `similar: expected an image of the library, received "${image}" (not in the catalog, and no such file to use as an outside photo; was the folder classified?)`,
+  );
 }
 
 /** The catalog's relative path (with `/`) for a path given on the command line, or null when it leads outside the library. */

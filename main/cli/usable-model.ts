@@ -10,11 +10,19 @@ import { UsageError } from './args.js';
 import { resolveModelArgument } from './model-argument.js';
 
 /** @throws UsageError (exit 2) for an unknown id, a model not downloaded, or an unreadable/invalid file */
-export async function resolveUsableModel(value: string | undefined, cwd: string, env: NodeJS.ProcessEnv): Promise<{ path: string; metadata: ModelMetadata }> {
+export async function resolveUsableModel(
+  value: string | undefined,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ path: string; metadata: ModelMetadata }> {
   try {
     const model = await resolveModelArgument(value, cwd, env);
     const { width, height } = model.metadata.preprocess.input;
-    if (!(width > 0 && height > 0)) throw new FieldmarkError('ModelInvalid', `model ${model.path}: expected a positive input size, received ${width}x${height}`);
+    if (!(width > 0 && height > 0))
+      throw new FieldmarkError(
+        'ModelInvalid',
+        `model ${model.path}: expected a positive input size, received ${width}x${height}`,
+      );
     return model;
   } catch (error) {
     if (error instanceof FieldmarkError && MODEL_ERROR_KINDS.includes(error.kind)) {

@@ -16,7 +16,10 @@ export function isRequestMethod(value: unknown): value is RequestMethod {
 export function describeIssues(method: string, input: unknown, issues: readonly z.core.$ZodIssue[]): string {
   const parts = issues.slice(0, 5).map((issue) => {
     const where = ['input', ...issue.path.map(String)].join('.');
-    const received = issue.code === 'invalid_type' || issue.code === 'unrecognized_keys' ? '' : `, received ${describeValue(valueAt(input, issue.path))}`;
+    const received =
+      issue.code === 'invalid_type' || issue.code === 'unrecognized_keys'
+        ? ''
+        : `, received ${describeValue(valueAt(input, issue.path))}`;
     return `${where}: ${issue.message}${received}`;
   });
   const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
@@ -38,7 +41,10 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
  */
 export function validateRequest(method: unknown, input: unknown): { method: RequestMethod; input: unknown } {
   if (!isRequestMethod(method)) {
-    throw new FieldmarkError('InvalidArgument', `unknown request method: expected one of ${REQUEST_METHODS.join(', ')}, received ${describeValue(method)}`);
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `unknown request method: expected one of ${REQUEST_METHODS.join(', ')}, received ${describeValue(method)}`,
+    );
   }
   const parsed = requestSchemas[method].safeParse(input ?? {});
   if (!parsed.success) throw new FieldmarkError('InvalidArgument', describeIssues(method, input, parsed.error.issues));
@@ -46,7 +52,11 @@ export function validateRequest(method: unknown, input: unknown): { method: Requ
 }
 
 /** Validates, runs the handler, and returns a Reply; never throws. */
-export async function dispatchRequest(handlers: RequestHandlers, method: unknown, input: unknown): Promise<Reply<unknown>> {
+export async function dispatchRequest(
+  handlers: RequestHandlers,
+  method: unknown,
+  input: unknown,
+): Promise<Reply<unknown>> {
   try {
     const request = validateRequest(method, input);
     const handler = handlers[request.method] as (value: unknown) => unknown;

@@ -58,5 +58,4 @@ export type AppEvent =
   /** A failure with no request to reply to (e.g. the indexing job died). */
   | { type: 'error'; error: ErrorData };
 
-export type AppEventType = AppEvent['type'];
 export type AppEventListener = (event: AppEvent) => void;

@@ -3,7 +3,15 @@
  * types. Merged into `requests.ts`; kept apart so that labelling is one file to read.
  */
 import { z } from 'zod';
-import type { LabelChangeSummary, LabelCountsView, LabelExport, LabelHistoryItem, LabelImportReport, LabelVocabulary, UndoState } from './label-types.js';
+import type {
+  LabelChangeSummary,
+  LabelCountsView,
+  LabelExport,
+  LabelHistoryItem,
+  LabelImportReport,
+  LabelVocabulary,
+  UndoState,
+} from './label-types.js';
 
 /** The most images one labelling request may name (a select-all of a very large library). */
 export const MAX_LABEL_IDS = 2_000_000;
@@ -23,7 +31,12 @@ export const labelRank = z.enum(['species', 'genus', 'family', 'order']);
 
 export const labelRequestSchemas = {
   /** Gives every image the label (one undo step). `accepted` marks a prediction the user accepted. */
-  'labels.set': z.strictObject({ imageIds, label: labelName, rank: labelRank.default('species'), source: z.enum(['manual', 'accepted']).default('manual') }),
+  'labels.set': z.strictObject({
+    imageIds,
+    label: labelName,
+    rank: labelRank.default('species'),
+    source: z.enum(['manual', 'accepted']).default('manual'),
+  }),
   /** Gives each image its own top-1 prediction of the library's model (one undo step). */
   'labels.acceptPredictions': z.strictObject({ imageIds }),
   'labels.clear': z.strictObject({ imageIds }),

@@ -17,7 +17,11 @@ export const learningRequestSchemas = {
   /** The user's labels most likely wrong, most suspect first. */
   'learning.suspects': z.strictObject({ limit: z.int().min(1).max(10_000) }),
   'learning.propagate': z.strictObject({ minScore: score }),
-  'learning.reviewSuggestions': z.strictObject({ decision: z.enum(['accept', 'reject']), minScore: score, label: z.string().min(1).max(200).optional() }),
+  'learning.reviewSuggestions': z.strictObject({
+    decision: z.enum(['accept', 'reject']),
+    minScore: score,
+    label: z.string().min(1).max(200).optional(),
+  }),
 } as const;
 
 export interface LearningRequestResults {

@@ -28,4 +28,13 @@ export interface QuantizeStatus {
   error: ErrorData | null;
 }
 
-export const IDLE_QUANTIZE_STATUS: QuantizeStatus = { state: 'idle', modelId: null, method: null, phase: null, done: 0, total: 0, outcome: null, error: null };
+export const IDLE_QUANTIZE_STATUS: QuantizeStatus = {
+  state: 'idle',
+  modelId: null,
+  method: null,
+  phase: null,
+  done: 0,
+  total: 0,
+  outcome: null,
+  error: null,
+};

@@ -93,7 +93,12 @@ export type RequestInput<M extends RequestMethod> = z.input<RequestSchemas[M]>;
 /** What a handler receives (validated). */
 export type ValidatedInput<M extends RequestMethod> = z.output<RequestSchemas[M]>;
 
-export interface RequestResults extends LabelRequestResults, SimilarityRequestResults, QuantizeRequestResults, LearningRequestResults, ModelRequestResults {
+export interface RequestResults
+  extends LabelRequestResults,
+    SimilarityRequestResults,
+    QuantizeRequestResults,
+    LearningRequestResults,
+    ModelRequestResults {
   'app.info': AppInfo;
   'library.current': LibraryInfo | null;
   'library.open': LibraryInfo;

@@ -4,7 +4,13 @@
  * moving confirmed duplicates to the OS trash. Merged into `requests.ts`.
  */
 import { z } from 'zod';
-import type { DuplicateGroupView, EmbeddingMap, SimilarResults, SimilarityStatus, TrashReport } from './similarity-types.js';
+import type {
+  DuplicateGroupView,
+  EmbeddingMap,
+  SimilarResults,
+  SimilarityStatus,
+  TrashReport,
+} from './similarity-types.js';
 
 const imageId = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
 /** The most results one search returns; a ranked grid of more is not looked at. */
@@ -32,7 +38,10 @@ export const similarityRequestSchemas = {
   /** Images like `positives` (their centroid), less like `negatives`. */
   'similar.search': z.strictObject({ positives: z.array(imageId).min(1).max(1000), ...searchOptions }),
   /** Images like a photo that is not in the library (decoded and run through the model, not added). */
-  'similar.searchOutside': z.strictObject({ imageBase64: z.string().min(1).max(MAX_OUTSIDE_IMAGE_CHARS), ...searchOptions }),
+  'similar.searchOutside': z.strictObject({
+    imageBase64: z.string().min(1).max(MAX_OUTSIDE_IMAGE_CHARS),
+    ...searchOptions,
+  }),
   'similar.duplicates': z.strictObject({ threshold: z.number().min(0).max(1) }),
   'similar.map': z.strictObject({ kind: z.enum(['pca', 'umap']) }),
   'similar.status': z.strictObject({}),

@@ -43,7 +43,13 @@ export interface ModelSummary {
   available: boolean;
   notes?: string;
   /** Int8 models only: how it was made, how close it stays to its float model, its speed-up here. */
-  int8?: { method: string; sourceModel: string; top1Agreement: number; meanAbsDeltaTop1: number; speedup: number | null };
+  int8?: {
+    method: string;
+    sourceModel: string;
+    top1Agreement: number;
+    meanAbsDeltaTop1: number;
+    speedup: number | null;
+  };
 }
 
 export interface LibraryInfo {

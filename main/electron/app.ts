@@ -3,7 +3,7 @@
  * contract over IPC, images over the fieldmark:// protocol. The engine (AppService: catalog, scan,
  * pipeline) runs in a utility process (engine-utility-host.ts, issue 12): this thread only routes.
  */
-import { BrowserWindow, app, dialog, shell } from 'electron';
+import { type BrowserWindow, app, dialog, shell } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveAppPaths } from '../util/app-paths.js';
@@ -40,7 +40,8 @@ if (!app.requestSingleInstanceLock()) {
     } catch (error) {
       const data = toErrorData(error);
       log(`fieldmark: cannot open ${root}: ${data.message}`);
-      if (window) void dialog.showMessageBox(window, { type: 'error', message: `Cannot open ${root}`, detail: data.message });
+      if (window)
+        void dialog.showMessageBox(window, { type: 'error', message: `Cannot open ${root}`, detail: data.message });
     }
   };
   const pickFolder = async (): Promise<string | null> => {
@@ -68,58 +69,64 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
 
-  app.whenReady().then(async () => {
-    lockDownSession();
-    // The engine runs in a utility process (issue 12); the dialog and the trash stay here and
-    // answer its requests.
-    service = await startEngineUtility(
-      {
-        paths: { userDataDir: app.getPath('userData'), cacheDir: resolveAppPaths(process.env).cacheDir },
-        env: process.env,
-        version: app.getVersion(),
-        transport: 'electron',
-        cwd: process.cwd(),
-        canPickFolder: true,
-        canTrashFiles: true,
-        overrides: launch.overrides,
-      },
-      {
-        log,
-        pickFolder,
-        // Duplicates go to the OS trash (recoverable), never deleted; the renderer asks for confirmation first.
-        trashFiles: async (paths) => {
-          for (const path of paths) await shell.trashItem(path);
+  app
+    .whenReady()
+    .then(async () => {
+      lockDownSession();
+      // The engine runs in a utility process (issue 12); the dialog and the trash stay here and
+      // answer its requests.
+      service = await startEngineUtility(
+        {
+          paths: { userDataDir: app.getPath('userData'), cacheDir: resolveAppPaths(process.env).cacheDir },
+          env: process.env,
+          version: app.getVersion(),
+          transport: 'electron',
+          cwd: process.cwd(),
+          canPickFolder: true,
+          canTrashFiles: true,
+          overrides: launch.overrides,
         },
-      },
-    );
-    // The renderer can open a folder too (its dialog, its recent list): keep the menu's list current.
-    service.onEvent((event) => {
-      // Every engine error reaches the log as well as the screen (issue 13).
-      if (event.type === 'error') log(`fieldmark: ${event.error.kind}: ${event.error.message}`);
-      if (event.type === 'library-opened') void service?.refreshRecent().then(refreshMenu, (error: unknown) => log(`fieldmark: ${toErrorData(error).message}`));
+        {
+          log,
+          pickFolder,
+          // Duplicates go to the OS trash (recoverable), never deleted; the renderer asks for confirmation first.
+          trashFiles: async (paths) => {
+            for (const path of paths) await shell.trashItem(path);
+          },
+        },
+      );
+      // The renderer can open a folder too (its dialog, its recent list): keep the menu's list current.
+      service.onEvent((event) => {
+        // Every engine error reaches the log as well as the screen (issue 13).
+        if (event.type === 'error') log(`fieldmark: ${event.error.kind}: ${event.error.message}`);
+        if (event.type === 'library-opened')
+          void service
+            ?.refreshRecent()
+            .then(refreshMenu, (error: unknown) => log(`fieldmark: ${toErrorData(error).message}`));
+      });
+      handleAppProtocol(service, join(distRoot, 'renderer'), log);
+      const unbind = bindIpc(service, () => window);
+      refreshMenu();
+      window = createMainWindow({
+        preloadPath: join(distRoot, 'preload', 'index.cjs'),
+        stateFile: windowStatePath(app.getPath('userData')),
+        ...(process.env.FIELDMARK_WINDOW_SIZE ? { forcedSize: process.env.FIELDMARK_WINDOW_SIZE } : {}),
+        log,
+      });
+      window.on('closed', () => {
+        window = null;
+      });
+      const initial = launch.open ?? (await service.refreshRecent())[0]?.root ?? null;
+      if (initial) await openFolder(initial);
+      app.on('window-all-closed', () => {
+        unbind();
+        const closing = service;
+        service = null;
+        void closing?.close().finally(() => app.quit());
+      });
+    })
+    .catch((error: unknown) => {
+      log(`fieldmark: the app failed to start: ${toErrorData(error).message}`);
+      app.exit(1);
     });
-    handleAppProtocol(service, join(distRoot, 'renderer'), log);
-    const unbind = bindIpc(service, () => window);
-    refreshMenu();
-    window = createMainWindow({
-      preloadPath: join(distRoot, 'preload', 'index.cjs'),
-      stateFile: windowStatePath(app.getPath('userData')),
-      ...(process.env.FIELDMARK_WINDOW_SIZE ? { forcedSize: process.env.FIELDMARK_WINDOW_SIZE } : {}),
-      log,
-    });
-    window.on('closed', () => {
-      window = null;
-    });
-    const initial = launch.open ?? (await service.refreshRecent())[0]?.root ?? null;
-    if (initial) await openFolder(initial);
-    app.on('window-all-closed', () => {
-      unbind();
-      const closing = service;
-      service = null;
-      void closing?.close().finally(() => app.quit());
-    });
-  }).catch((error: unknown) => {
-    log(`fieldmark: the app failed to start: ${toErrorData(error).message}`);
-    app.exit(1);
-  });
 }

@@ -7,7 +7,13 @@
 import { utilityProcess } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { EngineClient, type EngineClientOptions } from '../host/engine-client.js';
-import { isEngineMessage, type ClientMessage, type EngineInit, type EngineMessage, type MessageChannelEnd } from '../host/engine-protocol.js';
+import {
+  isEngineMessage,
+  type ClientMessage,
+  type EngineInit,
+  type EngineMessage,
+  type MessageChannelEnd,
+} from '../host/engine-protocol.js';
 import { handshake } from '../host/engine-worker-host.js';
 
 const ENTRY = fileURLToPath(new URL('./engine-utility.js', import.meta.url));
@@ -21,7 +27,8 @@ export async function startEngineUtility(init: EngineInit, options: EngineClient
   });
   const listeners: ((message: EngineMessage) => void)[] = [];
   child.on('message', (message: unknown) => {
-    if (!isEngineMessage(message)) return options.log('fieldmark: ignored a message from the engine that is not of the host protocol');
+    if (!isEngineMessage(message))
+      return options.log('fieldmark: ignored a message from the engine that is not of the host protocol');
     for (const listener of listeners) listener(message);
   });
   const channel: MessageChannelEnd<ClientMessage, EngineMessage> = {

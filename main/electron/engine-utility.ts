@@ -17,7 +17,11 @@ runEngine(
     onMessage: (listener) =>
       port.on('message', (event) => {
         if (isClientMessage(event.data)) listener(event.data);
-        else port.postMessage({ type: 'log', message: 'fieldmark engine: ignored a message that is not of the host protocol' });
+        else
+          port.postMessage({
+            type: 'log',
+            message: 'fieldmark engine: ignored a message that is not of the host protocol',
+          });
       }),
   },
   // The main process waits for the reply to `close`, then this process ends on its own.

@@ -11,15 +11,33 @@ import type { AppEvent } from '../contract/events.js';
 import type { IndexingStatus, Reply } from '../contract/types.js';
 import { APP_ORIGIN } from './protocol.js';
 
-export function bindIpc(service: Pick<AppService, 'handlers' | 'onEvent'>, getWindow: () => BrowserWindow | null): () => void {
-  ipcMain.handle(IPC_CHANNELS.call, async (event: IpcMainInvokeEvent, method: unknown, input: unknown): Promise<Reply<unknown>> => {
-    const frame = event.senderFrame;
-    const window = getWindow();
-    if (!frame || !window || event.sender !== window.webContents || frame.parent !== null || !frame.url.startsWith(`${APP_ORIGIN}/`)) {
-      return { ok: false, error: { kind: 'InvalidArgument', message: `request refused: expected the app's own window, received a request from ${frame?.url ?? 'an unknown frame'}` } };
-    }
-    return dispatchRequest(service.handlers, method, input);
-  });
+export function bindIpc(
+  service: Pick<AppService, 'handlers' | 'onEvent'>,
+  getWindow: () => BrowserWindow | null,
+): () => void {
+  ipcMain.handle(
+    IPC_CHANNELS.call,
+    async (event: IpcMainInvokeEvent, method: unknown, input: unknown): Promise<Reply<unknown>> => {
+      const frame = event.senderFrame;
+      const window = getWindow();
+      if (
+        !frame ||
+        !window ||
+        event.sender !== window.webContents ||
+        frame.parent !== null ||
+        !frame.url.startsWith(`${APP_ORIGIN}/`)
+      ) {
+        return {
+          ok: false,
+          error: {
+            kind: 'InvalidArgument',
+            message: `request refused: expected the app's own window, received a request from ${frame?.url ?? 'an unknown frame'}`,
+          },
+        };
+      }
+      return dispatchRequest(service.handlers, method, input);
+    },
+  );
   const unsubscribe = service.onEvent((event: AppEvent) => {
     const window = getWindow();
     if (!window || window.isDestroyed()) return;

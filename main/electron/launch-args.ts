@@ -15,7 +15,13 @@ export interface LaunchArgs {
 export function parseLaunchArgs(argv: string[]): LaunchArgs {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { open: { type: 'string' }, model: { type: 'string' }, device: { type: 'string' }, batch: { type: 'string' }, threads: { type: 'string' } },
+    options: {
+      open: { type: 'string' },
+      model: { type: 'string' },
+      device: { type: 'string' },
+      batch: { type: 'string' },
+      threads: { type: 'string' },
+    },
     strict: false,
     allowPositionals: true,
   });

@@ -13,15 +13,22 @@ export const APP_SCHEME = 'fieldmark';
 export const APP_ORIGIN = `${APP_SCHEME}://app`;
 export const APP_URL = `${APP_ORIGIN}/index.html`;
 
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const IMAGE_ROUTE = /^\/(thumb|image|full)\/(\d{1,15})$/;
 
 /** Must run before the app is ready. */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+  ]);
 }
 
-export function handleAppProtocol(service: Pick<AppService, 'rendition'>, rendererDir: string, log: (message: string) => void): void {
+export function handleAppProtocol(
+  service: Pick<AppService, 'rendition'>,
+  rendererDir: string,
+  log: (message: string) => void,
+): void {
   const files = loadStaticFiles(rendererDir);
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
@@ -30,16 +37,27 @@ export function handleAppProtocol(service: Pick<AppService, 'rendition'>, render
     if (image) {
       try {
         const rendition = await service.rendition(Number(image[2]), RENDITION_ROUTES[image[1] ?? ''] ?? 'preview');
-        return new Response(new Uint8Array(rendition.bytes), { status: 200, headers: { 'Content-Type': rendition.contentType, 'Cache-Control': 'private, max-age=300' } });
+        return new Response(new Uint8Array(rendition.bytes), {
+          status: 200,
+          headers: { 'Content-Type': rendition.contentType, 'Cache-Control': 'private, max-age=300' },
+        });
       } catch (error) {
         const data = toErrorData(error);
-        if (data.kind !== 'DecodeFailed' && data.kind !== 'NotFound') log(`fieldmark: ${url.pathname}: ${data.kind}: ${data.message}`);
+        if (data.kind !== 'DecodeFailed' && data.kind !== 'NotFound')
+          log(`fieldmark: ${url.pathname}: ${data.kind}: ${data.message}`);
         return text(data.kind === 'NotFound' ? 404 : 415, `${data.kind}: ${data.message}`);
       }
     }
     const file = files.get(url.pathname === '/' ? '/index.html' : url.pathname);
     if (!file) return text(404, `not found: ${url.pathname}`);
-    return new Response(new Uint8Array(file.bytes), { status: 200, headers: { 'Content-Type': file.contentType, 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff' } });
+    return new Response(new Uint8Array(file.bytes), {
+      status: 200,
+      headers: {
+        'Content-Type': file.contentType,
+        'Content-Security-Policy': CSP,
+        'X-Content-Type-Options': 'nosniff',
+      },
+    });
   });
 }
 

@@ -34,7 +34,8 @@ export function loadWindowState(file: string, warn: (message: string) => void): 
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') warn(`fieldmark: cannot read ${file}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      warn(`fieldmark: cannot read ${file}: ${(error as Error).message}`);
     return { bounds: null, maximized: false };
   }
   try {

@@ -59,7 +59,9 @@ export class EngineClient implements EngineSurface {
   ) {
     channel.onMessage((message) => this.receive(message));
     void host.exited.then((reason) => this.engineGone(reason));
-    this.handlers = Object.fromEntries(REQUEST_METHODS.map((method) => [method, (input: unknown) => this.call(method, input)])) as unknown as RequestHandlers;
+    this.handlers = Object.fromEntries(
+      REQUEST_METHODS.map((method) => [method, (input: unknown) => this.call(method, input)]),
+    ) as unknown as RequestHandlers;
   }
 
   /** The library the engine has open, as its last event told. */
@@ -96,8 +98,15 @@ export class EngineClient implements EngineSurface {
 
   /** @throws FieldmarkError NotFound / DecodeFailed (the engine's), Timeout */
   async rendition(imageId: number, kind: RenditionKind): Promise<Rendition> {
-    const value = (await this.send((seq) => ({ type: 'rendition', seq, imageId, kind }), this.options.renditionTimeoutMs ?? 60_000, `rendition ${kind}/${imageId}`)) as { bytes: Uint8Array; contentType: string };
-    return { bytes: Buffer.from(value.bytes.buffer, value.bytes.byteOffset, value.bytes.byteLength), contentType: value.contentType };
+    const value = (await this.send(
+      (seq) => ({ type: 'rendition', seq, imageId, kind }),
+      this.options.renditionTimeoutMs ?? 60_000,
+      `rendition ${kind}/${imageId}`,
+    )) as { bytes: Uint8Array; contentType: string };
+    return {
+      bytes: Buffer.from(value.bytes.buffer, value.bytes.byteOffset, value.bytes.byteLength),
+      contentType: value.contentType,
+    };
   }
 
   /** Closes the engine's library and ends the worker or process; waits at most `timeoutMs` for a clean close. */
@@ -132,7 +141,11 @@ export class EngineClient implements EngineSurface {
   }
 
   private call(method: RequestMethod, input: unknown): Promise<never> {
-    return this.send((seq) => ({ type: 'call', seq, method, input }), this.options.callTimeoutMs ?? 600_000, method) as Promise<never>;
+    return this.send(
+      (seq) => ({ type: 'call', seq, method, input }),
+      this.options.callTimeoutMs ?? 600_000,
+      method,
+    ) as Promise<never>;
   }
 
   private send(make: (seq: number) => ClientMessage, timeoutMs: number, what: string): Promise<unknown> {
@@ -172,11 +185,16 @@ export class EngineClient implements EngineSurface {
         if (message.event.type === 'library-opened') this.library = message.event.library;
         return this.emit(message.event);
       case 'features':
-        return this.emit({ type: 'features', batch: { imageIds: message.imageIds, dim: message.dim, vectors: message.vectors } });
+        return this.emit({
+          type: 'features',
+          batch: { imageIds: message.imageIds, dim: message.dim, vectors: message.vectors },
+        });
       case 'log':
         return this.options.log(message.message);
       case 'host-request':
-        void this.answerHost(message.request).then((reply) => this.channel.post({ type: 'host-reply', seq: message.seq, reply }));
+        void this.answerHost(message.request).then((reply) =>
+          this.channel.post({ type: 'host-reply', seq: message.seq, reply }),
+        );
         return;
       default:
         unreachable(message);
@@ -187,10 +205,12 @@ export class EngineClient implements EngineSurface {
     try {
       switch (request.action) {
         case 'pickFolder':
-          if (!this.options.pickFolder) throw new FieldmarkError('InvalidArgument', 'no folder dialog on this side of the engine');
+          if (!this.options.pickFolder)
+            throw new FieldmarkError('InvalidArgument', 'no folder dialog on this side of the engine');
           return { ok: true, value: await this.options.pickFolder() };
         case 'trashFiles':
-          if (!this.options.trashFiles) throw new FieldmarkError('InvalidArgument', 'no trash on this side of the engine');
+          if (!this.options.trashFiles)
+            throw new FieldmarkError('InvalidArgument', 'no trash on this side of the engine');
           await this.options.trashFiles(request.paths);
           return { ok: true, value: null };
         default:

@@ -62,7 +62,17 @@ export interface MessageChannelEnd<Out, In> {
 }
 
 const CLIENT_TYPES = new Set<ClientMessage['type']>(['init', 'call', 'rendition', 'host-reply', 'close']);
-const ENGINE_TYPES = new Set<EngineMessage['type']>(['ready', 'init-failed', 'reply', 'rendition-reply', 'event', 'features', 'host-request', 'log', 'closed']);
+const ENGINE_TYPES = new Set<EngineMessage['type']>([
+  'ready',
+  'init-failed',
+  'reply',
+  'rendition-reply',
+  'event',
+  'features',
+  'host-request',
+  'log',
+  'closed',
+]);
 
 function hasType(value: unknown, types: ReadonlySet<string>): boolean {
   return typeof value === 'object' && value !== null && types.has(String((value as { type?: unknown }).type));

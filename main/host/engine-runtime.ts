@@ -34,8 +34,12 @@ export function runEngine(channel: MessageChannelEnd<EngineMessage, ClientMessag
       version: init.version,
       transport: init.transport,
       models: defaultModelProvider({ cwd: init.cwd, env: init.env, log }),
-      ...(init.canPickFolder ? { pickFolder: async () => (await askHost({ action: 'pickFolder' })) as string | null } : {}),
-      ...(init.canTrashFiles ? { trashFiles: async (paths: string[]) => void (await askHost({ action: 'trashFiles', paths })) } : {}),
+      ...(init.canPickFolder
+        ? { pickFolder: async () => (await askHost({ action: 'pickFolder' })) as string | null }
+        : {}),
+      ...(init.canTrashFiles
+        ? { trashFiles: async (paths: string[]) => void (await askHost({ action: 'trashFiles', paths })) }
+        : {}),
       ...(init.overrides ? { overrides: init.overrides } : {}),
       ...(init.dbPath ? { dbPath: init.dbPath } : {}),
       log,
@@ -44,7 +48,9 @@ export function runEngine(channel: MessageChannelEnd<EngineMessage, ClientMessag
       if (event.type !== 'features') return channel.post({ type: 'event', event });
       // A copy of our own, so moving its buffer cannot detach an array the pipeline still holds.
       const vectors = event.batch.vectors.slice();
-      channel.post({ type: 'features', imageIds: event.batch.imageIds, dim: event.batch.dim, vectors }, [vectors.buffer as ArrayBuffer]);
+      channel.post({ type: 'features', imageIds: event.batch.imageIds, dim: event.batch.dim, vectors }, [
+        vectors.buffer as ArrayBuffer,
+      ]);
     });
     return created;
   };
@@ -74,7 +80,9 @@ export function runEngine(channel: MessageChannelEnd<EngineMessage, ClientMessag
         return;
       case 'call': {
         if (!service) return channel.post({ type: 'reply', seq: message.seq, reply: notRunning() });
-        void dispatchRequest(service.handlers, message.method, message.input).then((reply) => channel.post({ type: 'reply', seq: message.seq, reply }));
+        void dispatchRequest(service.handlers, message.method, message.input).then((reply) =>
+          channel.post({ type: 'reply', seq: message.seq, reply }),
+        );
         return;
       }
       case 'rendition': {
@@ -83,9 +91,21 @@ export function runEngine(channel: MessageChannelEnd<EngineMessage, ClientMessag
           (rendition) => {
             // A Buffer may be a slice of Node's shared pool: copy it into a buffer of its own to move it.
             const bytes = new Uint8Array(rendition.bytes);
-            channel.post({ type: 'rendition-reply', seq: message.seq, reply: { ok: true, value: { bytes, contentType: rendition.contentType } } }, [bytes.buffer as ArrayBuffer]);
+            channel.post(
+              {
+                type: 'rendition-reply',
+                seq: message.seq,
+                reply: { ok: true, value: { bytes, contentType: rendition.contentType } },
+              },
+              [bytes.buffer as ArrayBuffer],
+            );
           },
-          (error: unknown) => channel.post({ type: 'rendition-reply', seq: message.seq, reply: { ok: false, error: toErrorData(error) } }),
+          (error: unknown) =>
+            channel.post({
+              type: 'rendition-reply',
+              seq: message.seq,
+              reply: { ok: false, error: toErrorData(error) },
+            }),
         );
         return;
       }
@@ -106,5 +126,8 @@ export function runEngine(channel: MessageChannelEnd<EngineMessage, ClientMessag
 }
 
 function notRunning(): { ok: false; error: { kind: 'Internal'; message: string } } {
-  return { ok: false, error: { kind: 'Internal', message: 'the engine is not running: it was closed or failed to start' } };
+  return {
+    ok: false,
+    error: { kind: 'Internal', message: 'the engine is not running: it was closed or failed to start' },
+  };
 }

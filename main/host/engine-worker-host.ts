@@ -6,7 +6,13 @@
 import { Worker } from 'node:worker_threads';
 import { FieldmarkError, toErrorData } from '../util/errors.js';
 import { EngineClient, type EngineClientOptions } from './engine-client.js';
-import { isEngineMessage, type ClientMessage, type EngineInit, type EngineMessage, type MessageChannelEnd } from './engine-protocol.js';
+import {
+  isEngineMessage,
+  type ClientMessage,
+  type EngineInit,
+  type EngineMessage,
+  type MessageChannelEnd,
+} from './engine-protocol.js';
 
 const WORKER_URL = new URL('./engine-worker.js', import.meta.url);
 
@@ -14,7 +20,11 @@ const WORKER_URL = new URL('./engine-worker.js', import.meta.url);
  * Waits for the engine's `ready` (or `init-failed`) after sending `init`; shared by both hosts.
  * @throws FieldmarkError with the engine's kind when its AppService cannot be built
  */
-export function handshake(channel: MessageChannelEnd<ClientMessage, EngineMessage>, init: EngineInit, exited: Promise<string>): Promise<void> {
+export function handshake(
+  channel: MessageChannelEnd<ClientMessage, EngineMessage>,
+  init: EngineInit,
+  exited: Promise<string>,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let settled = false;
     channel.onMessage((message) => {
@@ -42,7 +52,8 @@ export async function startEngineWorker(init: EngineInit, options: EngineClientO
   const worker = new Worker(WORKER_URL, { env: init.env as Record<string, string> });
   const listeners: ((message: EngineMessage) => void)[] = [];
   worker.on('message', (message: unknown) => {
-    if (!isEngineMessage(message)) return options.log('fieldmark: ignored a message from the engine that is not of the host protocol');
+    if (!isEngineMessage(message))
+      return options.log('fieldmark: ignored a message from the engine that is not of the host protocol');
     for (const listener of listeners) listener(message);
   });
   const channel: MessageChannelEnd<ClientMessage, EngineMessage> = {

@@ -15,7 +15,11 @@ runEngine(
     onMessage: (listener) =>
       port.on('message', (message: unknown) => {
         if (isClientMessage(message)) listener(message);
-        else port.postMessage({ type: 'log', message: 'fieldmark engine: ignored a message that is not of the host protocol' });
+        else
+          port.postMessage({
+            type: 'log',
+            message: 'fieldmark engine: ignored a message that is not of the host protocol',
+          });
       }),
   },
   // Closing the port lets the thread end on its own once the engine's handles are gone.

@@ -40,10 +40,21 @@ export function allowedHosts(port: number): string[] {
 
 export function checkRequest(request: IncomingMessage, expectedToken: string, port: number): AuthOutcome {
   const host = request.headers.host ?? '';
-  if (!allowedHosts(port).includes(host)) return { ok: false, status: 403, reason: `host: expected one of ${allowedHosts(port).join(', ')}, received "${host}"` };
+  if (!allowedHosts(port).includes(host))
+    return {
+      ok: false,
+      status: 403,
+      reason: `host: expected one of ${allowedHosts(port).join(', ')}, received "${host}"`,
+    };
   const { token, fromQuery } = presentedToken(request, port);
-  if (token === null) return { ok: false, status: 401, reason: 'token required: expected ?token=… from the URL that fieldmark serve printed' };
-  if (!tokensEqual(expectedToken, token)) return { ok: false, status: 403, reason: 'token: the token does not match this server' };
+  if (token === null)
+    return {
+      ok: false,
+      status: 401,
+      reason: 'token required: expected ?token=… from the URL that fieldmark serve printed',
+    };
+  if (!tokensEqual(expectedToken, token))
+    return { ok: false, status: 403, reason: 'token: the token does not match this server' };
   return { ok: true, fromQuery };
 }
 
@@ -52,7 +63,11 @@ export function checkOrigin(request: IncomingMessage, port: number): AuthOutcome
   const origin = request.headers.origin;
   const allowed = allowedHosts(port).map((host) => `http://${host}`);
   if (origin === undefined || !allowed.includes(origin)) {
-    return { ok: false, status: 403, reason: `origin: expected one of ${allowed.join(', ')}, received ${origin === undefined ? 'none' : `"${origin}"`}` };
+    return {
+      ok: false,
+      status: 403,
+      reason: `origin: expected one of ${allowed.join(', ')}, received ${origin === undefined ? 'none' : `"${origin}"`}`,
+    };
   }
   return { ok: true, fromQuery: false };
 }
@@ -66,10 +81,7 @@ export function parseCookies(header: string): Record<string, string> {
     const value = part.slice(at + 1).trim();
     try {
       cookies[name] = decodeURIComponent(value);
-    } catch {
-      // A cookie that is not valid percent-encoding cannot be our token; ignore it.
-      continue;
-    }
+    } catch {}
   }
   return cookies;
 }

@@ -36,7 +36,12 @@ export interface RunningServer {
 
 const HOST = '127.0.0.1';
 const IMAGE_ROUTE = /^\/(thumb|image|full)\/(\d{1,15})$/;
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+};
 
 export function contentSecurityPolicy(port: number): string {
   return [
@@ -70,11 +75,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const auth = checkRequest(request, token, port);
     if (!auth.ok) return sendText(response, auth.status, auth.reason);
-    if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, `method: expected GET, received ${request.method}`);
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return sendText(response, 405, `method: expected GET, received ${request.method}`);
     const url = new URL(request.url ?? '/', `http://${HOST}:${port}`);
     if (auth.fromQuery) {
       // Trade the token in the URL for a cookie, then drop it from the address bar and history.
-      response.setHeader('Set-Cookie', `${tokenCookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
+      response.setHeader(
+        'Set-Cookie',
+        `${tokenCookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+      );
       if (url.pathname === '/') {
         response.writeHead(303, { Location: '/', 'Cache-Control': 'no-store' });
         response.end();
@@ -116,14 +125,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const onSocketError = (error: Error) => options.log(`fieldmark serve: websocket upgrade: ${error.message}`);
     socket.on('error', onSocketError);
     const refuse = (status: number, reason: string) => {
-      socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Forbidden'}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Forbidden'}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
+      );
     };
     let pathname: string;
     try {
       pathname = new URL(request.url ?? '/', `http://${HOST}`).pathname;
     } catch {
       // A request target such as "//[" is no URL; a throw here would escape the event handler.
-      return refuse(400, `websocket url: expected a path such as ${WIRE_PATH}, received ${JSON.stringify(request.url)}`);
+      return refuse(
+        400,
+        `websocket url: expected a path such as ${WIRE_PATH}, received ${JSON.stringify(request.url)}`,
+      );
     }
     const auth = checkRequest(request, token, port);
     if (!auth.ok) return refuse(auth.status, auth.reason);
@@ -166,13 +180,18 @@ function securityHeaders(port: number): Record<string, string> {
 }
 
 function sendText(response: ServerResponse, status: number, text: string): void {
-  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  response.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
   response.end(`${text}\n`);
 }
 
 function statusForKind(kind: ErrorKind): number {
   if (kind === 'NotFound') return 404;
   if (kind === 'InvalidArgument') return 400;
-  if (kind === 'DecodeFailed' || kind === 'NotAnImage' || kind === 'EmptyFile' || kind === 'UnsupportedFormat') return 415;
+  if (kind === 'DecodeFailed' || kind === 'NotAnImage' || kind === 'EmptyFile' || kind === 'UnsupportedFormat')
+    return 415;
   return 500;
 }

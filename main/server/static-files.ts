@@ -29,14 +29,25 @@ export function loadStaticFiles(dir: string): Map<string, StaticFile> {
     for (const name of readdirSync(folder)) {
       const full = join(folder, name);
       if (statSync(full).isDirectory()) walk(full, `${prefix}${name}/`);
-      else files.set(`/${prefix}${name}`, { bytes: readFileSync(full), contentType: CONTENT_TYPES[extname(name)] ?? 'application/octet-stream' });
+      else
+        files.set(`/${prefix}${name}`, {
+          bytes: readFileSync(full),
+          contentType: CONTENT_TYPES[extname(name)] ?? 'application/octet-stream',
+        });
     }
   };
   try {
     walk(dir, '');
   } catch (error) {
-    throw new FieldmarkError('NotFound', `renderer folder ${dir} cannot be read (${(error as Error).message}): run "npm run build" first`);
+    throw new FieldmarkError(
+      'NotFound',
+      `renderer folder ${dir} cannot be read (${(error as Error).message}): run "npm run build" first`,
+    );
   }
-  if (!files.has('/index.html')) throw new FieldmarkError('NotFound', `renderer folder ${dir}: expected index.html, found ${files.size} other files: run "npm run build" first`);
+  if (!files.has('/index.html'))
+    throw new FieldmarkError(
+      'NotFound',
+      `renderer folder ${dir}: expected index.html, found ${files.size} other files: run "npm run build" first`,
+    );
   return files;
 }

@@ -64,7 +64,8 @@ export function bindWebSocket(
       return;
     }
     if (inFlight >= maxInFlight) {
-      if (refused++ === 0) log(`fieldmark serve: a client has ${inFlight} requests in flight; refusing more until they are answered`);
+      if (refused++ === 0)
+        log(`fieldmark serve: a client has ${inFlight} requests in flight; refusing more until they are answered`);
       const message = `too many requests in flight on this connection (at most ${maxInFlight}); wait for replies before sending more`;
       send({ type: 'reply', seq: request.seq, reply: { ok: false, error: { kind: 'InvalidArgument', message } } });
       return;
@@ -88,7 +89,8 @@ export function parseRequest(text: string): WireRequest | string {
   if (typeof value !== 'object' || value === null) return `expected a request object, received ${describeValue(value)}`;
   const record = value as Record<string, unknown>;
   if (record.type !== 'request') return `expected type "request", received ${describeValue(record.type)}`;
-  if (typeof record.seq !== 'number' || !Number.isSafeInteger(record.seq)) return `expected an integer seq, received ${describeValue(record.seq)}`;
+  if (typeof record.seq !== 'number' || !Number.isSafeInteger(record.seq))
+    return `expected an integer seq, received ${describeValue(record.seq)}`;
   if (typeof record.method !== 'string') return `expected a string method, received ${describeValue(record.method)}`;
   return { type: 'request', seq: record.seq, method: record.method, input: record.input };
 }

@@ -16,7 +16,10 @@ export function temporarySibling(path: string): string {
 }
 
 /** Streams `chunks` into `path` atomically. @throws the write's error, after removing the temporary file */
-export async function writeChunksAtomic(path: string, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<void> {
+export async function writeChunksAtomic(
+  path: string,
+  chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+): Promise<void> {
   const temp = temporarySibling(path);
   try {
     await pipeline(Readable.from(chunks), createWriteStream(temp, { flags: 'wx' }));

@@ -18,12 +18,19 @@ function setting(env: NodeJS.ProcessEnv, name: string): string | undefined {
 export function platformDir(kind: PlatformDirKind, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
   const home = setting(env, 'HOME') ?? homedir();
   if (platform === 'win32') {
-    if (kind === 'cache') return win32.join(setting(env, 'LOCALAPPDATA') ?? win32.join(homedir(), 'AppData', 'Local'), 'Fieldmark', 'Cache');
+    if (kind === 'cache')
+      return win32.join(
+        setting(env, 'LOCALAPPDATA') ?? win32.join(homedir(), 'AppData', 'Local'),
+        'Fieldmark',
+        'Cache',
+      );
     return win32.join(setting(env, 'APPDATA') ?? win32.join(homedir(), 'AppData', 'Roaming'), 'Fieldmark');
   }
   const { join } = posix;
   if (platform === 'darwin') {
-    return kind === 'cache' ? join(home, 'Library', 'Caches', 'Fieldmark') : join(home, 'Library', 'Application Support', 'Fieldmark');
+    return kind === 'cache'
+      ? join(home, 'Library', 'Caches', 'Fieldmark')
+      : join(home, 'Library', 'Application Support', 'Fieldmark');
   }
   const [variable, fallback] = {
     config: ['XDG_CONFIG_HOME', join(home, '.config')],

@@ -9,7 +9,14 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { FieldmarkError } from '../util/errors.js';
-import { isTensorRef, PyDict, storageFromPersistentId, unpickle, type StorageRef, type TensorRef } from './pickle-reader.js';
+import {
+  isTensorRef,
+  PyDict,
+  storageFromPersistentId,
+  unpickle,
+  type StorageRef,
+  type TensorRef,
+} from './pickle-reader.js';
 import { isZip, listZipEntries, readZipEntry } from './zip-archive.js';
 
 export interface CheckpointTensor {
@@ -29,8 +36,16 @@ export interface Checkpoint {
 }
 
 const ELEMENT_SIZE: Record<string, number> = {
-  FloatStorage: 4, HalfStorage: 2, BFloat16Storage: 2, DoubleStorage: 8, LongStorage: 8,
-  IntStorage: 4, ShortStorage: 2, CharStorage: 1, ByteStorage: 1, BoolStorage: 1,
+  FloatStorage: 4,
+  HalfStorage: 2,
+  BFloat16Storage: 2,
+  DoubleStorage: 8,
+  LongStorage: 8,
+  IntStorage: 4,
+  ShortStorage: 2,
+  CharStorage: 1,
+  ByteStorage: 1,
+  BoolStorage: 1,
 };
 const FLOAT_TYPES = new Set(['FloatStorage', 'HalfStorage', 'BFloat16Storage', 'DoubleStorage']);
 /** torch.serialization.MAGIC_NUMBER and PROTOCOL_VERSION of the legacy format. */
@@ -62,7 +77,10 @@ function materialize(tensor: TensorRef, bytes: Uint8Array, where: string, key: s
   const numel = tensor.shape.reduce((a, b) => a * b, 1);
   const lastIndex = tensor.offset + tensor.shape.reduce((sum, dim, i) => sum + (dim - 1) * (tensor.stride[i] ?? 0), 0);
   if (numel > 0 && (lastIndex + 1) * size > bytes.byteLength) {
-    throw new FieldmarkError('CheckpointInvalid', `${where}: tensor ${key} [${tensor.shape.join(',')}] runs past its storage of ${bytes.byteLength / size} elements`);
+    throw new FieldmarkError(
+      'CheckpointInvalid',
+      `${where}: tensor ${key} [${tensor.shape.join(',')}] runs past its storage of ${bytes.byteLength / size} elements`,
+    );
   }
   if (storageType === 'FloatStorage' && isContiguous(tensor) && endianness() === 'LE') {
     // Fast path (nearly every checkpoint): one copy, which also fixes the alignment.
@@ -73,10 +91,14 @@ function materialize(tensor: TensorRef, bytes: Uint8Array, where: string, key: s
   const read = (index: number): number => {
     const at = index * size;
     switch (storageType) {
-      case 'FloatStorage': return view.getFloat32(at, true);
-      case 'HalfStorage': return halfToFloat(view.getUint16(at, true));
-      case 'BFloat16Storage': return new Float32Array(Uint32Array.of(view.getUint16(at, true) << 16).buffer)[0] as number;
-      default: return view.getFloat64(at, true);
+      case 'FloatStorage':
+        return view.getFloat32(at, true);
+      case 'HalfStorage':
+        return halfToFloat(view.getUint16(at, true));
+      case 'BFloat16Storage':
+        return new Float32Array(Uint32Array.of(view.getUint16(at, true) << 16).buffer)[0] as number;
+      default:
+        return view.getFloat64(at, true);
     }
   };
   const out = new Float32Array(numel);
@@ -104,7 +126,10 @@ function findStateDict(root: unknown, where: string): PyDict {
     }
     if ([...root.map.values()].some(isTensorRef)) return root;
   }
-  throw new FieldmarkError('CheckpointInvalid', `${where}: expected a state dict (or a dict with "state_dict"), found no tensors`);
+  throw new FieldmarkError(
+    'CheckpointInvalid',
+    `${where}: expected a state dict (or a dict with "state_dict"), found no tensors`,
+  );
 }
 
 function findClassNames(root: unknown): string[] | null {
@@ -127,19 +152,29 @@ interface Parsed {
 function parseZip(data: Uint8Array, where: string): Parsed {
   const entries = listZipEntries(data, where);
   const pickle = entries.find((entry) => entry.name.endsWith('data.pkl') && entry.name.split('/').length === 2);
-  if (!pickle) throw new FieldmarkError('CheckpointInvalid', `${where}: zip archive has no <name>/data.pkl: not a PyTorch checkpoint`);
+  if (!pickle)
+    throw new FieldmarkError(
+      'CheckpointInvalid',
+      `${where}: zip archive has no <name>/data.pkl: not a PyTorch checkpoint`,
+    );
   const prefix = pickle.name.slice(0, -'data.pkl'.length);
   const byteOrder = entries.find((entry) => entry.name === `${prefix}byteorder`);
   if (byteOrder && new TextDecoder().decode(readZipEntry(data, byteOrder, where)).trim() !== 'little') {
     throw new FieldmarkError('CheckpointInvalid', `${where}: big-endian checkpoints are not supported`);
   }
   const byName = new Map(entries.map((entry) => [entry.name, entry]));
-  const root = unpickle(readZipEntry(data, pickle, where), 0, (pid) => storageFromPersistentId(pid, where), where).value;
+  const root = unpickle(
+    readZipEntry(data, pickle, where),
+    0,
+    (pid) => storageFromPersistentId(pid, where),
+    where,
+  ).value;
   return {
     root,
     storageBytes: (storage) => {
       const entry = byName.get(`${prefix}data/${storage.key}`);
-      if (!entry) throw new FieldmarkError('CheckpointInvalid', `${where}: storage ${storage.key} is missing from the archive`);
+      if (!entry)
+        throw new FieldmarkError('CheckpointInvalid', `${where}: storage ${storage.key} is missing from the archive`);
       return readZipEntry(data, entry, where);
     },
   };
@@ -151,36 +186,54 @@ function parseLegacy(data: Uint8Array, where: string): Parsed {
   };
   const magic = unpickle(data, 0, noStorage, where);
   if (magic.value !== LEGACY_MAGIC) {
-    throw new FieldmarkError('CheckpointInvalid', `${where}: not a PyTorch checkpoint (expected a zip archive or the legacy magic number)`);
+    throw new FieldmarkError(
+      'CheckpointInvalid',
+      `${where}: not a PyTorch checkpoint (expected a zip archive or the legacy magic number)`,
+    );
   }
   const protocol = unpickle(data, magic.end, noStorage, where);
-  if (protocol.value !== LEGACY_PROTOCOL) throw new FieldmarkError('CheckpointInvalid', `${where}: legacy protocol ${String(protocol.value)}, expected ${LEGACY_PROTOCOL}`);
+  if (protocol.value !== LEGACY_PROTOCOL)
+    throw new FieldmarkError(
+      'CheckpointInvalid',
+      `${where}: legacy protocol ${String(protocol.value)}, expected ${LEGACY_PROTOCOL}`,
+    );
   const sysInfo = unpickle(data, protocol.end, noStorage, where);
   if (sysInfo.value instanceof PyDict && sysInfo.value.get('little_endian') === false) {
     throw new FieldmarkError('CheckpointInvalid', `${where}: big-endian checkpoints are not supported`);
   }
   const storages = new Map<string, StorageRef>();
-  const object = unpickle(data, sysInfo.end, (pid) => {
-    if (Array.isArray(pid) && pid[5] !== undefined && pid[5] !== null) {
-      throw new FieldmarkError('CheckpointInvalid', `${where}: storage views are not supported`);
-    }
-    const storage = storageFromPersistentId(pid, where);
-    storages.set(storage.key, storage);
-    return storage;
-  }, where);
+  const object = unpickle(
+    data,
+    sysInfo.end,
+    (pid) => {
+      if (Array.isArray(pid) && pid[5] !== undefined && pid[5] !== null) {
+        throw new FieldmarkError('CheckpointInvalid', `${where}: storage views are not supported`);
+      }
+      const storage = storageFromPersistentId(pid, where);
+      storages.set(storage.key, storage);
+      return storage;
+    },
+    where,
+  );
   const keys = unpickle(data, object.end, noStorage, where);
-  if (!Array.isArray(keys.value)) throw new FieldmarkError('CheckpointInvalid', `${where}: expected the list of storage keys after the object`);
+  if (!Array.isArray(keys.value))
+    throw new FieldmarkError('CheckpointInvalid', `${where}: expected the list of storage keys after the object`);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const located = new Map<string, Uint8Array>();
   let pos = keys.end;
   for (const key of keys.value.map(String)) {
     const storage = storages.get(key);
     if (!storage) throw new FieldmarkError('CheckpointInvalid', `${where}: storage ${key} is listed but never used`);
-    if (pos + 8 > data.byteLength) throw new FieldmarkError('CheckpointInvalid', `${where}: file ends before storage ${key} (truncated download?)`);
+    if (pos + 8 > data.byteLength)
+      throw new FieldmarkError('CheckpointInvalid', `${where}: file ends before storage ${key} (truncated download?)`);
     const numel = Number(view.getBigInt64(pos, true));
     const length = numel * (ELEMENT_SIZE[storage.storageType] ?? 0);
     pos += 8;
-    if (numel < 0 || pos + length > data.byteLength) throw new FieldmarkError('CheckpointInvalid', `${where}: storage ${key} runs past the end of the file (truncated download?)`);
+    if (numel < 0 || pos + length > data.byteLength)
+      throw new FieldmarkError(
+        'CheckpointInvalid',
+        `${where}: storage ${key} runs past the end of the file (truncated download?)`,
+      );
     located.set(key, data.subarray(pos, pos + length));
     pos += length;
   }
@@ -204,8 +257,14 @@ export function parseCheckpoint(data: Uint8Array, path: string): Checkpoint {
   for (const [key, value] of stateDict.map) {
     if (!isTensorRef(value)) continue;
     const { storageType } = value.storage;
-    if (ELEMENT_SIZE[storageType] === undefined) throw new FieldmarkError('CheckpointInvalid', `${where}: tensor ${String(key)} has unknown storage type ${storageType}`);
-    const data = FLOAT_TYPES.has(storageType) ? materialize(value, parsed.storageBytes(value.storage), where, String(key)) : null;
+    if (ELEMENT_SIZE[storageType] === undefined)
+      throw new FieldmarkError(
+        'CheckpointInvalid',
+        `${where}: tensor ${String(key)} has unknown storage type ${storageType}`,
+      );
+    const data = FLOAT_TYPES.has(storageType)
+      ? materialize(value, parsed.storageBytes(value.storage), where, String(key))
+      : null;
     tensors.set(String(key), { shape: value.shape, storageType, data });
   }
   return {
@@ -227,7 +286,11 @@ export async function readCheckpoint(path: string): Promise<Checkpoint> {
     data = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new FieldmarkError(code === 'ENOENT' ? 'NotFound' : 'ReadFailed', `checkpoint ${path} could not be read: ${(error as Error).message}`, { cause: error });
+    throw new FieldmarkError(
+      code === 'ENOENT' ? 'NotFound' : 'ReadFailed',
+      `checkpoint ${path} could not be read: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   if (data.byteLength === 0) throw new FieldmarkError('CheckpointInvalid', `checkpoint ${path} is empty`);
   return parseCheckpoint(data, path);

@@ -58,7 +58,8 @@ function preprocessArchitecture(name: string | null, spec: ResNetSpec): string {
 
 function notesFor(entry: RegistryEntry | undefined, checkpointName: string): string {
   if (!entry) return `Converted from ${checkpointName}.`;
-  const accuracy = entry.top1 === null ? '' : ` Published top-1 ${entry.top1}%${entry.top5 === null ? '' : `, top-5 ${entry.top5}%`}.`;
+  const accuracy =
+    entry.top1 === null ? '' : ` Published top-1 ${entry.top1}%${entry.top5 === null ? '' : `, top-5 ${entry.top5}%`}.`;
   return `${entry.title}.${accuracy} Licence: ${entry.licence}.${entry.notes ? ` ${entry.notes}` : ''}`;
 }
 
@@ -81,7 +82,8 @@ export async function convertCheckpoint(request: ConvertRequest): Promise<Conver
   let labelSet: string;
   let classNames: string[];
   if (inferred.numClasses === null) {
-    if (!featuresOnly) warnings.push(`${checkpointName} has no classification head: the model gives pooled features only`);
+    if (!featuresOnly)
+      warnings.push(`${checkpointName} has no classification head: the model gives pooled features only`);
     const dim = featureDim(inferred.spec);
     weights.head = { weight: new Float32Array(dim), bias: new Float32Array(1) };
     labelSet = entry?.labelSet ?? 'custom';
@@ -89,20 +91,39 @@ export async function convertCheckpoint(request: ConvertRequest): Promise<Conver
   } else {
     const count = inferred.numClasses;
     const requested = request.classes ? await resolveLabelSet(request.classes, env) : undefined;
-    const fromEntry = !requested && entry && LABEL_SET_SIZES[entry.labelSet] !== undefined ? await resolveLabelSet(entry.labelSet, env) : undefined;
+    const fromEntry =
+      !requested && entry && LABEL_SET_SIZES[entry.labelSet] !== undefined
+        ? await resolveLabelSet(entry.labelSet, env)
+        : undefined;
     labelSet = requested?.id ?? entry?.labelSet ?? labelSetForCount(count) ?? 'custom';
     // Names a user gives in a file win; then the checkpoint's own; then the label set's.
-    const candidates = [requested?.id === 'custom' ? requested : undefined, checkpoint.classNames ? { classNames: checkpoint.classNames, named: true } : undefined, requested, fromEntry];
-    const chosen = candidates.find((candidate) => candidate && candidate.named) ?? candidates.find((candidate) => candidate !== undefined);
+    const candidates = [
+      requested?.id === 'custom' ? requested : undefined,
+      checkpoint.classNames ? { classNames: checkpoint.classNames, named: true } : undefined,
+      requested,
+      fromEntry,
+    ];
+    const chosen =
+      candidates.find((candidate) => candidate && candidate.named) ??
+      candidates.find((candidate) => candidate !== undefined);
     if (chosen && chosen.classNames.length !== count) {
-      throw new FieldmarkError('InvalidArgument', `${where} has a ${count}-class head, but the class list has ${chosen.classNames.length} names`);
+      throw new FieldmarkError(
+        'InvalidArgument',
+        `${where} has a ${count}-class head, but the class list has ${chosen.classNames.length} names`,
+      );
     }
     classNames = chosen?.classNames ?? genericClassNames(count);
-    if (!chosen?.named) warnings.push(`${checkpointName} carries no class names: classes are named "class 0" ... "class ${count - 1}" (give --classes to name them)`);
+    if (!chosen?.named)
+      warnings.push(
+        `${checkpointName} carries no class names: classes are named "class 0" ... "class ${count - 1}" (give --classes to name them)`,
+      );
   }
 
   const architecture = inferred.architecture ?? `resnet-custom(${describeSpec(inferred.spec)})`;
-  const preprocess: PreprocessSpec = request.preprocessSpec ?? preprocessEntry?.preprocess ?? preprocessFor(labelSet, preprocessArchitecture(inferred.architecture, inferred.spec));
+  const preprocess: PreprocessSpec =
+    request.preprocessSpec ??
+    preprocessEntry?.preprocess ??
+    preprocessFor(labelSet, preprocessArchitecture(inferred.architecture, inferred.spec));
   const stemEntry = await findRegistryEntry(basename(checkpointName, extname(checkpointName)), env);
   // Another checkpoint converted "like" an entry borrows its label set and preprocessing, never its identity.
   const registryWeights = entry !== undefined && isRegistryCheckpoint(entry, checkpoint.sha256) ? entry : undefined;
@@ -121,10 +142,20 @@ export async function convertCheckpoint(request: ConvertRequest): Promise<Conver
     preprocess,
     featureDim: featureDim(inferred.spec),
     trained: true,
-    source: { kind: 'checkpoint', file: checkpointName, sha256: checkpoint.sha256, ...(registryWeights ? { url: registryWeights.checkpoint.url } : {}) },
-    notes: entry && !registryWeights ? `Converted from ${checkpointName} like ${entry.id} (its label set and preprocessing, not its weights).` : notesFor(entry, checkpointName),
+    source: {
+      kind: 'checkpoint',
+      file: checkpointName,
+      sha256: checkpoint.sha256,
+      ...(registryWeights ? { url: registryWeights.checkpoint.url } : {}),
+    },
+    notes:
+      entry && !registryWeights
+        ? `Converted from ${checkpointName} like ${entry.id} (its label set and preprocessing, not its weights).`
+        : notesFor(entry, checkpointName),
   };
-  const bytes = await writeResNetModelFile(inferred.spec, weights, metadata, request.outPath, { exposeLogits: request.exposeLogits === true });
+  const bytes = await writeResNetModelFile(inferred.spec, weights, metadata, request.outPath, {
+    exposeLogits: request.exposeLogits === true,
+  });
   return {
     path: request.outPath,
     metadata,

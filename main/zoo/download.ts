@@ -43,7 +43,7 @@ const MAX_REDIRECTS = 5;
 
 /** TLS verification failures: retrying cannot help, the user must fix trust (e.g. a proxy's CA). */
 function isCertificateError(code: string | undefined): boolean {
-  return code !== undefined && (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code));
+  return code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
 }
 
 class RetryableError extends Error {}
@@ -77,14 +77,19 @@ async function attemptOnce(context: AttemptContext, url: URL, redirects = 0): Pr
   const offset = await fileSize(part);
   const headers: Record<string, string> = { 'User-Agent': 'fieldmark/0.1', 'Accept-Encoding': 'identity' };
   if (offset > 0) headers.Range = `bytes=${offset}-`;
-  const { request: clientRequest, response } = await httpGet(url, context.env, { headers, timeoutMs: context.timeoutMs, ...(request.ca ? { ca: request.ca } : {}) });
+  const { request: clientRequest, response } = await httpGet(url, context.env, {
+    headers,
+    timeoutMs: context.timeoutMs,
+    ...(request.ca ? { ca: request.ca } : {}),
+  });
   const abort = () => clientRequest.destroy(new FieldmarkError('Cancelled', `download of ${request.url} cancelled`));
   request.signal?.addEventListener('abort', abort, { once: true });
   try {
     const status = response.statusCode ?? 0;
     if (status >= 300 && status < 400 && response.headers.location) {
       response.resume();
-      if (redirects >= MAX_REDIRECTS) throw new FieldmarkError('DownloadFailed', `${request.url}: more than ${MAX_REDIRECTS} redirects`);
+      if (redirects >= MAX_REDIRECTS)
+        throw new FieldmarkError('DownloadFailed', `${request.url}: more than ${MAX_REDIRECTS} redirects`);
       return attemptOnce(context, new URL(response.headers.location, url), redirects + 1);
     }
     if (status === 416 && offset > 0) {
@@ -94,7 +99,10 @@ async function attemptOnce(context: AttemptContext, url: URL, redirects = 0): Pr
     }
     if (status !== 200 && status !== 206) {
       response.resume();
-      const error = new FieldmarkError('DownloadFailed', `${url.href}: the server answered HTTP ${status}, expected 200 or 206`);
+      const error = new FieldmarkError(
+        'DownloadFailed',
+        `${url.href}: the server answered HTTP ${status}, expected 200 or 206`,
+      );
       if (status >= 500) throw new RetryableError(error.message);
       throw error;
     }
@@ -102,7 +110,11 @@ async function attemptOnce(context: AttemptContext, url: URL, redirects = 0): Pr
     if (status === 206) {
       const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers['content-range'] ?? '');
       start = match ? Number(match[1]) : -1;
-      if (start !== offset) throw new FieldmarkError('DownloadFailed', `${url.href}: asked for bytes from ${offset}, the server sent from ${start}`);
+      if (start !== offset)
+        throw new FieldmarkError(
+          'DownloadFailed',
+          `${url.href}: asked for bytes from ${offset}, the server sent from ${start}`,
+        );
     } else if (offset > 0) {
       await truncate(part, 0); // The server ignored the Range header: start over.
     }
@@ -120,9 +132,12 @@ async function attemptOnce(context: AttemptContext, url: URL, redirects = 0): Pr
       await pipeline(response, counter, createWriteStream(part, { flags: start > 0 ? 'a' : 'w' }));
     } catch (error) {
       if (error instanceof FieldmarkError) throw error;
-      throw new RetryableError(`connection to ${url.host} dropped after ${received} bytes: ${(error as Error).message}`);
+      throw new RetryableError(
+        `connection to ${url.host} dropped after ${received} bytes: ${(error as Error).message}`,
+      );
     }
-    if (total !== null && received < total) throw new RetryableError(`connection to ${url.host} closed after ${received} of ${total} bytes`);
+    if (total !== null && received < total)
+      throw new RetryableError(`connection to ${url.host} closed after ${received} of ${total} bytes`);
   } finally {
     request.signal?.removeEventListener('abort', abort);
   }
@@ -131,7 +146,9 @@ async function attemptOnce(context: AttemptContext, url: URL, redirects = 0): Pr
 function offlineError(request: DownloadRequest, error: NodeJS.ErrnoException): FieldmarkError {
   const host = new URL(request.url).host;
   const hint = request.offlineHint ? ` ${request.offlineHint}` : '';
-  return new FieldmarkError('Offline', `cannot reach ${host} (${error.code}): no network connection?${hint}`, { cause: error });
+  return new FieldmarkError('Offline', `cannot reach ${host} (${error.code}): no network connection?${hint}`, {
+    cause: error,
+  });
 }
 
 /**
@@ -154,7 +171,8 @@ export async function downloadFile(request: DownloadRequest): Promise<DownloadRe
     } catch (error) {
       if (error instanceof FieldmarkError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
-      if (code && OFFLINE_CODES.has(code) && (attempts === 1 || code !== 'ECONNREFUSED')) throw offlineError(request, error as NodeJS.ErrnoException);
+      if (code && OFFLINE_CODES.has(code) && (attempts === 1 || code !== 'ECONNREFUSED'))
+        throw offlineError(request, error as NodeJS.ErrnoException);
       if (isCertificateError(code)) {
         throw new FieldmarkError(
           'DownloadFailed',
@@ -163,7 +181,11 @@ export async function downloadFile(request: DownloadRequest): Promise<DownloadRe
         );
       }
       if (attempts >= maxAttempts) {
-        throw new FieldmarkError('DownloadFailed', `${request.url}: gave up after ${attempts} attempts: ${(error as Error).message}`, { cause: error });
+        throw new FieldmarkError(
+          'DownloadFailed',
+          `${request.url}: gave up after ${attempts} attempts: ${(error as Error).message}`,
+          { cause: error },
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** attempts)));
     }
@@ -171,7 +193,10 @@ export async function downloadFile(request: DownloadRequest): Promise<DownloadRe
   const sha256 = await sha256File(part);
   if (request.sha256Prefix && !sha256.startsWith(request.sha256Prefix.toLowerCase())) {
     await rm(part, { force: true });
-    throw new FieldmarkError('ChecksumMismatch', `${request.url}: the file's SHA-256 is ${sha256}, expected it to start with ${request.sha256Prefix}; the download was deleted`);
+    throw new FieldmarkError(
+      'ChecksumMismatch',
+      `${request.url}: the file's SHA-256 is ${sha256}, expected it to start with ${request.sha256Prefix}; the download was deleted`,
+    );
   }
   await rename(part, request.destination);
   return { path: request.destination, bytes: await fileSize(request.destination), sha256, attempts };

@@ -29,7 +29,10 @@ export function bypassesProxy(url: URL, env: NodeJS.ProcessEnv): boolean {
     .filter(Boolean)
     .some((raw) => {
       if (raw === '*') return true;
-      const [entryHost = '', entryPort] = raw.toLowerCase().replace(/^\*?\./, '.').split(/:(?=\d+$)/);
+      const [entryHost = '', entryPort] = raw
+        .toLowerCase()
+        .replace(/^\*?\./, '.')
+        .split(/:(?=\d+$)/);
       if (entryPort && entryPort !== port) return false;
       const bare = entryHost.replace(/^\./, '');
       return host === bare || host.endsWith(`.${bare}`);
@@ -39,12 +42,18 @@ export function bypassesProxy(url: URL, env: NodeJS.ProcessEnv): boolean {
 /** The proxy to use for `url`, or null for a direct connection. */
 export function proxyFor(url: URL, env: NodeJS.ProcessEnv): URL | null {
   if (bypassesProxy(url, env)) return null;
-  const raw = url.protocol === 'https:' ? envValue(env, 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy') : envValue(env, 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy');
+  const raw =
+    url.protocol === 'https:'
+      ? envValue(env, 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy')
+      : envValue(env, 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy');
   if (!raw) return null;
   try {
     return new URL(raw.includes('://') ? raw : `http://${raw}`);
   } catch {
-    throw new FieldmarkError('InvalidArgument', `proxy setting: expected a URL such as http://proxy:3128, received "${raw}"`);
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `proxy setting: expected a URL such as http://proxy:3128, received "${raw}"`,
+    );
   }
 }
 
@@ -78,29 +87,48 @@ function openTunnel(url: URL, proxy: URL, options: RequestOptions): Promise<Sock
       if (response.statusCode === 200) resolve(socket);
       else {
         socket.destroy();
-        reject(new FieldmarkError('DownloadFailed', `proxy ${proxy.host} refused the tunnel to ${target}: HTTP ${response.statusCode}`));
+        reject(
+          new FieldmarkError(
+            'DownloadFailed',
+            `proxy ${proxy.host} refused the tunnel to ${target}: HTTP ${response.statusCode}`,
+          ),
+        );
       }
     });
-    request.once('timeout', () => request.destroy(new Error(`proxy ${proxy.host} did not answer within ${options.timeoutMs} ms`)));
+    request.once('timeout', () =>
+      request.destroy(new Error(`proxy ${proxy.host} did not answer within ${options.timeoutMs} ms`)),
+    );
     request.once('error', reject);
     request.end();
   });
 }
 
 /** Sends a GET for `url` (through a proxy when the environment says so) and resolves with the response. */
-export async function httpGet(url: URL, env: NodeJS.ProcessEnv, options: RequestOptions): Promise<{ request: http.ClientRequest; response: http.IncomingMessage; proxied: boolean }> {
+export async function httpGet(
+  url: URL,
+  env: NodeJS.ProcessEnv,
+  options: RequestOptions,
+): Promise<{ request: http.ClientRequest; response: http.IncomingMessage; proxied: boolean }> {
   const proxy = proxyFor(url, env);
   const common = { headers: options.headers, timeout: options.timeoutMs };
   let request: http.ClientRequest;
   if (!proxy) {
-    request = url.protocol === 'https:' ? https.request(url, { ...common, ...(options.ca ? { ca: options.ca } : {}) }) : http.request(url, common);
+    request =
+      url.protocol === 'https:'
+        ? https.request(url, { ...common, ...(options.ca ? { ca: options.ca } : {}) })
+        : http.request(url, common);
   } else if (url.protocol === 'https:') {
     const socket = await openTunnel(url, proxy, options);
     // No `agent`: with one (even `agent: false`) Node would open its own connection and ignore createConnection.
     request = https.request(url, {
       ...common,
       // SNI carries host names only (RFC 6066), never IP addresses.
-      createConnection: () => tls.connect({ socket, ...(isIP(url.hostname) ? {} : { servername: url.hostname }), ...(options.ca ? { ca: options.ca } : {}) }),
+      createConnection: () =>
+        tls.connect({
+          socket,
+          ...(isIP(url.hostname) ? {} : { servername: url.hostname }),
+          ...(options.ca ? { ca: options.ca } : {}),
+        }),
     });
   } else {
     request = http.request({
@@ -113,7 +141,11 @@ export async function httpGet(url: URL, env: NodeJS.ProcessEnv, options: Request
   }
   return new Promise((resolve, reject) => {
     request.once('response', (response) => resolve({ request, response, proxied: proxy !== null }));
-    request.once('timeout', () => request.destroy(Object.assign(new Error(`no answer from ${url.host} within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+    request.once('timeout', () =>
+      request.destroy(
+        Object.assign(new Error(`no answer from ${url.host} within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' }),
+      ),
+    );
     request.once('error', reject);
     request.end();
   });

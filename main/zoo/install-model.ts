@@ -55,7 +55,8 @@ export async function installModel(id: string, options: InstallOptions = {}): Pr
   const entry = await requireRegistryEntry(id, env);
   const cacheDir = options.cacheDir ?? modelsCacheDir(env);
   const modelPath = installedModelPath(cacheDir, entry.id);
-  if (!options.force && (await exists(modelPath))) return { id: entry.id, path: modelPath, converted: false, downloaded: false, conversion: null };
+  if (!options.force && (await exists(modelPath)))
+    return { id: entry.id, path: modelPath, converted: false, downloaded: false, conversion: null };
   const checkpoint = checkpointCachePath(cacheDir, checkpointFileName(entry));
   let downloaded = false;
   if (!(await exists(checkpoint))) {
@@ -78,7 +79,11 @@ export async function installModel(id: string, options: InstallOptions = {}): Pr
  * Installs registry model `like` from a checkpoint file the user fetched by hand.
  * @throws FieldmarkError ChecksumMismatch when the file is not the registry's checkpoint (unless `allowOtherFile`).
  */
-export async function importModel(file: string, like: string, options: InstallOptions & { allowOtherFile?: boolean } = {}): Promise<InstallResult> {
+export async function importModel(
+  file: string,
+  like: string,
+  options: InstallOptions & { allowOtherFile?: boolean } = {},
+): Promise<InstallResult> {
   const env = options.env ?? process.env;
   const entry = await requireRegistryEntry(like, env);
   if (!(await exists(file))) throw new FieldmarkError('NotFound', `checkpoint ${file} does not exist`);

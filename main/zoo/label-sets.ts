@@ -35,16 +35,25 @@ export async function readClassNamesFile(path: string): Promise<string[]> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new FieldmarkError(code === 'ENOENT' ? 'NotFound' : 'ReadFailed', `class list ${path} could not be read: ${(error as Error).message}`, { cause: error });
+    throw new FieldmarkError(
+      code === 'ENOENT' ? 'NotFound' : 'ReadFailed',
+      `class list ${path} could not be read: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new FieldmarkError('InvalidArgument', `class list ${path} is not JSON: ${(error as Error).message}`, { cause: error });
+    throw new FieldmarkError('InvalidArgument', `class list ${path} is not JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (!Array.isArray(json) || json.length === 0 || !json.every((name) => typeof name === 'string' && name.length > 0)) {
-    throw new FieldmarkError('InvalidArgument', `class list ${path}: expected a non-empty JSON array of non-empty strings, received ${describeValue(json)}`);
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `class list ${path}: expected a non-empty JSON array of non-empty strings, received ${describeValue(json)}`,
+    );
   }
   return json as string[];
 }
@@ -59,10 +68,12 @@ export async function resolveLabelSet(idOrPath: string, env: NodeJS.ProcessEnv =
     const file = labelsFile(idOrPath, env);
     try {
       const names = await readClassNamesFile(file);
-      if (names.length !== size) throw new FieldmarkError('Internal', `${file} holds ${names.length} names, expected ${size}`);
+      if (names.length !== size)
+        throw new FieldmarkError('Internal', `${file} holds ${names.length} names, expected ${size}`);
       return { id: idOrPath, classNames: names, named: true };
     } catch (error) {
-      if (error instanceof FieldmarkError && error.kind === 'NotFound') return { id: idOrPath, classNames: genericClassNames(size), named: false };
+      if (error instanceof FieldmarkError && error.kind === 'NotFound')
+        return { id: idOrPath, classNames: genericClassNames(size), named: false };
       throw error;
     }
   }

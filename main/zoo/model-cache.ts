@@ -6,7 +6,10 @@
 import { join } from 'node:path';
 import { resolveAppPaths } from '../util/app-paths.js';
 
-export function modelsCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function modelsCacheDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   return join(resolveAppPaths(env, platform).cacheDir, 'models');
 }
 

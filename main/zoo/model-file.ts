@@ -21,7 +21,9 @@ export async function readMetadataProps(path: string): Promise<Record<string, st
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new FieldmarkError('ModelMissing', `model file ${path} does not exist`);
-    throw new FieldmarkError('ReadFailed', `could not open model file ${path}: ${(error as Error).message}`, { cause: error });
+    throw new FieldmarkError('ReadFailed', `could not open model file ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   try {
     const { size } = await file.stat();
@@ -41,7 +43,9 @@ export async function readMetadataProps(path: string): Promise<Record<string, st
   } catch (error) {
     if (error instanceof FieldmarkError) throw error;
     if (error instanceof ProtoDecodeError || error instanceof TypeError) {
-      throw new FieldmarkError('ModelInvalid', `model file ${path} is not a valid ONNX file: ${error.message}`, { cause: error });
+      throw new FieldmarkError('ModelInvalid', `model file ${path} is not a valid ONNX file: ${error.message}`, {
+        cause: error,
+      });
     }
     throw error;
   } finally {
@@ -65,6 +69,10 @@ export async function readModelMetadata(path: string): Promise<ModelMetadata> {
     );
   }
   const parsed = parseModelMetadata(text);
-  if (!parsed.ok) throw new FieldmarkError('ModelInvalid', `model file ${path} has malformed "${METADATA_KEY}" metadata: ${parsed.problem}`);
+  if (!parsed.ok)
+    throw new FieldmarkError(
+      'ModelInvalid',
+      `model file ${path} has malformed "${METADATA_KEY}" metadata: ${parsed.problem}`,
+    );
   return parsed.value;
 }

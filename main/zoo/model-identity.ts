@@ -32,7 +32,8 @@ export function convertedModelId(options: {
   if (options.explicitId) return options.explicitId;
   if (options.entry && isRegistryCheckpoint(options.entry, options.checkpointSha256)) return options.entry.id;
   const stem = basename(options.checkpointName, extname(options.checkpointName));
-  const stemIsTaken = options.stemEntry !== undefined && !isRegistryCheckpoint(options.stemEntry, options.checkpointSha256);
+  const stemIsTaken =
+    options.stemEntry !== undefined && !isRegistryCheckpoint(options.stemEntry, options.checkpointSha256);
   if (!options.entry && !stemIsTaken) return stem;
   return `${stem}-${options.checkpointSha256.slice(0, CUSTOM_ID_HASH_DIGITS)}`;
 }

@@ -5,8 +5,24 @@
  * refused with a message naming what it met. Field numbers: onnx/onnx.proto.
  */
 import { FieldmarkError } from '../util/errors.js';
-import { ONNX_OPSET, type OnnxAttribute, type OnnxDataType, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxTensorData, type OnnxValueInfo } from './onnx-writer.js';
-import { asSignedInt64, decodeFields, decodePackedFloats, decodePackedVarints, decodeString, ProtoDecodeError } from './protobuf-reader.js';
+import {
+  ONNX_OPSET,
+  type OnnxAttribute,
+  type OnnxDataType,
+  type OnnxModel,
+  type OnnxNode,
+  type OnnxTensor,
+  type OnnxTensorData,
+  type OnnxValueInfo,
+} from './onnx-writer.js';
+import {
+  asSignedInt64,
+  decodeFields,
+  decodePackedFloats,
+  decodePackedVarints,
+  decodeString,
+  ProtoDecodeError,
+} from './protobuf-reader.js';
 
 const ELEM_TYPES: Record<number, OnnxDataType> = { 1: 'float32', 2: 'uint8', 3: 'int8', 6: 'int32', 7: 'int64' };
 
@@ -46,7 +62,11 @@ function decodeTensor(payload: Uint8Array): OnnxTensor {
     else if (f.field === 4 && f.bytes) floats = decodePackedFloats(f.bytes);
   }
   const type = ELEM_TYPES[typeCode];
-  if (!type) throw new FieldmarkError('ModelInvalid', `initializer ${name}: expected a float32, int8, uint8, int32 or int64 tensor, received data type ${typeCode}`);
+  if (!type)
+    throw new FieldmarkError(
+      'ModelInvalid',
+      `initializer ${name}: expected a float32, int8, uint8, int32 or int64 tensor, received data type ${typeCode}`,
+    );
   const data = raw ? tensorData(type, raw) : type === 'float32' && floats ? floats : null;
   if (!data) throw new FieldmarkError('ModelInvalid', `initializer ${name}: expected raw_data, received none`);
   return { name, dims, data };
@@ -66,7 +86,12 @@ function decodeAttribute(payload: Uint8Array): OnnxAttribute {
     else if (f.field === 2 && f.bytes) f32 = new DataView(f.bytes.buffer, f.bytes.byteOffset, 4).getFloat32(0, true);
     else if (f.field === 3 && f.varint !== undefined) int = Number(asSignedInt64(f.varint));
     else if (f.field === 4 && f.bytes) str = decodeString(f.bytes);
-    else if (f.field === 7 && f.bytes) floats.push(...(f.bytes.byteLength === 4 && f.wireType === 5 ? [new DataView(f.bytes.buffer, f.bytes.byteOffset, 4).getFloat32(0, true)] : decodePackedFloats(f.bytes)));
+    else if (f.field === 7 && f.bytes)
+      floats.push(
+        ...(f.bytes.byteLength === 4 && f.wireType === 5
+          ? [new DataView(f.bytes.buffer, f.bytes.byteOffset, 4).getFloat32(0, true)]
+          : decodePackedFloats(f.bytes)),
+      );
     else if (f.field === 8) {
       if (f.varint !== undefined) ints.push(Number(asSignedInt64(f.varint)));
       else if (f.bytes) ints.push(...decodePackedVarints(f.bytes).map((v) => Number(asSignedInt64(v))));
@@ -84,7 +109,10 @@ function decodeAttribute(payload: Uint8Array): OnnxAttribute {
     case 7:
       return { name, kind: 'ints', value: ints };
     default:
-      throw new FieldmarkError('ModelInvalid', `attribute ${name}: expected a float, int, string, floats or ints attribute, received type ${type}`);
+      throw new FieldmarkError(
+        'ModelInvalid',
+        `attribute ${name}: expected a float, int, string, floats or ints attribute, received type ${type}`,
+      );
   }
 }
 
@@ -98,7 +126,10 @@ function decodeNode(payload: Uint8Array): OnnxNode {
     else if (f.field === 4) node.opType = decodeString(f.bytes);
     else if (f.field === 5) node.attributes?.push(decodeAttribute(f.bytes));
     else if (f.field === 7 && f.bytes.byteLength > 0) {
-      throw new FieldmarkError('ModelInvalid', `node ${node.name || node.opType}: expected an operator of the default ONNX domain, received domain "${decodeString(f.bytes)}"`);
+      throw new FieldmarkError(
+        'ModelInvalid',
+        `node ${node.name || node.opType}: expected an operator of the default ONNX domain, received domain "${decodeString(f.bytes)}"`,
+      );
     }
   }
   return node;
@@ -117,7 +148,8 @@ function decodeValueInfo(payload: Uint8Array): OnnxValueInfo {
       for (const t of decodeFields(typeField.bytes)) {
         if (t.field === 1 && t.varint !== undefined) {
           const known = ELEM_TYPES[Number(t.varint)];
-          if (!known) throw new FieldmarkError('ModelInvalid', `graph value ${name}: unsupported element type ${t.varint}`);
+          if (!known)
+            throw new FieldmarkError('ModelInvalid', `graph value ${name}: unsupported element type ${t.varint}`);
           elemType = known;
         }
         if (t.field === 2 && t.bytes) {
@@ -142,7 +174,15 @@ function decodeValueInfo(payload: Uint8Array): OnnxValueInfo {
  */
 export function parseOnnxModel(bytes: Uint8Array): OnnxModel & { opset: number } {
   const model: OnnxModel & { opset: number } = {
-    graphName: '', producerName: '', producerVersion: '', nodes: [], initializers: [], inputs: [], outputs: [], metadata: {}, opset: 0,
+    graphName: '',
+    producerName: '',
+    producerVersion: '',
+    nodes: [],
+    initializers: [],
+    inputs: [],
+    outputs: [],
+    metadata: {},
+    opset: 0,
   };
   try {
     for (const f of decodeFields(bytes)) {
@@ -183,9 +223,13 @@ export function parseOnnxModel(bytes: Uint8Array): OnnxModel & { opset: number }
     }
     throw error;
   }
-  if (model.nodes.length === 0) throw new FieldmarkError('ModelInvalid', 'not an ONNX model: expected a graph with nodes, received none');
+  if (model.nodes.length === 0)
+    throw new FieldmarkError('ModelInvalid', 'not an ONNX model: expected a graph with nodes, received none');
   if (model.opset !== ONNX_OPSET) {
-    throw new FieldmarkError('ModelInvalid', `expected ONNX opset ${ONNX_OPSET} (what Fieldmark writes), received ${model.opset}`);
+    throw new FieldmarkError(
+      'ModelInvalid',
+      `expected ONNX opset ${ONNX_OPSET} (what Fieldmark writes), received ${model.opset}`,
+    );
   }
   return model;
 }

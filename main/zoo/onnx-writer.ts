@@ -85,7 +85,9 @@ function littleEndianBytes(data: OnnxTensorData): Uint8Array {
 export function encodeTensor(tensor: OnnxTensor): ProtoMessage {
   const expected = tensor.dims.reduce((a, b) => a * b, 1);
   if (expected !== tensor.data.length) {
-    throw new RangeError(`tensor ${tensor.name}: dims [${tensor.dims.join(',')}] need ${expected} values, received ${tensor.data.length}`);
+    throw new RangeError(
+      `tensor ${tensor.name}: dims [${tensor.dims.join(',')}] need ${expected} values, received ${tensor.data.length}`,
+    );
   }
   const message = new ProtoMessage();
   message.repeatedVarints(1, tensor.dims);

@@ -28,7 +28,8 @@ export function decodeVarint(buffer: Uint8Array, offset: number): { value: bigin
   let shift = 0n;
   let position = offset;
   for (;;) {
-    if (position >= buffer.byteLength) throw new ProtoDecodeError(`varint runs past the end of the data at byte ${offset}`);
+    if (position >= buffer.byteLength)
+      throw new ProtoDecodeError(`varint runs past the end of the data at byte ${offset}`);
     const byte = buffer[position] as number;
     position += 1;
     value |= BigInt(byte & 0x7f) << shift;
@@ -60,7 +61,10 @@ export function* decodeFields(buffer: Uint8Array): Generator<ProtoField> {
       const length = decodeVarint(buffer, offset);
       const start = length.next;
       const end = start + Number(length.value);
-      if (end > buffer.byteLength) throw new ProtoDecodeError(`field ${field} claims ${length.value} bytes but only ${buffer.byteLength - start} remain`);
+      if (end > buffer.byteLength)
+        throw new ProtoDecodeError(
+          `field ${field} claims ${length.value} bytes but only ${buffer.byteLength - start} remain`,
+        );
       yield { field, wireType, bytes: buffer.subarray(start, end) };
       offset = end;
     } else if (wireType === WIRE_FIXED32 || wireType === WIRE_FIXED64) {
@@ -88,7 +92,8 @@ export function decodePackedVarints(payload: Uint8Array): bigint[] {
 
 /** Decodes a packed repeated float payload (little-endian float32). */
 export function decodePackedFloats(payload: Uint8Array): Float32Array {
-  if (payload.byteLength % 4 !== 0) throw new ProtoDecodeError(`packed floats: ${payload.byteLength} bytes is not a multiple of 4`);
+  if (payload.byteLength % 4 !== 0)
+    throw new ProtoDecodeError(`packed floats: ${payload.byteLength} bytes is not a multiple of 4`);
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const out = new Float32Array(payload.byteLength / 4);
   for (let i = 0; i < out.length; i += 1) out[i] = view.getFloat32(i * 4, true);
@@ -111,7 +116,11 @@ async function readExactly(file: FileHandle, position: number, length: number): 
  * Scans the top-level fields of the message stored in `file` (from byte 0 to `size`).
  * Only the payloads of fields in `wanted` are read; everything else is skipped by its length.
  */
-export async function scanFileFields(file: FileHandle, size: number, wanted: ReadonlySet<number>): Promise<ProtoField[]> {
+export async function scanFileFields(
+  file: FileHandle,
+  size: number,
+  wanted: ReadonlySet<number>,
+): Promise<ProtoField[]> {
   const found: ProtoField[] = [];
   let position = 0;
   while (position < size) {
@@ -131,9 +140,12 @@ export async function scanFileFields(file: FileHandle, size: number, wanted: Rea
       const payloadLength = Number(length.value);
       const payloadStart = position + cursor;
       if (payloadStart + payloadLength > size) {
-        throw new ProtoDecodeError(`field ${field} at byte ${position} claims ${payloadLength} bytes but the file ends at ${size}`);
+        throw new ProtoDecodeError(
+          `field ${field} at byte ${position} claims ${payloadLength} bytes but the file ends at ${size}`,
+        );
       }
-      if (wanted.has(field)) found.push({ field, wireType, bytes: await readExactly(file, payloadStart, payloadLength) });
+      if (wanted.has(field))
+        found.push({ field, wireType, bytes: await readExactly(file, payloadStart, payloadLength) });
       position = payloadStart + payloadLength;
     } else if (wireType === WIRE_FIXED32 || wireType === WIRE_FIXED64) {
       position += cursor + (wireType === WIRE_FIXED32 ? 4 : 8);

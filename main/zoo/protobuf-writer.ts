@@ -19,7 +19,8 @@ export function encodeVarint(value: number | bigint): Uint8Array {
     throw new RangeError(`varint: expected a safe integer, received ${value}`);
   }
   if (remaining < 0n) remaining += TWO_POW_64;
-  if (remaining < 0n || remaining >= TWO_POW_64) throw new RangeError(`varint: ${String(value)} does not fit in 64 bits`);
+  if (remaining < 0n || remaining >= TWO_POW_64)
+    throw new RangeError(`varint: ${String(value)} does not fit in 64 bits`);
   const bytes: number[] = [];
   while (remaining >= 0x80n) {
     bytes.push(Number(remaining & 0x7fn) | 0x80);

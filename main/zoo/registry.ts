@@ -60,7 +60,9 @@ export async function loadRegistry(env: NodeJS.ProcessEnv = process.env): Promis
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new FieldmarkError('Internal', `the model registry ${path} could not be read: ${(error as Error).message}`, { cause: error });
+    throw new FieldmarkError('Internal', `the model registry ${path} could not be read: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const parsed = registrySchema.safeParse(JSON.parse(text));
   if (!parsed.success) {
@@ -78,7 +80,10 @@ export async function loadRegistry(env: NodeJS.ProcessEnv = process.env): Promis
 }
 
 /** The entry with this id, or undefined. */
-export async function findRegistryEntry(id: string, env: NodeJS.ProcessEnv = process.env): Promise<RegistryEntry | undefined> {
+export async function findRegistryEntry(
+  id: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RegistryEntry | undefined> {
   return (await loadRegistry(env)).models.find((entry) => entry.id === id);
 }
 
@@ -90,7 +95,10 @@ export async function requireRegistryEntry(id: string, env: NodeJS.ProcessEnv = 
   const registry = await loadRegistry(env);
   const entry = registry.models.find((candidate) => candidate.id === id);
   if (!entry) {
-    throw new FieldmarkError('InvalidArgument', `unknown registry id "${id}": expected one of ${registry.models.map((m) => m.id).join(', ')}`);
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `unknown registry id "${id}": expected one of ${registry.models.map((m) => m.id).join(', ')}`,
+    );
   }
   return entry;
 }

@@ -82,9 +82,30 @@ function newHeadGraph(head: LinearHead): { nodes: OnnxNode[]; initializers: Prot
   const prefix = 'trained_head';
   return {
     nodes: [
-      { opType: 'LpNormalization', name: `${prefix}.normalise`, inputs: [MODEL_FEATURES_OUTPUT], outputs: [`${prefix}.normalised`], attributes: [{ name: 'axis', kind: 'int', value: 1 }, { name: 'p', kind: 'int', value: 2 }] },
-      { opType: 'Gemm', name: `${prefix}.fc`, inputs: [`${prefix}.normalised`, `${prefix}.weight`, `${prefix}.bias`], outputs: [`${prefix}.logits`], attributes: [{ name: 'transB', kind: 'int', value: 1 }] },
-      { opType: 'Softmax', name: `${prefix}.softmax`, inputs: [`${prefix}.logits`], outputs: [MODEL_PROBABILITIES_OUTPUT], attributes: [{ name: 'axis', kind: 'int', value: 1 }] },
+      {
+        opType: 'LpNormalization',
+        name: `${prefix}.normalise`,
+        inputs: [MODEL_FEATURES_OUTPUT],
+        outputs: [`${prefix}.normalised`],
+        attributes: [
+          { name: 'axis', kind: 'int', value: 1 },
+          { name: 'p', kind: 'int', value: 2 },
+        ],
+      },
+      {
+        opType: 'Gemm',
+        name: `${prefix}.fc`,
+        inputs: [`${prefix}.normalised`, `${prefix}.weight`, `${prefix}.bias`],
+        outputs: [`${prefix}.logits`],
+        attributes: [{ name: 'transB', kind: 'int', value: 1 }],
+      },
+      {
+        opType: 'Softmax',
+        name: `${prefix}.softmax`,
+        inputs: [`${prefix}.logits`],
+        outputs: [MODEL_PROBABILITIES_OUTPUT],
+        attributes: [{ name: 'axis', kind: 'int', value: 1 }],
+      },
     ],
     initializers: [
       encodeTensor({ name: `${prefix}.weight`, dims: [head.classCount, head.dim], data: head.weights }),
@@ -98,12 +119,21 @@ function replaceInGraph(graphBytes: Uint8Array, head: LinearHead, basePath: stri
   const fields = [...decodeFields(graphBytes)];
   const nodes = fields.filter((f) => f.field === GRAPH.node).map((f) => parseNode(f.bytes!));
   if (!nodes.some((node) => node.outputs.includes(MODEL_FEATURES_OUTPUT))) {
-    throw new FieldmarkError('ModelInvalid', `base model ${basePath}: expected a graph with a "${MODEL_FEATURES_OUTPUT}" output, found none`);
+    throw new FieldmarkError(
+      'ModelInvalid',
+      `base model ${basePath}: expected a graph with a "${MODEL_FEATURES_OUTPUT}" output, found none`,
+    );
   }
   const removed = headNodes(nodes);
   const byRaw = new Map(nodes.map((node) => [node.raw, node]));
-  if (![...removed].some((node) => node.opType === 'Gemm' || node.opType === 'MatMul') || ![...removed].some((node) => node.outputs.includes(MODEL_PROBABILITIES_OUTPUT))) {
-    throw new FieldmarkError('ModelInvalid', `base model ${basePath}: expected a Gemm or MatMul classifier after "${MODEL_FEATURES_OUTPUT}" that produces "${MODEL_PROBABILITIES_OUTPUT}"`);
+  if (
+    ![...removed].some((node) => node.opType === 'Gemm' || node.opType === 'MatMul') ||
+    ![...removed].some((node) => node.outputs.includes(MODEL_PROBABILITIES_OUTPUT))
+  ) {
+    throw new FieldmarkError(
+      'ModelInvalid',
+      `base model ${basePath}: expected a Gemm or MatMul classifier after "${MODEL_FEATURES_OUTPUT}" that produces "${MODEL_PROBABILITIES_OUTPUT}"`,
+    );
   }
   const kept = nodes.filter((node) => !removed.has(node));
   const usedByKept = new Set(kept.flatMap((node) => node.inputs));
@@ -152,12 +182,23 @@ function replaceInGraph(graphBytes: Uint8Array, head: LinearHead, basePath: stri
  * file). Returns the size in bytes.
  * @throws FieldmarkError ModelInvalid when the base graph has no features output or classifier, InvalidArgument when the head does not fit.
  */
-export async function writeModelWithHead(basePath: string, head: LinearHead, metadata: ModelMetadata, outPath: string): Promise<number> {
+export async function writeModelWithHead(
+  basePath: string,
+  head: LinearHead,
+  metadata: ModelMetadata,
+  outPath: string,
+): Promise<number> {
   if (head.weights.length !== head.classCount * head.dim || head.bias.length !== head.classCount) {
-    throw new FieldmarkError('InvalidArgument', `head: expected ${head.classCount}x${head.dim} weights and ${head.classCount} biases, received ${head.weights.length} and ${head.bias.length}`);
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `head: expected ${head.classCount}x${head.dim} weights and ${head.classCount} biases, received ${head.weights.length} and ${head.bias.length}`,
+    );
   }
   if (head.dim !== metadata.featureDim) {
-    throw new FieldmarkError('InvalidArgument', `head: expected features of length ${metadata.featureDim} (the base model's), received a head for ${head.dim}`);
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `head: expected features of length ${metadata.featureDim} (the base model's), received a head for ${head.dim}`,
+    );
   }
   const bytes = new Uint8Array(await readFile(basePath));
   const model = new ProtoMessage();
@@ -165,13 +206,17 @@ export async function writeModelWithHead(basePath: string, head: LinearHead, met
     const fields = [...decodeFields(bytes)];
     const graphField = fields.find((f) => f.field === MODEL.graph);
     if (!graphField?.bytes) throw new FieldmarkError('ModelInvalid', `base model ${basePath} has no graph`);
-    for (const field of fields) if (field.field !== MODEL.graph && field.field !== MODEL.metadataProps) copyField(model, field);
+    for (const field of fields)
+      if (field.field !== MODEL.graph && field.field !== MODEL.metadataProps) copyField(model, field);
     for (const [key, value] of Object.entries(metadataProps(metadata))) {
       model.message(MODEL.metadataProps, new ProtoMessage().string(1, key).string(2, value));
     }
     model.message(MODEL.graph, replaceInGraph(graphField.bytes, head, basePath));
   } catch (error) {
-    if (error instanceof ProtoDecodeError) throw new FieldmarkError('ModelInvalid', `base model ${basePath} is not a valid ONNX file: ${error.message}`, { cause: error });
+    if (error instanceof ProtoDecodeError)
+      throw new FieldmarkError('ModelInvalid', `base model ${basePath} is not a valid ONNX file: ${error.message}`, {
+        cause: error,
+      });
     throw error;
   }
   await mkdir(dirname(outPath), { recursive: true });

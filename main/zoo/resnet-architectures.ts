@@ -21,7 +21,11 @@ const IMAGENET_DEPTHS: Record<number, { block: 'basic' | 'bottleneck'; blocks: n
 /** n of the 6n+2-layer CIFAR ResNets. */
 const AKAMASTER_DEPTHS: Record<number, number> = { 20: 3, 32: 5, 44: 7, 56: 9, 110: 18, 1202: 200 };
 
-function imagenetStages(depth: number, widthFactor: number, strides: number[]): { block: 'basic' | 'bottleneck'; stages: StageSpec[] } {
+function imagenetStages(
+  depth: number,
+  widthFactor: number,
+  strides: number[],
+): { block: 'basic' | 'bottleneck'; stages: StageSpec[] } {
   const setting = IMAGENET_DEPTHS[depth];
   if (!setting) throw new Error(`no ImageNet ResNet of depth ${depth}`);
   const stages = setting.blocks.map((blocks, i) => {
@@ -40,7 +44,12 @@ function imagenetResNet(depth: number, stem: StemSpec, shortcut: ShortcutKind, w
 }
 
 function akamasterResNet(n: number): ResNetSpec {
-  const stages = [16, 32, 64].map((width, i) => ({ blocks: n, midChannels: width, outChannels: width, stride: i === 0 ? 1 : 2 }));
+  const stages = [16, 32, 64].map((width, i) => ({
+    blocks: n,
+    midChannels: width,
+    outChannels: width,
+    stride: i === 0 ? 1 : 2,
+  }));
   return { block: 'basic', stem: { kind: 'cifar3x3', channels: 16 }, stages, shortcut: 'zero-pad', bnEps: BN_EPS };
 }
 
@@ -79,7 +88,10 @@ export function isCifarArchitecture(name: string): boolean {
 export function architectureSpec(name: string): ResNetSpec {
   const spec = ARCHITECTURES.get(name);
   if (!spec) {
-    throw new FieldmarkError('InvalidArgument', `unknown architecture "${name}": expected one of ${ARCHITECTURE_NAMES.join(', ')}`);
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `unknown architecture "${name}": expected one of ${ARCHITECTURE_NAMES.join(', ')}`,
+    );
   }
   return structuredClone(spec);
 }

@@ -36,10 +36,17 @@ function inferStem(tensors: Tensors, prefix: string, where: string): StemSpec {
   const deep = [0, 1, 2].map((i) => shapeOf(tensors, `${prefix}stem.${i}.conv.weight`));
   if (deep[0]) return { kind: 'deep', channels: [dim(deep[0], 0), dim(deep[1], 0), dim(deep[2], 0)] };
   const conv1 = shapeOf(tensors, `${prefix}conv1.weight`);
-  if (!conv1 || conv1.length !== 4) throw new FieldmarkError('CheckpointInvalid', `${where}: no stem found (expected ${prefix}conv1.weight or ${prefix}stem.0.conv.weight)`);
+  if (!conv1 || conv1.length !== 4)
+    throw new FieldmarkError(
+      'CheckpointInvalid',
+      `${where}: no stem found (expected ${prefix}conv1.weight or ${prefix}stem.0.conv.weight)`,
+    );
   if (conv1[2] === 7) return { kind: 'plain7x7', channels: dim(conv1, 0) };
   if (conv1[2] === 3) return { kind: 'cifar3x3', channels: dim(conv1, 0) };
-  throw new FieldmarkError('CheckpointInvalid', `${where}: ${prefix}conv1.weight has a ${conv1[2]}x${conv1[3]} kernel; expected 7x7 (ImageNet) or 3x3 (CIFAR)`);
+  throw new FieldmarkError(
+    'CheckpointInvalid',
+    `${where}: ${prefix}conv1.weight has a ${conv1[2]}x${conv1[3]} kernel; expected 7x7 (ImageNet) or 3x3 (CIFAR)`,
+  );
 }
 
 function inferShortcut(tensors: Tensors, prefix: string): ShortcutKind {
@@ -68,7 +75,10 @@ function listProblems(title: string, items: string[]): string {
 export function inferResNet(tensors: Tensors, where: string, options: { ignoreHead?: boolean } = {}): InferredResNet {
   const anchor = [...tensors.keys()].find((key) => key.endsWith('layer1.0.conv1.weight'));
   if (anchor === undefined) {
-    throw new FieldmarkError('CheckpointInvalid', `${where}: no layer1.0.conv1.weight among its ${tensors.size} tensors: not a ResNet state dict`);
+    throw new FieldmarkError(
+      'CheckpointInvalid',
+      `${where}: no layer1.0.conv1.weight among its ${tensors.size} tensors: not a ResNet state dict`,
+    );
   }
   const prefix = anchor.slice(0, -'layer1.0.conv1.weight'.length);
   const stem = inferStem(tensors, prefix, where);
@@ -80,11 +90,24 @@ export function inferResNet(tensors: Tensors, where: string, options: { ignoreHe
     const first = `${prefix}layer${stage}.0`;
     const last = bottleneck ? 'conv3' : 'conv2';
     // Strides are not stored in a checkpoint: every ResNet here halves the resolution in each stage after the first.
-    stages.push({ blocks, midChannels: dim(shapeOf(tensors, `${first}.conv1.weight`), 0), outChannels: dim(shapeOf(tensors, `${first}.${last}.weight`), 0), stride: stage === 1 ? 1 : 2 });
+    stages.push({
+      blocks,
+      midChannels: dim(shapeOf(tensors, `${first}.conv1.weight`), 0),
+      outChannels: dim(shapeOf(tensors, `${first}.${last}.weight`), 0),
+      stride: stage === 1 ? 1 : 2,
+    });
   }
-  const spec: ResNetSpec = { block: bottleneck ? 'bottleneck' : 'basic', stem, stages, shortcut: inferShortcut(tensors, prefix), bnEps: BN_EPS };
+  const spec: ResNetSpec = {
+    block: bottleneck ? 'bottleneck' : 'basic',
+    stem,
+    stages,
+    shortcut: inferShortcut(tensors, prefix),
+    bnEps: BN_EPS,
+  };
 
-  const headModule = options.ignoreHead ? undefined : HEAD_CANDIDATES.find((head) => shapeOf(tensors, `${head}.weight`)?.length === 2);
+  const headModule = options.ignoreHead
+    ? undefined
+    : HEAD_CANDIDATES.find((head) => shapeOf(tensors, `${head}.weight`)?.length === 2);
   const headKeys = new Set(HEAD_CANDIDATES.flatMap((head) => [`${head}.weight`, `${head}.bias`]));
   const numClasses = headModule ? dim(shapeOf(tensors, `${headModule}.weight`), 0) : null;
   const layout: KeyLayout = {
@@ -97,7 +120,12 @@ export function inferResNet(tensors: Tensors, where: string, options: { ignoreHe
   const expected = new Set(slots.map((slot) => slot.key));
   const missing = slots.filter((slot) => slot.role !== 'counter' && !tensors.has(slot.key)).map((slot) => slot.key);
   const misShaped = slots
-    .filter((slot) => slot.role !== 'counter' && tensors.has(slot.key) && JSON.stringify(shapeOf(tensors, slot.key)) !== JSON.stringify(slot.shape))
+    .filter(
+      (slot) =>
+        slot.role !== 'counter' &&
+        tensors.has(slot.key) &&
+        JSON.stringify(shapeOf(tensors, slot.key)) !== JSON.stringify(slot.shape),
+    )
     .map((slot) => `${slot.key} [${shapeOf(tensors, slot.key)?.join(',')}] (expected [${slot.shape.join(',')}])`);
   const unexpected = [...tensors.keys()].filter(
     (key) => !expected.has(key) && !key.endsWith('.num_batches_tracked') && !(options.ignoreHead && headKeys.has(key)),
@@ -108,7 +136,10 @@ export function inferResNet(tensors: Tensors, where: string, options: { ignoreHe
       misShaped.length ? listProblems('mis-shaped keys', misShaped) : '',
       unexpected.length ? listProblems('unexpected keys', unexpected) : '',
     ].filter(Boolean);
-    throw new FieldmarkError('CheckpointInvalid', `${where} does not fit the ResNet its keys describe (${describeSpec(spec)}): ${problems.join('; ')}`);
+    throw new FieldmarkError(
+      'CheckpointInvalid',
+      `${where} does not fit the ResNet its keys describe (${describeSpec(spec)}): ${problems.join('; ')}`,
+    );
   }
   return { spec, layout, numClasses, architecture: matchArchitecture(spec) };
 }
@@ -119,12 +150,20 @@ export function describeSpec(spec: ResNetSpec): string {
 }
 
 /** Copies the checkpoint's float tensors into ResNetWeights (as float32). */
-export function extractWeights(inferred: InferredResNet, tensors: ReadonlyMap<string, CheckpointTensor>, where: string): ResNetWeights {
+export function extractWeights(
+  inferred: InferredResNet,
+  tensors: ReadonlyMap<string, CheckpointTensor>,
+  where: string,
+): ResNetWeights {
   const weights = allocateWeights(inferred.spec, inferred.numClasses);
   for (const slot of checkpointSlots(inferred.spec, inferred.layout, inferred.numClasses)) {
     if (!slot.target) continue;
     const tensor = tensors.get(slot.key);
-    if (!tensor?.data) throw new FieldmarkError('CheckpointInvalid', `${where}: ${slot.key} is not a floating-point tensor (${tensor?.storageType ?? 'missing'})`);
+    if (!tensor?.data)
+      throw new FieldmarkError(
+        'CheckpointInvalid',
+        `${where}: ${slot.key} is not a floating-point tensor (${tensor?.storageType ?? 'missing'})`,
+      );
     slot.target(weights).set(tensor.data);
   }
   return weights;

@@ -22,11 +22,18 @@ export interface ResNetGraphOptions {
 }
 
 /** Folds a batch norm into the conv before it: returns the scaled weights and the new bias. */
-export function foldBatchNorm(shape: ConvBnShape, weights: ConvBnWeights, eps: number): { weight: Float32Array; bias: Float32Array } {
+export function foldBatchNorm(
+  shape: ConvBnShape,
+  weights: ConvBnWeights,
+  eps: number,
+): { weight: Float32Array; bias: Float32Array } {
   const out = shape.outChannels;
   const perChannel = shape.inChannels * shape.kernel * shape.kernel;
   if (weights.convWeight.length !== out * perChannel) {
-    throw new FieldmarkError('CheckpointInvalid', `conv weight has ${weights.convWeight.length} values, expected ${out}x${shape.inChannels}x${shape.kernel}x${shape.kernel}`);
+    throw new FieldmarkError(
+      'CheckpointInvalid',
+      `conv weight has ${weights.convWeight.length} values, expected ${out}x${shape.inChannels}x${shape.kernel}x${shape.kernel}`,
+    );
   }
   const weight = new Float32Array(weights.convWeight.length);
   const bias = new Float32Array(out);
@@ -56,30 +63,51 @@ class GraphBuilder {
   /** Conv with folded BN, optionally followed by ReLU; returns the output name. */
   convBn(name: string, input: string, shape: ConvBnShape, weights: ConvBnWeights, eps: number, relu: boolean): string {
     const folded = foldBatchNorm(shape, weights, eps);
-    const w = this.constant(`${name}.weight`, [shape.outChannels, shape.inChannels, shape.kernel, shape.kernel], folded.weight);
+    const w = this.constant(
+      `${name}.weight`,
+      [shape.outChannels, shape.inChannels, shape.kernel, shape.kernel],
+      folded.weight,
+    );
     const b = this.constant(`${name}.bias`, [shape.outChannels], folded.bias);
     const p = shape.padding;
-    const conv = this.node('Conv', name, [input, w, b], [
-      { name: 'kernel_shape', kind: 'ints', value: [shape.kernel, shape.kernel] },
-      { name: 'strides', kind: 'ints', value: [shape.stride, shape.stride] },
-      { name: 'pads', kind: 'ints', value: [p, p, p, p] },
-    ]);
+    const conv = this.node(
+      'Conv',
+      name,
+      [input, w, b],
+      [
+        { name: 'kernel_shape', kind: 'ints', value: [shape.kernel, shape.kernel] },
+        { name: 'strides', kind: 'ints', value: [shape.stride, shape.stride] },
+        { name: 'pads', kind: 'ints', value: [p, p, p, p] },
+      ],
+    );
     return relu ? this.node('Relu', `${name}.relu`, [conv]) : conv;
   }
 }
 
 function maxPool(graph: GraphBuilder, input: string): string {
-  return graph.node('MaxPool', 'stem.maxpool', [input], [
-    { name: 'kernel_shape', kind: 'ints', value: [3, 3] },
-    { name: 'strides', kind: 'ints', value: [2, 2] },
-    { name: 'pads', kind: 'ints', value: [1, 1, 1, 1] },
-  ]);
+  return graph.node(
+    'MaxPool',
+    'stem.maxpool',
+    [input],
+    [
+      { name: 'kernel_shape', kind: 'ints', value: [3, 3] },
+      { name: 'strides', kind: 'ints', value: [2, 2] },
+      { name: 'pads', kind: 'ints', value: [1, 1, 1, 1] },
+    ],
+  );
 }
 
 const INT64_MAX = (1n << 63n) - 1n;
 
 /** akamaster option A: subsample rows/cols by the stride, zero-pad the channels on both sides. */
-function zeroPadShortcut(graph: GraphBuilder, name: string, input: string, inChannels: number, outChannels: number, stride: number): string {
+function zeroPadShortcut(
+  graph: GraphBuilder,
+  name: string,
+  input: string,
+  inChannels: number,
+  outChannels: number,
+  stride: number,
+): string {
   let x = input;
   if (stride !== 1) {
     const starts = graph.constant(`${name}.starts`, [2], BigInt64Array.from([0n, 0n]));
@@ -106,10 +134,17 @@ function zeroPadShortcut(graph: GraphBuilder, name: string, input: string, inCha
 export function buildResNetGraph(spec: ResNetSpec, weights: ResNetWeights, options: ResNetGraphOptions): OnnxModel {
   const shape = resnetShape(spec);
   const head = weights.head;
-  if (!head) throw new FieldmarkError('CheckpointInvalid', 'the network has no classification head: expected fc weight and bias');
+  if (!head)
+    throw new FieldmarkError(
+      'CheckpointInvalid',
+      'the network has no classification head: expected fc weight and bias',
+    );
   const numClasses = head.bias.length;
   if (head.weight.length !== numClasses * shape.featureDim) {
-    throw new FieldmarkError('CheckpointInvalid', `head weight has ${head.weight.length} values, expected ${numClasses}x${shape.featureDim}`);
+    throw new FieldmarkError(
+      'CheckpointInvalid',
+      `head weight has ${head.weight.length} values, expected ${numClasses}x${shape.featureDim}`,
+    );
   }
   const graph = new GraphBuilder();
   const eps = spec.bnEps;
@@ -138,14 +173,20 @@ export function buildResNetGraph(spec: ResNetSpec, weights: ResNetWeights, optio
       if (spec.shortcut === 'zero-pad') {
         shortcut = zeroPadShortcut(graph, `${name}.shortcut`, input, block.inChannels, block.outChannels, block.stride);
       } else {
-        if (!block.shortcutConv || !w.shortcut) throw new FieldmarkError('CheckpointInvalid', `${name} needs downsample weights`);
+        if (!block.shortcutConv || !w.shortcut)
+          throw new FieldmarkError('CheckpointInvalid', `${name} needs downsample weights`);
         if (spec.shortcut === 'avgpool-conv' && block.stride !== 1) {
-          shortcut = graph.node('AveragePool', `${name}.downsample.pool`, [shortcut], [
-            { name: 'kernel_shape', kind: 'ints', value: [block.stride, block.stride] },
-            { name: 'strides', kind: 'ints', value: [block.stride, block.stride] },
-            { name: 'ceil_mode', kind: 'int', value: 1 },
-            { name: 'count_include_pad', kind: 'int', value: 0 },
-          ]);
+          shortcut = graph.node(
+            'AveragePool',
+            `${name}.downsample.pool`,
+            [shortcut],
+            [
+              { name: 'kernel_shape', kind: 'ints', value: [block.stride, block.stride] },
+              { name: 'strides', kind: 'ints', value: [block.stride, block.stride] },
+              { name: 'ceil_mode', kind: 'int', value: 1 },
+              { name: 'count_include_pad', kind: 'int', value: 0 },
+            ],
+          );
         }
         shortcut = graph.convBn(`${name}.downsample`, shortcut, block.shortcutConv, w.shortcut, eps, false);
       }
@@ -155,11 +196,29 @@ export function buildResNetGraph(spec: ResNetSpec, weights: ResNetWeights, optio
   });
 
   const pooled = graph.node('GlobalAveragePool', 'neck.gap', [x]);
-  const features = graph.node('Flatten', 'neck.flatten', [pooled], [{ name: 'axis', kind: 'int', value: 1 }], MODEL_FEATURES_OUTPUT);
+  const features = graph.node(
+    'Flatten',
+    'neck.flatten',
+    [pooled],
+    [{ name: 'axis', kind: 'int', value: 1 }],
+    MODEL_FEATURES_OUTPUT,
+  );
   const fcWeight = graph.constant('head.fc.weight', [numClasses, shape.featureDim], head.weight);
   const fcBias = graph.constant('head.fc.bias', [numClasses], head.bias);
-  const logits = graph.node('Gemm', 'head.fc', [features, fcWeight, fcBias], [{ name: 'transB', kind: 'int', value: 1 }], 'logits');
-  graph.node('Softmax', 'head.softmax', [logits], [{ name: 'axis', kind: 'int', value: 1 }], MODEL_PROBABILITIES_OUTPUT);
+  const logits = graph.node(
+    'Gemm',
+    'head.fc',
+    [features, fcWeight, fcBias],
+    [{ name: 'transB', kind: 'int', value: 1 }],
+    'logits',
+  );
+  graph.node(
+    'Softmax',
+    'head.softmax',
+    [logits],
+    [{ name: 'axis', kind: 'int', value: 1 }],
+    MODEL_PROBABILITIES_OUTPUT,
+  );
 
   return {
     graphName: options.graphName ?? 'fieldmark-resnet',
@@ -167,7 +226,9 @@ export function buildResNetGraph(spec: ResNetSpec, weights: ResNetWeights, optio
     producerVersion: options.producerVersion ?? '0.1.0',
     nodes: graph.nodes,
     initializers: graph.initializers,
-    inputs: [{ name: MODEL_INPUT_NAME, elemType: 'float32', shape: ['batch', 3, options.inputHeight, options.inputWidth] }],
+    inputs: [
+      { name: MODEL_INPUT_NAME, elemType: 'float32', shape: ['batch', 3, options.inputHeight, options.inputWidth] },
+    ],
     outputs: [
       { name: MODEL_PROBABILITIES_OUTPUT, elemType: 'float32', shape: ['batch', numClasses] },
       { name: MODEL_FEATURES_OUTPUT, elemType: 'float32', shape: ['batch', shape.featureDim] },

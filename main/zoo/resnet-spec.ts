@@ -91,7 +91,11 @@ function stemShape(stem: StemSpec): ConvBnShape[] {
     case 'cifar3x3':
       return [convBn(3, stem.channels, 3, 1)];
     case 'deep':
-      return [convBn(3, stem.channels[0], 3, 2), convBn(stem.channels[0], stem.channels[1], 3, 1), convBn(stem.channels[1], stem.channels[2], 3, 1)];
+      return [
+        convBn(3, stem.channels[0], 3, 2),
+        convBn(stem.channels[0], stem.channels[1], 3, 1),
+        convBn(stem.channels[1], stem.channels[2], 3, 1),
+      ];
   }
 }
 
@@ -128,7 +132,8 @@ export function resnetShape(spec: ResNetSpec): ResNetShape {
  */
 export function parameterCount(spec: ResNetSpec, numClasses: number | null): number {
   const shape = resnetShape(spec);
-  const convBnCount = (c: ConvBnShape): number => c.outChannels * c.inChannels * c.kernel * c.kernel + 2 * c.outChannels;
+  const convBnCount = (c: ConvBnShape): number =>
+    c.outChannels * c.inChannels * c.kernel * c.kernel + 2 * c.outChannels;
   let total = shape.stem.reduce((sum, c) => sum + convBnCount(c), 0);
   for (const block of shape.blocks) {
     total += block.convs.reduce((sum, c) => sum + convBnCount(c), 0);
@@ -142,7 +147,12 @@ export function parameterCount(spec: ResNetSpec, numClasses: number | null): num
  * Multiply-accumulates of one forward pass at `height`x`width` (convs and the head; what model
  * zoos publish as "FLOPs"). Shortcut pooling, BN (folded) and ReLU are negligible and omitted.
  */
-export function multiplyAccumulates(spec: ResNetSpec, numClasses: number | null, height: number, width: number): number {
+export function multiplyAccumulates(
+  spec: ResNetSpec,
+  numClasses: number | null,
+  height: number,
+  width: number,
+): number {
   const shape = resnetShape(spec);
   let h = height;
   let w = width;
@@ -159,7 +169,8 @@ export function multiplyAccumulates(spec: ResNetSpec, numClasses: number | null,
     const [inH, inW] = [h, w];
     for (const c of block.convs) [h, w] = conv(c, h, w);
     if (block.shortcutConv) {
-      const pooled: [number, number] = spec.shortcut === 'avgpool-conv' ? [Math.ceil(inH / block.stride), Math.ceil(inW / block.stride)] : [inH, inW];
+      const pooled: [number, number] =
+        spec.shortcut === 'avgpool-conv' ? [Math.ceil(inH / block.stride), Math.ceil(inW / block.stride)] : [inH, inW];
       conv(block.shortcutConv, pooled[0], pooled[1]);
     }
   }

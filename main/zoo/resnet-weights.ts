@@ -65,7 +65,10 @@ export function allocateWeights(spec: ResNetSpec, numClasses: number | null): Re
       convs: block.convs.map(allocateConvBn),
       shortcut: block.shortcutConv ? allocateConvBn(block.shortcutConv) : null,
     })),
-    head: numClasses === null ? null : { weight: new Float32Array(numClasses * shape.featureDim), bias: new Float32Array(numClasses) },
+    head:
+      numClasses === null
+        ? null
+        : { weight: new Float32Array(numClasses * shape.featureDim), bias: new Float32Array(numClasses) },
   };
 }
 
@@ -98,9 +101,12 @@ function layoutNames(layout: KeyLayout): Names {
   const { prefix } = layout;
   return {
     stem: (index, count) =>
-      count === 1 ? { conv: `${prefix}conv1`, bn: `${prefix}bn1` } : { conv: `${prefix}stem.${index}.conv`, bn: `${prefix}stem.${index}.bn` },
+      count === 1
+        ? { conv: `${prefix}conv1`, bn: `${prefix}bn1` }
+        : { conv: `${prefix}stem.${index}.conv`, bn: `${prefix}stem.${index}.bn` },
     block: (stage, index) => `${prefix}layer${stage + 1}.${index}`,
-    shortcut: (pooled) => (pooled ? { conv: 'downsample.1', bn: 'downsample.2' } : { conv: 'downsample.0', bn: 'downsample.1' }),
+    shortcut: (pooled) =>
+      pooled ? { conv: 'downsample.1', bn: 'downsample.2' } : { conv: 'downsample.0', bn: 'downsample.1' },
     head: layout.head,
     counters: layout.counters,
   };
@@ -115,7 +121,12 @@ function convBnSlots(
 ): TensorSlot[] {
   const out = shape.outChannels;
   const slots: TensorSlot[] = [
-    { key: `${conv}.weight`, shape: [out, shape.inChannels, shape.kernel, shape.kernel], role: 'parameter', target: (w) => locate(w).convWeight },
+    {
+      key: `${conv}.weight`,
+      shape: [out, shape.inChannels, shape.kernel, shape.kernel],
+      role: 'parameter',
+      target: (w) => locate(w).convWeight,
+    },
     { key: `${bn}.weight`, shape: [out], role: 'parameter', target: (w) => locate(w).bnWeight },
     { key: `${bn}.bias`, shape: [out], role: 'parameter', target: (w) => locate(w).bnBias },
     { key: `${bn}.running_mean`, shape: [out], role: 'buffer', target: (w) => locate(w).bnMean },
@@ -131,7 +142,11 @@ function must<T>(value: T | null | undefined, what: string): T {
 }
 
 /** Every tensor a checkpoint of this architecture holds in `layout`, in PyTorch's state-dict order. */
-export function checkpointSlots(spec: ResNetSpec, layout: CheckpointLayout | KeyLayout, numClasses: number | null): TensorSlot[] {
+export function checkpointSlots(
+  spec: ResNetSpec,
+  layout: CheckpointLayout | KeyLayout,
+  numClasses: number | null,
+): TensorSlot[] {
   const names = layoutNames(typeof layout === 'string' ? KEY_LAYOUTS[layout] : layout);
   const shape = resnetShape(spec);
   const slots: TensorSlot[] = [];
@@ -143,16 +158,34 @@ export function checkpointSlots(spec: ResNetSpec, layout: CheckpointLayout | Key
     const base = names.block(block.stage, block.index);
     const locateBlock = (w: ResNetWeights) => must(w.blocks[b], `block ${base}`);
     block.convs.forEach((convShape, c) => {
-      slots.push(...convBnSlots(names, `${base}.conv${c + 1}`, `${base}.bn${c + 1}`, convShape, (w) => must(locateBlock(w).convs[c], `${base}.conv${c + 1}`)));
+      slots.push(
+        ...convBnSlots(names, `${base}.conv${c + 1}`, `${base}.bn${c + 1}`, convShape, (w) =>
+          must(locateBlock(w).convs[c], `${base}.conv${c + 1}`),
+        ),
+      );
     });
     if (block.shortcutConv) {
       const n = names.shortcut(spec.shortcut === 'avgpool-conv' && block.stride !== 1);
-      slots.push(...convBnSlots(names, `${base}.${n.conv}`, `${base}.${n.bn}`, block.shortcutConv, (w) => must(locateBlock(w).shortcut, `${base} shortcut`)));
+      slots.push(
+        ...convBnSlots(names, `${base}.${n.conv}`, `${base}.${n.bn}`, block.shortcutConv, (w) =>
+          must(locateBlock(w).shortcut, `${base} shortcut`),
+        ),
+      );
     }
   });
   if (numClasses !== null) {
-    slots.push({ key: `${names.head}.weight`, shape: [numClasses, shape.featureDim], role: 'parameter', target: (w) => must(w.head, 'head').weight });
-    slots.push({ key: `${names.head}.bias`, shape: [numClasses], role: 'parameter', target: (w) => must(w.head, 'head').bias });
+    slots.push({
+      key: `${names.head}.weight`,
+      shape: [numClasses, shape.featureDim],
+      role: 'parameter',
+      target: (w) => must(w.head, 'head').weight,
+    });
+    slots.push({
+      key: `${names.head}.bias`,
+      shape: [numClasses],
+      role: 'parameter',
+      target: (w) => must(w.head, 'head').bias,
+    });
   }
   return slots;
 }

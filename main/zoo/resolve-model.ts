@@ -28,7 +28,10 @@ async function isFile(path: string): Promise<boolean> {
  * An existing .onnx path, or the installed model of a registry id.
  * @throws FieldmarkError ModelMissing (with how to install it) or ModelInvalid.
  */
-export async function resolveModel(idOrPath: string, options: ResolveModelOptions = {}): Promise<{ path: string; metadata: ModelMetadata }> {
+export async function resolveModel(
+  idOrPath: string,
+  options: ResolveModelOptions = {},
+): Promise<{ path: string; metadata: ModelMetadata }> {
   const env = options.env ?? process.env;
   if (idOrPath.toLowerCase().endsWith('.onnx') || (await isFile(idOrPath))) {
     return { path: idOrPath, metadata: await readModelMetadata(idOrPath) };

@@ -14,7 +14,9 @@ export function trainedModelsDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Trained models in the cache, by file name; unreadable files are left out with a warning. */
-export async function listTrainedModels(env: NodeJS.ProcessEnv = process.env): Promise<{ path: string; metadata: ModelMetadata }[]> {
+export async function listTrainedModels(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ path: string; metadata: ModelMetadata }[]> {
   const dir = trainedModelsDir(env);
   let names: string[];
   try {

@@ -26,14 +26,16 @@ export function isZip(data: Uint8Array): boolean {
 }
 
 function bigToNumber(value: bigint, where: string): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new FieldmarkError('CheckpointInvalid', `${where}: zip offset ${value} is too large`);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new FieldmarkError('CheckpointInvalid', `${where}: zip offset ${value} is too large`);
   return Number(value);
 }
 
 /** Lists the entries of the zip archive `data`. @throws FieldmarkError CheckpointInvalid. */
 export function listZipEntries(data: Uint8Array, where: string): ZipEntry[] {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const fail = (message: string) => new FieldmarkError('CheckpointInvalid', `${where}: not a readable zip archive (${message})`);
+  const fail = (message: string) =>
+    new FieldmarkError('CheckpointInvalid', `${where}: not a readable zip archive (${message})`);
   // The end-of-central-directory record sits in the last 22 + 65535 (comment) bytes.
   let eocd = -1;
   for (let i = data.byteLength - 22; i >= Math.max(0, data.byteLength - 22 - 65535); i -= 1) {
@@ -48,14 +50,16 @@ export function listZipEntries(data: Uint8Array, where: string): ZipEntry[] {
   const locator = eocd - 20;
   if (locator >= 0 && view.getUint32(locator, true) === ZIP64_EOCD_LOCATOR_SIGNATURE) {
     const zip64 = bigToNumber(view.getBigUint64(locator + 8, true), where);
-    if (zip64 + 56 > data.byteLength || view.getUint32(zip64, true) !== ZIP64_EOCD_SIGNATURE) throw fail('bad zip64 record');
+    if (zip64 + 56 > data.byteLength || view.getUint32(zip64, true) !== ZIP64_EOCD_SIGNATURE)
+      throw fail('bad zip64 record');
     count = bigToNumber(view.getBigUint64(zip64 + 32, true), where);
     directoryOffset = bigToNumber(view.getBigUint64(zip64 + 48, true), where);
   }
   const entries: ZipEntry[] = [];
   let pos = directoryOffset;
   for (let n = 0; n < count; n += 1) {
-    if (pos + 46 > data.byteLength || view.getUint32(pos, true) !== CENTRAL_SIGNATURE) throw fail(`bad central directory entry ${n}`);
+    if (pos + 46 > data.byteLength || view.getUint32(pos, true) !== CENTRAL_SIGNATURE)
+      throw fail(`bad central directory entry ${n}`);
     const method = view.getUint16(pos + 10, true);
     let compressedSize = view.getUint32(pos + 20, true);
     let size = view.getUint32(pos + 24, true);
@@ -73,7 +77,8 @@ export function listZipEntries(data: Uint8Array, where: string): ZipEntry[] {
       if (id === 1) {
         let field = extra + 4;
         if (size === 0xffffffff) (size = bigToNumber(view.getBigUint64(field, true), where)), (field += 8);
-        if (compressedSize === 0xffffffff) (compressedSize = bigToNumber(view.getBigUint64(field, true), where)), (field += 8);
+        if (compressedSize === 0xffffffff)
+          (compressedSize = bigToNumber(view.getBigUint64(field, true), where)), (field += 8);
         if (localHeaderOffset === 0xffffffff) localHeaderOffset = bigToNumber(view.getBigUint64(field, true), where);
       }
       extra += 4 + length;
@@ -93,9 +98,16 @@ export function readZipEntry(data: Uint8Array, entry: ZipEntry, where: string): 
   }
   const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
   const end = start + entry.compressedSize;
-  if (end > data.byteLength) throw new FieldmarkError('CheckpointInvalid', `${where}: zip entry ${entry.name} runs past the end of the file (truncated download?)`);
+  if (end > data.byteLength)
+    throw new FieldmarkError(
+      'CheckpointInvalid',
+      `${where}: zip entry ${entry.name} runs past the end of the file (truncated download?)`,
+    );
   const raw = data.subarray(start, end);
   if (entry.method === 0) return raw;
   if (entry.method === 8) return inflateRawSync(raw);
-  throw new FieldmarkError('CheckpointInvalid', `${where}: zip entry ${entry.name} uses compression method ${entry.method}; expected stored (0) or deflate (8)`);
+  throw new FieldmarkError(
+    'CheckpointInvalid',
+    `${where}: zip entry ${entry.name} uses compression method ${entry.method}; expected stored (0) or deflate (8)`,
+  );
 }

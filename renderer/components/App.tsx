@@ -31,7 +31,11 @@ export function App() {
   return (
     <div className="app" {...dropProps}>
       <TopBar />
-      {!connected && <div className="banner" role="status">Connecting to Fieldmark…</div>}
+      {!connected && (
+        <div className="banner" role="status">
+          Connecting to Fieldmark…
+        </div>
+      )}
       {hasLibrary ? (
         <>
           <FilterBar />

@@ -67,7 +67,13 @@ export function ClassFilter() {
         }}
       />
       {chosen && (
-        <button type="button" className="clear" aria-label="Any class" data-testid="class-filter-clear" onClick={() => pick(null)}>
+        <button
+          type="button"
+          className="clear"
+          aria-label="Any class"
+          data-testid="class-filter-clear"
+          onClick={() => pick(null)}
+        >
           ×
         </button>
       )}

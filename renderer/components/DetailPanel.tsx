@@ -38,7 +38,15 @@ export function DetailPanel() {
     <div className="panel detail-panel" data-testid="detail-panel" data-path={detail.relPath} data-image-id={detail.id}>
       <PanelHeader title={fileName(detail.relPath)} />
       <div className="detail-image">
-        {detail.status === 'failed' ? <span className="thumb-broken">⚠</span> : <img key={detail.id} src={renditionUrl('image', detail.id, catalogPath, detail.modifiedAt)} alt={detail.relPath} />}
+        {detail.status === 'failed' ? (
+          <span className="thumb-broken">⚠</span>
+        ) : (
+          <img
+            key={detail.id}
+            src={renditionUrl('image', detail.id, catalogPath, detail.modifiedAt)}
+            alt={detail.relPath}
+          />
+        )}
       </div>
       {detail.error && (
         <div className="error-box" data-testid="detail-error" data-kind={detail.error.kind}>
@@ -48,13 +56,20 @@ export function DetailPanel() {
       )}
       <section className="detail-label-section">
         <h3>Label</h3>
-        <div className="detail-label" data-testid="detail-label" data-label={detail.label?.label ?? ''} data-source={detail.label?.source ?? ''} data-rank={detail.label?.rank ?? ''}>
+        <div
+          className="detail-label"
+          data-testid="detail-label"
+          data-label={detail.label?.label ?? ''}
+          data-source={detail.label?.source ?? ''}
+          data-rank={detail.label?.rank ?? ''}
+        >
           {detail.label ? (
             <>
               <strong>{className(detail.label.label)}</strong>
               <span className="muted">
                 {' '}
-                · {detail.label.rank} · {SOURCE_WORDS[detail.label.source]} · {new Date(detail.label.updatedAt).toLocaleString()}
+                · {detail.label.rank} · {SOURCE_WORDS[detail.label.source]} ·{' '}
+                {new Date(detail.label.updatedAt).toLocaleString()}
               </span>
             </>
           ) : (
@@ -67,7 +82,8 @@ export function DetailPanel() {
             <ol>
               {history.map((entry, position) => (
                 <li key={position} className={entry.undone ? 'undone' : ''}>
-                  {new Date(entry.at).toLocaleString()}: {entry.oldLabel ?? '—'} → {entry.newLabel ?? '—'} ({SOURCE_WORDS[entry.source]}
+                  {new Date(entry.at).toLocaleString()}: {entry.oldLabel ?? '—'} → {entry.newLabel ?? '—'} (
+                  {SOURCE_WORDS[entry.source]}
                   {entry.undone ? ', undone' : ''})
                 </li>
               ))}

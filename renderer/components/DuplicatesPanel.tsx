@@ -21,9 +21,19 @@ export function DuplicatesPanel() {
     setDraft(null);
   };
   return (
-    <section className="duplicates-view" data-testid="duplicates-panel" data-busy={busy ? 'true' : 'false'} aria-label="Near-duplicates">
+    <section
+      className="duplicates-view"
+      data-testid="duplicates-panel"
+      data-busy={busy ? 'true' : 'false'}
+      aria-label="Near-duplicates"
+    >
       <nav className="breadcrumb">
-        <button type="button" className="link" data-testid="similar-back" onClick={() => store.getState().backToLibrary()}>
+        <button
+          type="button"
+          className="link"
+          data-testid="similar-back"
+          onClick={() => store.getState().backToLibrary()}
+        >
           ← Library
         </button>
         {' › '}Near-duplicates
@@ -47,14 +57,25 @@ export function DuplicatesPanel() {
         <span className="muted" data-testid="duplicate-count" data-count={groups?.length ?? 0}>
           {groups ? `${groups.length} groups` : ''}
         </span>
-        <button type="button" className="small-button" onClick={() => store.getState().selectNonKeepers()} title="Select every photo not marked keep (then l labels, or inspect them)">
+        <button
+          type="button"
+          className="small-button"
+          onClick={() => store.getState().selectNonKeepers()}
+          title="Select every photo not marked keep (then l labels, or inspect them)"
+        >
           Select the rest
         </button>
         {canTrash && (
           <button
             type="button"
             className="small-button danger"
-            onClick={() => void store.getState().trashNonKeepers((n) => window.confirm(`Move ${n} photos to the trash? Keepers stay; the trash can restore the others.`))}
+            onClick={() =>
+              void store
+                .getState()
+                .trashNonKeepers((n) =>
+                  window.confirm(`Move ${n} photos to the trash? Keepers stay; the trash can restore the others.`),
+                )
+            }
           >
             Move the rest to the trash…
           </button>
@@ -62,7 +83,9 @@ export function DuplicatesPanel() {
         {busy && <span className="spinner" aria-label="Grouping…" />}
       </div>
       <div className="duplicate-groups">
-        {groups?.map((group) => <Group key={group.members[0]!.tile.id} group={group} />)}
+        {groups?.map((group) => (
+          <Group key={group.members[0]!.tile.id} group={group} />
+        ))}
         {groups && groups.length === 0 && !busy && <p className="muted">No near-duplicates at this threshold.</p>}
       </div>
     </section>
@@ -80,7 +103,12 @@ function Group({ group }: { group: DuplicateGroupView }) {
       </div>
       <div className="duplicate-members">
         {group.members.map((member) => (
-          <figure key={member.tile.id} className={keepers.has(member.tile.id) ? 'keeper' : ''} data-image-id={member.tile.id} data-keep={keepers.has(member.tile.id) ? 'true' : 'false'}>
+          <figure
+            key={member.tile.id}
+            className={keepers.has(member.tile.id) ? 'keeper' : ''}
+            data-image-id={member.tile.id}
+            data-keep={keepers.has(member.tile.id) ? 'true' : 'false'}
+          >
             <img src={renditionUrl('thumb', member.tile.id, catalogPath)} alt="" loading="lazy" />
             <figcaption title={member.tile.relPath}>
               <div className="file-name">{fileName(member.tile.relPath)}</div>
@@ -89,7 +117,13 @@ function Group({ group }: { group: DuplicateGroupView }) {
                 {formatBytes(member.sizeBytes)} · {member.score.toFixed(3)}
               </div>
               <label className="checkbox">
-                <input type="checkbox" data-testid="duplicate-keep" checked={keepers.has(member.tile.id)} onChange={() => store.getState().toggleKeeper(member.tile.id)} /> keep
+                <input
+                  type="checkbox"
+                  data-testid="duplicate-keep"
+                  checked={keepers.has(member.tile.id)}
+                  onChange={() => store.getState().toggleKeeper(member.tile.id)}
+                />{' '}
+                keep
               </label>
             </figcaption>
           </figure>

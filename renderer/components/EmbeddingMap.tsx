@@ -11,8 +11,26 @@ import { useAppStore, useStoreApi } from '../store/context.js';
 import { renditionUrl } from '../format.js';
 
 const PALETTE = [
-  [31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189], [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207],
-  [174, 199, 232], [255, 187, 120], [152, 223, 138], [255, 152, 150], [197, 176, 213], [196, 156, 148], [247, 182, 210], [199, 199, 199], [219, 219, 141], [158, 218, 229],
+  [31, 119, 180],
+  [255, 127, 14],
+  [44, 160, 44],
+  [214, 39, 40],
+  [148, 103, 189],
+  [140, 86, 75],
+  [227, 119, 194],
+  [127, 127, 127],
+  [188, 189, 34],
+  [23, 190, 207],
+  [174, 199, 232],
+  [255, 187, 120],
+  [152, 223, 138],
+  [255, 152, 150],
+  [197, 176, 213],
+  [196, 156, 148],
+  [247, 182, 210],
+  [199, 199, 199],
+  [219, 219, 141],
+  [158, 218, 229],
 ] as const;
 const UNKNOWN: readonly [number, number, number] = [160, 160, 160];
 
@@ -24,9 +42,13 @@ interface View {
 
 /** Map coordinates normalised to [0, 1] (aspect kept), so the view transform is simple. */
 function normalise(map: MapData): Float32Array {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   for (let i = 0; i < map.imageIds.length; i++) {
-    const x = map.xy[2 * i]!, y = map.xy[2 * i + 1]!;
+    const x = map.xy[2 * i]!,
+      y = map.xy[2 * i + 1]!;
     if (x < minX) minX = x;
     if (x > maxX) maxX = x;
     if (y < minY) minY = y;
@@ -60,7 +82,8 @@ function colours(map: MapData, by: 'prediction' | 'label'): Uint8Array {
 function insidePolygon(x: number, y: number, polygon: { x: number; y: number }[]): boolean {
   let inside = false;
   for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
-    const a = polygon[i]!, b = polygon[j]!;
+    const a = polygon[i]!,
+      b = polygon[j]!;
     if (a.y > y !== b.y > y && x < ((b.x - a.x) * (y - a.y)) / (b.y - a.y) + a.x) inside = !inside;
   }
   return inside;
@@ -95,7 +118,11 @@ export function EmbeddingMap() {
     const element = box.current;
     if (!element) return;
     const observer = new ResizeObserver(([entry]) => {
-      if (entry) setSize({ width: Math.max(100, Math.floor(entry.contentRect.width)), height: Math.max(100, Math.floor(entry.contentRect.height)) });
+      if (entry)
+        setSize({
+          width: Math.max(100, Math.floor(entry.contentRect.width)),
+          height: Math.max(100, Math.floor(entry.contentRect.height)),
+        });
     });
     observer.observe(element);
     return () => observer.disconnect();
@@ -119,7 +146,8 @@ export function EmbeddingMap() {
         const from = -Math.floor(side / 2);
         for (let dy = from; dy < from + side; dy++) {
           for (let dx = from; dx < from + side; dx++) {
-            const px = sx + dx, py = sy + dy;
+            const px = sx + dx,
+              py = sy + dy;
             if (px < 0 || py < 0 || px >= size.width || py >= size.height) continue;
             const at = (py * size.width + px) * 4;
             data[at] = picked ? 0 : rgb[i * 3]!;
@@ -194,20 +222,36 @@ export function EmbeddingMap() {
     const scale = Math.max(0.2, Math.min(200, view.scale * factor));
     const k = scale / view.scale;
     // Zoom about the pointer: the point under it stays put.
-    setView({ scale, x: (view.x + size.width / 2 - p.x) * k + p.x - size.width / 2, y: (view.y + size.height / 2 - p.y) * k + p.y - size.height / 2 });
+    setView({
+      scale,
+      x: (view.x + size.width / 2 - p.x) * k + p.x - size.width / 2,
+      y: (view.y + size.height / 2 - p.y) * k + p.y - size.height / 2,
+    });
   };
 
   const hovered = hover && map ? map.imageIds[hover.index]! : null;
   return (
     <section className="map-view" aria-label="Embedding map">
       <nav className="breadcrumb">
-        <button type="button" className="link" data-testid="similar-back" onClick={() => store.getState().backToLibrary()}>
+        <button
+          type="button"
+          className="link"
+          data-testid="similar-back"
+          onClick={() => store.getState().backToLibrary()}
+        >
           ← Library
         </button>
         {' › '}Map {map ? `(${map.kind === 'umap' ? 'UMAP' : 'PCA, UMAP on the way'})` : ''}
       </nav>
       <div className="similar-controls">
-        <button type="button" className={`small-button${lasso ? ' active' : ''}`} data-testid="map-lasso" aria-pressed={lasso} onClick={() => setLasso(!lasso)} title="Draw around points to select them">
+        <button
+          type="button"
+          className={`small-button${lasso ? ' active' : ''}`}
+          data-testid="map-lasso"
+          aria-pressed={lasso}
+          onClick={() => setLasso(!lasso)}
+          title="Draw around points to select them"
+        >
           Lasso
         </button>
         <label>

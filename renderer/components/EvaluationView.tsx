@@ -25,7 +25,12 @@ export function EvaluationView() {
   const close = useAppStore((s) => s.closeEvaluation);
   const showCell = useAppStore((s) => s.showConfusionCell);
   if (!open) return null;
-  if (!evaluation) return <div style={overlayStyle} data-testid="evaluation-view" aria-busy="true">Evaluating…</div>;
+  if (!evaluation)
+    return (
+      <div style={overlayStyle} data-testid="evaluation-view" aria-busy="true">
+        Evaluating…
+      </div>
+    );
   const maxCount = Math.max(1, ...evaluation.confusion.flat());
   return (
     <div style={overlayStyle} data-testid="evaluation-view" role="dialog" aria-label="Evaluation">
@@ -38,9 +43,14 @@ export function EvaluationView() {
         <strong data-testid="accuracy" data-top1={evaluation.top1.toFixed(4)}>
           top-1 {percent(evaluation.top1)}
         </strong>
-        , top-5 {percent(evaluation.top5)}, macro-F1 {evaluation.macroF1.toFixed(3)}, expected calibration error {percent(evaluation.ece)}
+        , top-5 {percent(evaluation.top5)}, macro-F1 {evaluation.macroF1.toFixed(3)}, expected calibration error{' '}
+        {percent(evaluation.ece)}
       </p>
-      <table data-testid="confusion-matrix" data-classes={evaluation.classes.join('|')} style={{ borderCollapse: 'collapse' }}>
+      <table
+        data-testid="confusion-matrix"
+        data-classes={evaluation.classes.join('|')}
+        style={{ borderCollapse: 'collapse' }}
+      >
         <thead>
           <tr>
             <th title="true label (rows) / predicted (columns)">true \ predicted</th>
@@ -70,7 +80,13 @@ export function EvaluationView() {
                       disabled={count === 0}
                       title={`${count} labelled "${truth}", predicted "${predicted}"`}
                       onClick={() => showCell(truth, predicted)}
-                      style={{ width: 34, height: 28, border: 'none', background: count ? `rgb(30, ${shade}, ${r === c ? 90 : 160})` : 'transparent', color: 'white' }}
+                      style={{
+                        width: 34,
+                        height: 28,
+                        border: 'none',
+                        background: count ? `rgb(30, ${shade}, ${r === c ? 90 : 160})` : 'transparent',
+                        color: 'white',
+                      }}
                     >
                       {count || ''}
                     </button>
@@ -110,7 +126,14 @@ export function EvaluationView() {
         {evaluation.reliability
           .filter((bin) => bin.count > 0)
           .map((bin) => (
-            <rect key={bin.lower} x={bin.lower * 300} y={120 - bin.accuracy * 120} width={(bin.upper - bin.lower) * 300 - 1} height={bin.accuracy * 120} fill="#4a7bd0">
+            <rect
+              key={bin.lower}
+              x={bin.lower * 300}
+              y={120 - bin.accuracy * 120}
+              width={(bin.upper - bin.lower) * 300 - 1}
+              height={bin.accuracy * 120}
+              fill="#4a7bd0"
+            >
               <title>{`${bin.count} images, confidence ${bin.confidence.toFixed(2)}, accuracy ${bin.accuracy.toFixed(2)}`}</title>
             </rect>
           ))}

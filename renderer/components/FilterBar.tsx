@@ -10,7 +10,12 @@ import { MAX_TILE_SIZE, MIN_TILE_SIZE } from '../store/ui-slice.js';
 const LABEL_FILTERS: { value: GridFilter['label']; label: string; testId: string; title: string }[] = [
   { value: 'labelled', label: 'Labelled', testId: 'filter-labelled', title: 'Only labelled images' },
   { value: 'unlabelled', label: 'Unlabelled', testId: 'filter-unlabelled', title: 'Only images without a label' },
-  { value: 'disagree', label: 'Label ≠ prediction', testId: 'filter-disagree', title: 'Labelled images whose label differs from the top-1 prediction' },
+  {
+    value: 'disagree',
+    label: 'Label ≠ prediction',
+    testId: 'filter-disagree',
+    title: 'Labelled images whose label differs from the top-1 prediction',
+  },
 ];
 
 const STATUSES: { value: GridFilter['status']; label: string }[] = [
@@ -83,7 +88,15 @@ export function FilterBar() {
       </label>
       <div className="segmented" role="radiogroup" aria-label="Status">
         {STATUSES.map(({ value, label }) => (
-          <button key={value} type="button" role="radio" aria-checked={filter.status === value} className={filter.status === value ? 'active' : ''} data-testid={`status-${value}`} onClick={() => setFilter({ status: value })}>
+          <button
+            key={value}
+            type="button"
+            role="radio"
+            aria-checked={filter.status === value}
+            className={filter.status === value ? 'active' : ''}
+            data-testid={`status-${value}`}
+            onClick={() => setFilter({ status: value })}
+          >
             {label}
           </button>
         ))}
@@ -104,19 +117,39 @@ export function FilterBar() {
         ))}
       </div>
       {filter.labelIs && (
-        <button type="button" className="chip" data-testid="filter-label-is" data-label={filter.labelIs.label} data-rank={filter.labelIs.rank} onClick={() => setFilter({ labelIs: null })} title="Remove this filter">
+        <button
+          type="button"
+          className="chip"
+          data-testid="filter-label-is"
+          data-label={filter.labelIs.label}
+          data-rank={filter.labelIs.rank}
+          onClick={() => setFilter({ labelIs: null })}
+          title="Remove this filter"
+        >
           {filter.labelIs.rank === 'species' ? 'label' : filter.labelIs.rank}: {filter.labelIs.label} ✕
         </button>
       )}
       <label className="sort">
         <span>Sort</span>
-        <select value={filter.sort} data-testid="sort-key" aria-label="Sort by" onChange={(event) => setFilter(sortChange(event.target.value as GridFilter['sort']))}>
+        <select
+          value={filter.sort}
+          data-testid="sort-key"
+          aria-label="Sort by"
+          onChange={(event) => setFilter(sortChange(event.target.value as GridFilter['sort']))}
+        >
           <option value="name">Name</option>
           <option value="date">Date</option>
           <option value="confidence">Confidence</option>
           <option value="uncertainty">Uncertainty (review queue)</option>
         </select>
-        <button type="button" className="icon-button" data-testid="sort-order" onClick={() => setFilter({ order: filter.order === 'asc' ? 'desc' : 'asc' })} aria-label={filter.order === 'asc' ? 'Ascending' : 'Descending'} title={filter.order === 'asc' ? 'Ascending' : 'Descending'}>
+        <button
+          type="button"
+          className="icon-button"
+          data-testid="sort-order"
+          onClick={() => setFilter({ order: filter.order === 'asc' ? 'desc' : 'asc' })}
+          aria-label={filter.order === 'asc' ? 'Ascending' : 'Descending'}
+          title={filter.order === 'asc' ? 'Ascending' : 'Descending'}
+        >
           {filter.order === 'asc' ? '↑' : '↓'}
         </button>
       </label>
@@ -141,7 +174,15 @@ export function FilterBar() {
           className="small-button"
           onClick={() => {
             setSearch('');
-            setFilter({ status: 'all', classIndex: null, minConfidence: 0, maxConfidence: 100, pathContains: '', label: 'all', labelIs: null });
+            setFilter({
+              status: 'all',
+              classIndex: null,
+              minConfidence: 0,
+              maxConfidence: 100,
+              pathContains: '',
+              label: 'all',
+              labelIs: null,
+            });
           }}
         >
           Clear filters

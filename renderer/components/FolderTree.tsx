@@ -25,7 +25,10 @@ export function FolderTree() {
   const setFilter = useAppStore((s) => s.setFilter);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   if (folders.length <= 1) return null; // a flat folder needs no tree
-  const hasChildren = (folder: FolderCount) => folders.some((other) => other.path !== folder.path && (folder.path === '' || other.path.startsWith(`${folder.path}/`)));
+  const hasChildren = (folder: FolderCount) =>
+    folders.some(
+      (other) => other.path !== folder.path && (folder.path === '' || other.path.startsWith(`${folder.path}/`)),
+    );
   return (
     <nav className="folder-tree" data-testid="folder-tree" aria-label="Folders">
       <ul>

@@ -20,7 +20,12 @@ interface Layout {
 }
 
 /** Rows that exist in the DOM for a scroll position: those on screen plus OVERSCAN_ROWS each side. */
-function rowWindow(scrollTop: number, viewportHeight: number, layout: Layout, rows: number): { first: number; last: number } {
+function rowWindow(
+  scrollTop: number,
+  viewportHeight: number,
+  layout: Layout,
+  rows: number,
+): { first: number; last: number } {
   return {
     first: Math.max(0, Math.floor((scrollTop - PAD) / layout.rowHeight) - OVERSCAN_ROWS),
     last: Math.min(rows - 1, Math.ceil((scrollTop + viewportHeight) / layout.rowHeight) + OVERSCAN_ROWS),
@@ -97,12 +102,31 @@ export function Grid() {
     for (let column = 0; column < layout.columns; column++) {
       const index = row * layout.columns + column;
       if (index >= total) break;
-      slots.push(<TileSlot key={index} index={index} x={PAD + column * (layout.tileWidth + GAP)} y={PAD + row * layout.rowHeight} width={layout.tileWidth} height={layout.tileWidth + CAPTION} />);
+      slots.push(
+        <TileSlot
+          key={index}
+          index={index}
+          x={PAD + column * (layout.tileWidth + GAP)}
+          y={PAD + row * layout.rowHeight}
+          width={layout.tileWidth}
+          height={layout.tileWidth + CAPTION}
+        />,
+      );
     }
   }
 
   return (
-    <div className="grid" data-testid="grid" data-total={total} data-columns={layout.columns} ref={scroller} onScroll={onScroll} role="listbox" aria-label="Images" tabIndex={-1}>
+    <div
+      className="grid"
+      data-testid="grid"
+      data-total={total}
+      data-columns={layout.columns}
+      ref={scroller}
+      onScroll={onScroll}
+      role="listbox"
+      aria-label="Images"
+      tabIndex={-1}
+    >
       <div className="grid-spacer" style={{ height: rows * layout.rowHeight + 2 * PAD }}>
         {slots}
       </div>
@@ -115,12 +139,20 @@ const TileSlot = memo(function TileSlot(props: { index: number; x: number; y: nu
   const id = useAppStore((s) => imageIdAt(s, props.index));
   const selected = useAppStore((s) => s.selectedIndex === props.index);
   const style = { transform: `translate(${props.x}px, ${props.y}px)`, width: props.width, height: props.height };
-  return id === null ? <TilePlaceholder style={style} /> : <Tile id={id} index={props.index} selected={selected} style={style} />;
+  return id === null ? (
+    <TilePlaceholder style={style} />
+  ) : (
+    <Tile id={id} index={props.index} selected={selected} style={style} />
+  );
 });
 
 function GridEmpty() {
   const gridTotal = useAppStore((s) => s.gridTotal);
   const libraryTotal = useAppStore((s) => s.stats.total);
   if (gridTotal === null) return null;
-  return <div className="grid-empty">{libraryTotal === 0 ? 'No images found in this folder yet.' : 'No images match these filters.'}</div>;
+  return (
+    <div className="grid-empty">
+      {libraryTotal === 0 ? 'No images found in this folder yet.' : 'No images match these filters.'}
+    </div>
+  );
 }

@@ -7,7 +7,14 @@ export function HelpOverlay() {
   const setHelpOpen = useAppStore((s) => s.setHelpOpen);
   if (!open) return null;
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" data-testid="help-overlay" onClick={() => setHelpOpen(false)}>
+    <div
+      className="overlay"
+      role="dialog"
+      aria-modal="true"
+      aria-label="Keyboard shortcuts"
+      data-testid="help-overlay"
+      onClick={() => setHelpOpen(false)}
+    >
       <div className="overlay-card" onClick={(event) => event.stopPropagation()}>
         <h2>Keyboard</h2>
         <dl className="keys">

@@ -16,13 +16,28 @@ export function IndexingPanel() {
   const fraction = status.toProcess > 0 ? status.done / status.toProcess : status.state === 'finished' ? 1 : 0;
   const rows: [string, string][] = [
     ['State', status.state],
-    ['This run', status.toProcess === 0 && status.state === 'finished' ? 'nothing new to index' : `${formatCount(status.done)} of ${formatCount(status.toProcess)}, ${formatCount(status.failed)} failed`],
+    [
+      'This run',
+      status.toProcess === 0 && status.state === 'finished'
+        ? 'nothing new to index'
+        : `${formatCount(status.done)} of ${formatCount(status.toProcess)}, ${formatCount(status.failed)} failed`,
+    ],
     ['Speed', formatRate(status.imagesPerSecond)],
     ['Time left', formatDuration(status.etaSeconds)],
-    ['Device', status.device && status.device.provider !== 'none' ? `${status.device.provider} (asked: ${status.device.requested})` : '–'],
+    [
+      'Device',
+      status.device && status.device.provider !== 'none'
+        ? `${status.device.provider} (asked: ${status.device.requested})`
+        : '–',
+    ],
   ];
-  if (status.scan) rows.push(['Last scan', `${status.scan.added} new, ${status.scan.changed} changed, ${status.scan.removed} removed, ${status.scan.unchanged} unchanged`]);
-  if (features > 0) rows.push(['Feature vectors', `${formatCount(features)} received (${featureDim ?? '?'} floats each)`]);
+  if (status.scan)
+    rows.push([
+      'Last scan',
+      `${status.scan.added} new, ${status.scan.changed} changed, ${status.scan.removed} removed, ${status.scan.unchanged} unchanged`,
+    ]);
+  if (features > 0)
+    rows.push(['Feature vectors', `${formatCount(features)} received (${featureDim ?? '?'} floats each)`]);
   return (
     <div className="panel indexing-panel">
       <PanelHeader title="Indexing" />
@@ -45,8 +60,15 @@ export function IndexingPanel() {
             Cancel
           </button>
         )}
-        {(status.state === 'finished' || status.state === 'cancelled' || status.state === 'failed' || status.state === 'idle') && (
-          <button type="button" onClick={() => void start()} title="Scan the folder again and index new or changed files">
+        {(status.state === 'finished' ||
+          status.state === 'cancelled' ||
+          status.state === 'failed' ||
+          status.state === 'idle') && (
+          <button
+            type="button"
+            onClick={() => void start()}
+            title="Scan the folder again and index new or changed files"
+          >
             Rescan
           </button>
         )}

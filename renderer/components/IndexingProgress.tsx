@@ -30,25 +30,58 @@ export function IndexingProgress() {
                 ? `Indexing failed${status.message ? `: ${status.message}` : ''}`
                 : 'Idle';
   return (
-    <div className={`indexing-progress state-${state}`} data-testid="indexing-progress" data-state={state} data-done={done} data-to-process={toProcess} data-failed={failed}>
-      <button type="button" className="progress-body" onClick={() => togglePanel('indexing')} title={status.message ?? 'Indexing details (i)'}>
+    <div
+      className={`indexing-progress state-${state}`}
+      data-testid="indexing-progress"
+      data-state={state}
+      data-done={done}
+      data-to-process={toProcess}
+      data-failed={failed}
+    >
+      <button
+        type="button"
+        className="progress-body"
+        onClick={() => togglePanel('indexing')}
+        title={status.message ?? 'Indexing details (i)'}
+      >
         <span className="progress-track" aria-hidden="true">
           <span className="progress-fill" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
         </span>
         <span className="progress-label">{label}</span>
       </button>
       {state === 'running' && (
-        <button type="button" className="icon-button" data-testid="indexing-pause" onClick={() => void pause()} title="Pause (Space)" aria-label="Pause indexing">
+        <button
+          type="button"
+          className="icon-button"
+          data-testid="indexing-pause"
+          onClick={() => void pause()}
+          title="Pause (Space)"
+          aria-label="Pause indexing"
+        >
           ❚❚
         </button>
       )}
       {state === 'paused' && (
-        <button type="button" className="icon-button" data-testid="indexing-resume" onClick={() => void resume()} title="Resume (Space)" aria-label="Resume indexing">
+        <button
+          type="button"
+          className="icon-button"
+          data-testid="indexing-resume"
+          onClick={() => void resume()}
+          title="Resume (Space)"
+          aria-label="Resume indexing"
+        >
           ▶
         </button>
       )}
       {active && (
-        <button type="button" className="icon-button" data-testid="indexing-cancel" onClick={() => void cancel()} title="Cancel" aria-label="Cancel indexing">
+        <button
+          type="button"
+          className="icon-button"
+          data-testid="indexing-cancel"
+          onClick={() => void cancel()}
+          title="Cancel"
+          aria-label="Cancel indexing"
+        >
           ✕
         </button>
       )}

@@ -92,13 +92,21 @@ function PickerDialog() {
 
   let lastSection: PickerSection | null = null;
   return (
-    <div className="overlay picker-overlay" role="dialog" aria-modal="true" aria-label="Label picker" onClick={() => store.getState().setPickerOpen(false)}>
+    <div
+      className="overlay picker-overlay"
+      role="dialog"
+      aria-modal="true"
+      aria-label="Label picker"
+      onClick={() => store.getState().setPickerOpen(false)}
+    >
       <div className="overlay-card picker" onClick={(event) => event.stopPropagation()}>
         <div className="picker-head">
           <span>
             Label <strong>{formatCount(count)}</strong> image{count === 1 ? '' : 's'}
           </span>
-          {vocabulary?.hierarchical && <span className="muted">Choose a genus, family or order when unsure of the species</span>}
+          {vocabulary?.hierarchical && (
+            <span className="muted">Choose a genus, family or order when unsure of the species</span>
+          )}
         </div>
         <input
           ref={input}

@@ -29,10 +29,22 @@ export function LabelsPanel() {
         <strong>{formatCount(labelled)}</strong> of {formatCount(total)} labelled
       </p>
       <div className="button-row">
-        <button type="button" className="small-button" disabled={!undoState.undo} onClick={() => void store.getState().undoLabels()} title={undoState.undo ?? 'Nothing to undo'}>
+        <button
+          type="button"
+          className="small-button"
+          disabled={!undoState.undo}
+          onClick={() => void store.getState().undoLabels()}
+          title={undoState.undo ?? 'Nothing to undo'}
+        >
           Undo
         </button>
-        <button type="button" className="small-button" disabled={!undoState.redo} onClick={() => void store.getState().redoLabels()} title={undoState.redo ?? 'Nothing to redo'}>
+        <button
+          type="button"
+          className="small-button"
+          disabled={!undoState.redo}
+          onClick={() => void store.getState().redoLabels()}
+          title={undoState.redo ?? 'Nothing to redo'}
+        >
           Redo
         </button>
       </div>
@@ -41,8 +53,19 @@ export function LabelsPanel() {
         <h3>Counts</h3>
         <ol className="label-counts" data-testid="label-counts" data-labels={counts?.counts.length ?? 0}>
           {(counts?.counts ?? []).map((entry) => (
-            <li key={`${entry.rank}:${entry.label}`} data-label={entry.label} data-rank={entry.rank} data-count={entry.count} className={filterLabel?.label === entry.label ? 'active' : ''}>
-              <button type="button" className="link" onClick={() => store.getState().setFilter({ labelIs: { label: entry.label, rank: entry.rank } })} title={`Show the ${entry.count} images labelled ${entry.label}`}>
+            <li
+              key={`${entry.rank}:${entry.label}`}
+              data-label={entry.label}
+              data-rank={entry.rank}
+              data-count={entry.count}
+              className={filterLabel?.label === entry.label ? 'active' : ''}
+            >
+              <button
+                type="button"
+                className="link"
+                onClick={() => store.getState().setFilter({ labelIs: { label: entry.label, rank: entry.rank } })}
+                title={`Show the ${entry.count} images labelled ${entry.label}`}
+              >
                 {className(entry.label)}
                 {entry.rank !== 'species' && <span className="muted"> ({entry.rank})</span>}
               </button>
@@ -76,16 +99,34 @@ function CsvSection() {
     <section>
       <h3>CSV</h3>
       <label className="check">
-        <input type="checkbox" checked={labelsOnly} onChange={(event) => setLabelsOnly(event.target.checked)} /> labelled images only
+        <input type="checkbox" checked={labelsOnly} onChange={(event) => setLabelsOnly(event.target.checked)} />{' '}
+        labelled images only
       </label>
       <div className="button-row">
-        <button type="button" className="small-button" data-testid="export-csv" onClick={() => void store.getState().exportLabels(labelsOnly)}>
+        <button
+          type="button"
+          className="small-button"
+          data-testid="export-csv"
+          onClick={() => void store.getState().exportLabels(labelsOnly)}
+        >
           Export CSV…
         </button>
-        <button type="button" className="small-button" data-testid="import-csv" onClick={() => fileInput.current?.click()}>
+        <button
+          type="button"
+          className="small-button"
+          data-testid="import-csv"
+          onClick={() => fileInput.current?.click()}
+        >
           Import CSV…
         </button>
-        <input ref={fileInput} type="file" accept=".csv,text/csv" hidden data-testid="import-csv-file" onChange={(event) => void onFile(event)} />
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".csv,text/csv"
+          hidden
+          data-testid="import-csv-file"
+          onChange={(event) => void onFile(event)}
+        />
         <button
           type="button"
           className="small-button"
@@ -97,10 +138,16 @@ function CsvSection() {
         </button>
       </div>
       <label className="check">
-        <input type="checkbox" checked={dryRun} onChange={(event) => setDryRun(event.target.checked)} /> dry run (report only)
+        <input type="checkbox" checked={dryRun} onChange={(event) => setDryRun(event.target.checked)} /> dry run (report
+        only)
       </label>
       {report && (
-        <div className="import-report" data-testid="import-report" data-applied={report.applied} data-errors={report.errors.length}>
+        <div
+          className="import-report"
+          data-testid="import-report"
+          data-applied={report.applied}
+          data-errors={report.errors.length}
+        >
           <p>
             {report.dryRun ? 'Would apply' : 'Applied'} {formatCount(report.applied)} of {formatCount(report.rows)} rows
             {report.errors.length > 0 ? `; ${report.errors.length} could not apply:` : '.'}
@@ -137,15 +184,38 @@ function VocabularySection() {
     <section>
       <h3>Vocabulary</h3>
       <form className="inline-form" onSubmit={add}>
-        <input type="text" placeholder="New label (e.g. juvenile)" value={name} onChange={(event) => setName(event.target.value)} data-testid="vocabulary-new" aria-label="New label" />
+        <input
+          type="text"
+          placeholder="New label (e.g. juvenile)"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          data-testid="vocabulary-new"
+          aria-label="New label"
+        />
         <button type="submit" className="small-button">
           Add
         </button>
       </form>
       <div className="inline-form">
-        <input type="text" list="vocabulary-labels" placeholder="Label" value={from} onChange={(event) => setFrom(event.target.value)} data-testid="vocabulary-from" aria-label="Label to rename or merge" />
+        <input
+          type="text"
+          list="vocabulary-labels"
+          placeholder="Label"
+          value={from}
+          onChange={(event) => setFrom(event.target.value)}
+          data-testid="vocabulary-from"
+          aria-label="Label to rename or merge"
+        />
         <span>→</span>
-        <input type="text" list="vocabulary-labels" placeholder="New name / merge into" value={to} onChange={(event) => setTo(event.target.value)} data-testid="vocabulary-to" aria-label="New name or label to merge into" />
+        <input
+          type="text"
+          list="vocabulary-labels"
+          placeholder="New name / merge into"
+          value={to}
+          onChange={(event) => setTo(event.target.value)}
+          data-testid="vocabulary-to"
+          aria-label="New name or label to merge into"
+        />
         <datalist id="vocabulary-labels">
           {userLabels.map((option) => (
             <option key={`${option.rank}:${option.label}`} value={option.label} />
@@ -153,10 +223,22 @@ function VocabularySection() {
         </datalist>
       </div>
       <div className="button-row">
-        <button type="button" className="small-button" data-testid="vocabulary-rename" disabled={!from.trim() || !to.trim()} onClick={() => void store.getState().renameLabel(from.trim(), to.trim())}>
+        <button
+          type="button"
+          className="small-button"
+          data-testid="vocabulary-rename"
+          disabled={!from.trim() || !to.trim()}
+          onClick={() => void store.getState().renameLabel(from.trim(), to.trim())}
+        >
           Rename
         </button>
-        <button type="button" className="small-button" data-testid="vocabulary-merge" disabled={!from.trim() || !to.trim()} onClick={() => void store.getState().mergeLabels(from.trim(), to.trim())}>
+        <button
+          type="button"
+          className="small-button"
+          data-testid="vocabulary-merge"
+          disabled={!from.trim() || !to.trim()}
+          onClick={() => void store.getState().mergeLabels(from.trim(), to.trim())}
+        >
           Merge
         </button>
       </div>
@@ -166,7 +248,13 @@ function VocabularySection() {
             <span>{className(option.label)}</span>
             <span className="muted">{formatCount(option.count)}</span>
             {option.count === 0 && (
-              <button type="button" className="icon-button" aria-label={`Remove ${option.label}`} title="Remove (unused)" onClick={() => void store.getState().removeLabel(option.label)}>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={`Remove ${option.label}`}
+                title="Remove (unused)"
+                onClick={() => void store.getState().removeLabel(option.label)}
+              >
                 ✕
               </button>
             )}
@@ -188,9 +276,17 @@ function LabelFilterInput() {
     const wanted = text.trim().toLowerCase();
     if (!wanted) return store.getState().setFilter({ labelIs: null });
     // A taxon name wins over a species of the same spelling only when written as "rank: name".
-    const [rankPart, namePart] = wanted.includes(':') ? wanted.split(':', 2).map((part) => part.trim()) : [null, wanted];
-    const match = options.find((option) => option.label.toLowerCase().replaceAll('_', ' ') === namePart?.replaceAll('_', ' ') && (rankPart === null || option.rank === rankPart));
-    store.getState().setFilter({ labelIs: match ? { label: match.label, rank: match.rank } : { label: text.trim(), rank: 'species' } });
+    const [rankPart, namePart] = wanted.includes(':')
+      ? wanted.split(':', 2).map((part) => part.trim())
+      : [null, wanted];
+    const match = options.find(
+      (option) =>
+        option.label.toLowerCase().replaceAll('_', ' ') === namePart?.replaceAll('_', ' ') &&
+        (rankPart === null || option.rank === rankPart),
+    );
+    store.getState().setFilter({
+      labelIs: match ? { label: match.label, rank: match.rank } : { label: text.trim(), rank: 'species' },
+    });
   };
   return (
     <form className="inline-form" onSubmit={apply}>
@@ -205,7 +301,10 @@ function LabelFilterInput() {
       />
       <datalist id="label-filter-options">
         {options.map((option) => (
-          <option key={`${option.rank}:${option.label}`} value={option.rank === 'species' ? option.label : `${option.rank}: ${option.label}`} />
+          <option
+            key={`${option.rank}:${option.label}`}
+            value={option.rank === 'species' ? option.label : `${option.rank}: ${option.label}`}
+          />
         ))}
       </datalist>
       <button type="submit" className="small-button">

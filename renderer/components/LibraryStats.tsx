@@ -8,7 +8,15 @@ export function LibraryStats() {
   const togglePanel = useAppStore((s) => s.togglePanel);
   const showFailed = useAppStore((s) => s.showFailedFiles);
   return (
-    <div className="library-stats" data-testid="library-stats" data-total={total} data-indexed={indexed} data-failed={failed} data-pending={pending} data-labelled={labelled}>
+    <div
+      className="library-stats"
+      data-testid="library-stats"
+      data-total={total}
+      data-indexed={indexed}
+      data-failed={failed}
+      data-pending={pending}
+      data-labelled={labelled}
+    >
       <span>
         <strong>{formatCount(total)}</strong> images
       </span>

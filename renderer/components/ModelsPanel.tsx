@@ -40,7 +40,12 @@ function ModelRowView({ row }: { row: ModelRow }) {
     row.trained ? 'trained' : 'untrained',
   ].filter((fact): fact is string => fact !== null);
   return (
-    <li className={row.inUse ? 'model-row in-use' : 'model-row'} data-testid="model-row" data-id={row.id} data-state={row.state}>
+    <li
+      className={row.inUse ? 'model-row in-use' : 'model-row'}
+      data-testid="model-row"
+      data-id={row.id}
+      data-state={row.state}
+    >
       <div className="model-name" data-testid="model-name">
         {row.name}
         {row.inUse && <span className="badge"> in use</span>}
@@ -91,8 +96,20 @@ export function ModelImport() {
       }}
     >
       <h3>Import a checkpoint</h3>
-      <input type="text" value={path} placeholder="Checkpoint path (.pth, .th)" aria-label="Checkpoint path" data-testid="model-import-path" onChange={(event) => setPath(event.target.value)} />
-      <select value={like} aria-label="Registry model it is" data-testid="model-import-like" onChange={(event) => setLike(event.target.value)}>
+      <input
+        type="text"
+        value={path}
+        placeholder="Checkpoint path (.pth, .th)"
+        aria-label="Checkpoint path"
+        data-testid="model-import-path"
+        onChange={(event) => setPath(event.target.value)}
+      />
+      <select
+        value={like}
+        aria-label="Registry model it is"
+        data-testid="model-import-like"
+        onChange={(event) => setLike(event.target.value)}
+      >
         <option value="">not a registry model (convert as is)</option>
         {rows
           .filter((row) => row.kind === 'registry')
@@ -120,7 +137,12 @@ export function ModelsPanel() {
   const setOpen = useAppStore((s) => s.setModelsOpen);
   if (!open) return null;
   return (
-    <div className="overlay" role="dialog" aria-label="Models" onClick={(event) => event.target === event.currentTarget && setOpen(false)}>
+    <div
+      className="overlay"
+      role="dialog"
+      aria-label="Models"
+      onClick={(event) => event.target === event.currentTarget && setOpen(false)}
+    >
       <section className="models-panel" data-testid="models-panel">
         <header>
           <h2>Models</h2>

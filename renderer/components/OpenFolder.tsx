@@ -36,7 +36,12 @@ export function OpenFolderForm() {
     let current = true;
     void browseFolders(parent).then((result) => {
       if (!current) return;
-      setCompletions((result?.folders ?? []).filter((name) => name.startsWith(partial)).slice(0, 50).map((name) => joinPath(result!.path, name)));
+      setCompletions(
+        (result?.folders ?? [])
+          .filter((name) => name.startsWith(partial))
+          .slice(0, 50)
+          .map((name) => joinPath(result!.path, name)),
+      );
     });
     return () => {
       current = false;
@@ -47,7 +52,8 @@ export function OpenFolderForm() {
     setOpenFolderOpen(false);
     void openLibrary(root);
   };
-  const browse = (folder: string | undefined) => void browseFolders(folder).then((result) => result && setListing(result));
+  const browse = (folder: string | undefined) =>
+    void browseFolders(folder).then((result) => result && setListing(result));
 
   return (
     <div className="open-folder">
@@ -100,7 +106,12 @@ export function OpenFolderForm() {
           <ul>
             {listing.folders.map((name) => (
               <li key={name}>
-                <button type="button" className="link" onClick={() => browse(joinPath(listing.path, name))} onDoubleClick={() => open(joinPath(listing.path, name))}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => browse(joinPath(listing.path, name))}
+                  onDoubleClick={() => open(joinPath(listing.path, name))}
+                >
                   {name}/
                 </button>
               </li>
@@ -132,7 +143,12 @@ export function OpenFolderDialog() {
   const setOpen = useAppStore((s) => s.setOpenFolderOpen);
   if (!open) return null;
   return (
-    <div className="overlay" role="dialog" aria-label="Open a folder" onClick={(event) => event.target === event.currentTarget && setOpen(false)}>
+    <div
+      className="overlay"
+      role="dialog"
+      aria-label="Open a folder"
+      onClick={(event) => event.target === event.currentTarget && setOpen(false)}
+    >
       <section className="open-folder-dialog" data-testid="open-folder-dialog">
         <header>
           <h2>Open a folder</h2>

@@ -29,8 +29,17 @@ export function PlotsPanel() {
         ) : (
           <ul className="class-bars" data-testid="class-distribution">
             {shown.map((entry) => (
-              <li key={entry.index} className={classIndex === entry.index ? 'active' : ''} data-class-index={entry.index} data-count={entry.count}>
-                <button type="button" onClick={() => setFilter({ classIndex: classIndex === entry.index ? null : entry.index })} title="Filter the grid by this class">
+              <li
+                key={entry.index}
+                className={classIndex === entry.index ? 'active' : ''}
+                data-class-index={entry.index}
+                data-count={entry.count}
+              >
+                <button
+                  type="button"
+                  onClick={() => setFilter({ classIndex: classIndex === entry.index ? null : entry.index })}
+                  title="Filter the grid by this class"
+                >
                   <span className="class-name">{className(entry.name)}</span>
                   <span className="bar" aria-hidden="true">
                     <span style={{ width: `${((entry.count / maxCount) * 100).toFixed(1)}%` }} />
@@ -63,7 +72,13 @@ function Histogram({ counts }: { counts: number[] }) {
   const max = Math.max(1, ...counts);
   const barWidth = width / Math.max(1, counts.length);
   return (
-    <svg className="histogram" data-testid="confidence-histogram" viewBox={`0 0 ${width} ${height + 16}`} role="img" aria-label="Histogram of top-1 confidence">
+    <svg
+      className="histogram"
+      data-testid="confidence-histogram"
+      viewBox={`0 0 ${width} ${height + 16}`}
+      role="img"
+      aria-label="Histogram of top-1 confidence"
+    >
       {counts.map((count, i) => {
         const h = (count / max) * height;
         return (

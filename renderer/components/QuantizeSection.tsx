@@ -39,7 +39,12 @@ export function QuantizeSection() {
       <small>Makes an int8 copy of a model, calibrated on your own photos, and checks it against the original.</small>
       <label className="field">
         <span>Model</span>
-        <select value={chosen} data-testid="quantize-model" disabled={running} onChange={(event) => setModelId(event.target.value)}>
+        <select
+          value={chosen}
+          data-testid="quantize-model"
+          disabled={running}
+          onChange={(event) => setModelId(event.target.value)}
+        >
           {candidates.map((model) => (
             <option key={model.id} value={model.id}>
               {model.id}
@@ -49,22 +54,52 @@ export function QuantizeSection() {
       </label>
       <label className="field">
         <span>Calibration photos (folder)</span>
-        <input type="text" value={folder} data-testid="quantize-folder" disabled={running} onChange={(event) => setFolder(event.target.value)} />
+        <input
+          type="text"
+          value={folder}
+          data-testid="quantize-folder"
+          disabled={running}
+          onChange={(event) => setFolder(event.target.value)}
+        />
       </label>
       <label className="field">
         <span>Images</span>
-        <input type="number" min={1} max={100000} value={images} data-testid="quantize-images" disabled={running} onChange={(event) => setImages(Number.isFinite(event.target.valueAsNumber) ? Math.max(1, Math.round(event.target.valueAsNumber)) : images)} />
+        <input
+          type="number"
+          min={1}
+          max={100000}
+          value={images}
+          data-testid="quantize-images"
+          disabled={running}
+          onChange={(event) =>
+            setImages(
+              Number.isFinite(event.target.valueAsNumber)
+                ? Math.max(1, Math.round(event.target.valueAsNumber))
+                : images,
+            )
+          }
+        />
       </label>
       <label className="field">
         <span>Method</span>
-        <select value={method} data-testid="quantize-method" disabled={running} onChange={(event) => setMethod(event.target.value as QuantizeMethod)}>
+        <select
+          value={method}
+          data-testid="quantize-method"
+          disabled={running}
+          onChange={(event) => setMethod(event.target.value as QuantizeMethod)}
+        >
           <option value="minmax">min-max</option>
           <option value="percentile">percentile</option>
           <option value="entropy">entropy</option>
         </select>
       </label>
       <div className="button-row">
-        <button type="button" data-testid="quantize-start" disabled={running || !chosen || !folder} onClick={() => void start({ modelId: chosen, calibrationFolder: folder, images, method })}>
+        <button
+          type="button"
+          data-testid="quantize-start"
+          disabled={running || !chosen || !folder}
+          onClick={() => void start({ modelId: chosen, calibrationFolder: folder, images, method })}
+        >
           Make int8 model
         </button>
       </div>
@@ -74,18 +109,25 @@ export function QuantizeSection() {
             <>
               <progress max={Math.max(1, status.total)} value={status.done} />
               <small>
-                {status.phase ? PHASES[status.phase] : 'Starting'} {status.total > 0 ? `${status.done}/${status.total}` : ''}
+                {status.phase ? PHASES[status.phase] : 'Starting'}{' '}
+                {status.total > 0 ? `${status.done}/${status.total}` : ''}
               </small>
             </>
           )}
           {status.state === 'done' && status.outcome && (
             <small data-testid="quantize-outcome">
-              {status.outcome.id}: {percent(status.outcome.top1Agreement)} top-1 agreement, mean |Δp| {status.outcome.meanAbsDeltaTop1.toFixed(4)}
-              {status.outcome.speedup === null ? '' : `, ${status.outcome.speedup.toFixed(2)}x faster here`}. Choose it under Model above.
+              {status.outcome.id}: {percent(status.outcome.top1Agreement)} top-1 agreement, mean |Δp|{' '}
+              {status.outcome.meanAbsDeltaTop1.toFixed(4)}
+              {status.outcome.speedup === null ? '' : `, ${status.outcome.speedup.toFixed(2)}x faster here`}. Choose it
+              under Model above.
             </small>
           )}
           {status.outcome?.warning && <small className="warning">{status.outcome.warning}</small>}
-          {status.state === 'failed' && status.error && <small className="error" data-testid="quantize-error">{status.error.message}</small>}
+          {status.state === 'failed' && status.error && (
+            <small className="error" data-testid="quantize-error">
+              {status.error.message}
+            </small>
+          )}
         </div>
       )}
     </fieldset>

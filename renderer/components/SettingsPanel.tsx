@@ -16,7 +16,9 @@ export function SettingsPanel() {
   const models = useAppStore((s) => s.models);
   const current = useAppStore((s) => s.library?.model ?? null);
   // The job reports provider "none" when it had nothing to run.
-  const provider = useAppStore((s) => (s.indexing?.device?.provider === 'none' ? null : (s.indexing?.device?.provider ?? null)));
+  const provider = useAppStore((s) =>
+    s.indexing?.device?.provider === 'none' ? null : (s.indexing?.device?.provider ?? null),
+  );
   const loadSettings = useAppStore((s) => s.loadSettings);
   const updateSettings = useAppStore((s) => s.updateSettings);
   const [draft, setDraft] = useState<Settings | null>(settings);
@@ -44,18 +46,25 @@ export function SettingsPanel() {
       onSubmit={(event) => {
         event.preventDefault();
         const patch: Partial<Settings> = {};
-        for (const key of Object.keys(draft) as (keyof Settings)[]) if (draft[key] !== settings[key]) Object.assign(patch, { [key]: draft[key] });
+        for (const key of Object.keys(draft) as (keyof Settings)[])
+          if (draft[key] !== settings[key]) Object.assign(patch, { [key]: draft[key] });
         void updateSettings(patch);
       }}
     >
       <PanelHeader title="Settings" />
       <label className="field">
         <span>Model</span>
-        <select value={draft.modelId ?? current?.id ?? ''} data-testid="settings-model" onChange={(event) => setDraft({ ...draft, modelId: event.target.value || null })}>
+        <select
+          value={draft.modelId ?? current?.id ?? ''}
+          data-testid="settings-model"
+          onChange={(event) => setDraft({ ...draft, modelId: event.target.value || null })}
+        >
           {modelOptions.map((model) => (
             <option key={model.id} value={model.id} disabled={!model.available}>
               {model.architecture} · {model.labelSet} ({model.classCount} classes){model.trained ? '' : ' · untrained'}
-              {model.int8 ? ` · int8 (${(model.int8.top1Agreement * 100).toFixed(1)}% agreement${model.int8.speedup === null ? '' : `, ${model.int8.speedup.toFixed(1)}x faster`})` : ''}
+              {model.int8
+                ? ` · int8 (${(model.int8.top1Agreement * 100).toFixed(1)}% agreement${model.int8.speedup === null ? '' : `, ${model.int8.speedup.toFixed(1)}x faster`})`
+                : ''}
               {model.available ? '' : ' · not downloaded'}
             </option>
           ))}
@@ -66,7 +75,15 @@ export function SettingsPanel() {
         <legend>Device</legend>
         <div className="segmented" role="radiogroup">
           {DEVICES.map(({ value, label }) => (
-            <button key={value} type="button" role="radio" aria-checked={draft.device === value} className={draft.device === value ? 'active' : ''} data-testid={`settings-device-${value}`} onClick={() => setDraft({ ...draft, device: value })}>
+            <button
+              key={value}
+              type="button"
+              role="radio"
+              aria-checked={draft.device === value}
+              className={draft.device === value ? 'active' : ''}
+              data-testid={`settings-device-${value}`}
+              onClick={() => setDraft({ ...draft, device: value })}
+            >
               {label}
             </button>
           ))}
@@ -75,7 +92,16 @@ export function SettingsPanel() {
       </fieldset>
       <label className="field">
         <span>Batch size</span>
-        <input type="number" min={1} max={256} value={draft.batchSize} data-testid="settings-batch" onChange={(event) => setDraft({ ...draft, batchSize: clampInt(event.target.valueAsNumber, 1, 256, draft.batchSize) })} />
+        <input
+          type="number"
+          min={1}
+          max={256}
+          value={draft.batchSize}
+          data-testid="settings-batch"
+          onChange={(event) =>
+            setDraft({ ...draft, batchSize: clampInt(event.target.valueAsNumber, 1, 256, draft.batchSize) })
+          }
+        />
       </label>
       <label className="field">
         <span>Threads</span>
@@ -86,7 +112,13 @@ export function SettingsPanel() {
           placeholder="auto"
           value={draft.threads ?? ''}
           data-testid="settings-threads"
-          onChange={(event) => setDraft({ ...draft, threads: event.target.value === '' ? null : clampInt(event.target.valueAsNumber, 1, 256, draft.threads ?? 1) })}
+          onChange={(event) =>
+            setDraft({
+              ...draft,
+              threads:
+                event.target.value === '' ? null : clampInt(event.target.valueAsNumber, 1, 256, draft.threads ?? 1),
+            })
+          }
         />
       </label>
       <p className="hint">Device, batch size and threads apply from the next indexing run.</p>

@@ -30,11 +30,16 @@ export function PanelHeader({ title, children }: { title: string; children?: Rea
   );
 }
 
-
 function CloseButton() {
   const showPanel = useAppStore((s) => s.showPanel);
   return (
-    <button type="button" className="icon-button" onClick={() => showPanel(null)} aria-label="Close panel" title="Close (Esc)">
+    <button
+      type="button"
+      className="icon-button"
+      onClick={() => showPanel(null)}
+      aria-label="Close panel"
+      title="Close (Esc)"
+    >
       ✕
     </button>
   );

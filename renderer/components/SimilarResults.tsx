@@ -37,15 +37,31 @@ export function SimilarResults() {
         <span className="muted" data-testid="similar-count" data-count={shown.length}>
           {shown.length} of {results?.length ?? 0} shown{method ? ` · ${method} search` : ''}
         </span>
-        <button type="button" className="small-button" onClick={() => store.getState().selectResultsAboveThreshold()} title="Select every result shown (Ctrl/⌘+A), then press l to label them">
+        <button
+          type="button"
+          className="small-button"
+          onClick={() => store.getState().selectResultsAboveThreshold()}
+          title="Select every result shown (Ctrl/⌘+A), then press l to label them"
+        >
           Select shown (Ctrl/⌘+A)
         </button>
         <label className="checkbox">
-          <input type="checkbox" checked={within} onChange={(event) => store.getState().setSimilarWithinFilters(event.target.checked)} /> within the grid's filters
+          <input
+            type="checkbox"
+            checked={within}
+            onChange={(event) => store.getState().setSimilarWithinFilters(event.target.checked)}
+          />{' '}
+          within the grid's filters
         </label>
         {busy && <span className="spinner" aria-label="Searching…" />}
       </div>
-      <div className="similar-grid" data-testid="similar-results" data-busy={busy ? 'true' : 'false'} role="listbox" aria-multiselectable="true">
+      <div
+        className="similar-grid"
+        data-testid="similar-results"
+        data-busy={busy ? 'true' : 'false'}
+        role="listbox"
+        aria-multiselectable="true"
+      >
         {shown.map((item) => (
           <ResultTile key={item.tile.id} item={item} />
         ))}
@@ -60,7 +76,12 @@ function Breadcrumb() {
   const searches = useAppStore((s) => s.searches);
   return (
     <nav className="breadcrumb" aria-label="Searches">
-      <button type="button" className="link" data-testid="similar-back" onClick={() => store.getState().backToLibrary()}>
+      <button
+        type="button"
+        className="link"
+        data-testid="similar-back"
+        onClick={() => store.getState().backToLibrary()}
+      >
         ← Library
       </button>
       {searches.map((search, index) => (
@@ -110,7 +131,18 @@ const ResultTile = memo(function ResultTile({ item }: { item: SimilarItem }) {
       onDoubleClick={() => void store.getState().findSimilar([tile.id])}
     >
       <div className="thumb">
-        {broken ? <span className="thumb-broken">⚠</span> : <img src={renditionUrl('thumb', tile.id, catalogPath)} alt="" loading="lazy" decoding="async" draggable={false} onError={() => setBroken(true)} />}
+        {broken ? (
+          <span className="thumb-broken">⚠</span>
+        ) : (
+          <img
+            src={renditionUrl('thumb', tile.id, catalogPath)}
+            alt=""
+            loading="lazy"
+            decoding="async"
+            draggable={false}
+            onError={() => setBroken(true)}
+          />
+        )}
         <span className="score-badge">{score.toFixed(3)}</span>
       </div>
       <div className="caption">
@@ -122,10 +154,22 @@ const ResultTile = memo(function ResultTile({ item }: { item: SimilarItem }) {
         )}
         {tile.top1 && <div className="prediction muted">{className(tile.top1.name)}</div>}
         <div className="result-actions">
-          <button type="button" className="link" data-testid="result-similar" onClick={stop(() => void store.getState().findSimilar([tile.id]))} title="Search again from this image">
+          <button
+            type="button"
+            className="link"
+            data-testid="result-similar"
+            onClick={stop(() => void store.getState().findSimilar([tile.id]))}
+            title="Search again from this image"
+          >
             similar
           </button>
-          <button type="button" className="link" data-testid="result-negative" onClick={stop(() => void store.getState().addNegative(tile.id))} title="More like the query, less like this">
+          <button
+            type="button"
+            className="link"
+            data-testid="result-negative"
+            onClick={stop(() => void store.getState().addNegative(tile.id))}
+            title="More like the query, less like this"
+          >
             less
           </button>
         </div>

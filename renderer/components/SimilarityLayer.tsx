@@ -13,7 +13,11 @@ export function SimilarityLayer() {
   const view = useAppStore((s) => s.similarityView);
   return (
     <>
-      {view !== 'library' && <div className="similarity-layer">{view === 'results' ? <SimilarResults /> : view === 'duplicates' ? <DuplicatesPanel /> : <EmbeddingMap />}</div>}
+      {view !== 'library' && (
+        <div className="similarity-layer">
+          {view === 'results' ? <SimilarResults /> : view === 'duplicates' ? <DuplicatesPanel /> : <EmbeddingMap />}
+        </div>
+      )}
       <SimilarityToolbar />
     </>
   );
@@ -32,11 +36,26 @@ function SimilarityToolbar() {
     void store.getState().findSimilarToFile(image, image.name);
   };
   return (
-    <div className="similarity-toolbar" onDragOver={(event) => event.preventDefault()} onDrop={onDrop} title="Drop a photo here to find images like it">
-      <button type="button" data-testid="find-similar" onClick={() => void store.getState().findSimilar()} title="Find images like the selection, or the focused image (s)">
+    <div
+      className="similarity-toolbar"
+      onDragOver={(event) => event.preventDefault()}
+      onDrop={onDrop}
+      title="Drop a photo here to find images like it"
+    >
+      <button
+        type="button"
+        data-testid="find-similar"
+        onClick={() => void store.getState().findSimilar()}
+        title="Find images like the selection, or the focused image (s)"
+      >
         Find similar{count > 1 ? ` (${count})` : ''}
       </button>
-      <button type="button" data-testid="similar-photo" onClick={() => file.current?.click()} title="Find images like a photo from outside the library (or paste one, or drop it here)">
+      <button
+        type="button"
+        data-testid="similar-photo"
+        onClick={() => file.current?.click()}
+        title="Find images like a photo from outside the library (or paste one, or drop it here)"
+      >
         Photo…
       </button>
       <input
@@ -51,10 +70,20 @@ function SimilarityToolbar() {
           event.target.value = '';
         }}
       />
-      <button type="button" data-testid="open-duplicates" onClick={() => void store.getState().openDuplicates()} title="Groups of near-identical photos">
+      <button
+        type="button"
+        data-testid="open-duplicates"
+        onClick={() => void store.getState().openDuplicates()}
+        title="Groups of near-identical photos"
+      >
         Duplicates
       </button>
-      <button type="button" data-testid="open-map" onClick={() => void store.getState().openMap()} title="Every image as a point: lasso a cluster to select it">
+      <button
+        type="button"
+        data-testid="open-map"
+        onClick={() => void store.getState().openMap()}
+        title="Every image as a point: lasso a cluster to select it"
+      >
         Map
       </button>
     </div>

@@ -36,7 +36,13 @@ export function SuspectsView() {
       <table>
         <tbody>
           {suspects.map((item) => (
-            <tr key={item.imageId} data-testid="suspect-row" data-path={item.relPath} data-label={item.label} data-suggested={item.suggested}>
+            <tr
+              key={item.imageId}
+              data-testid="suspect-row"
+              data-path={item.relPath}
+              data-label={item.label}
+              data-suggested={item.suggested}
+            >
               <td>{item.score.toFixed(2)}</td>
               <td title={item.relPath}>{item.relPath}</td>
               <td>

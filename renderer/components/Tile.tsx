@@ -8,7 +8,17 @@ import type { ImageTile } from '../../main/contract/types.js';
 import { useAppStore, useStoreApi } from '../store/context.js';
 import { className, fileName, formatPercent, renditionUrl } from '../format.js';
 
-export const Tile = memo(function Tile({ id, index, selected, style }: { id: number; index: number; selected: boolean; style: CSSProperties }) {
+export const Tile = memo(function Tile({
+  id,
+  index,
+  selected,
+  style,
+}: {
+  id: number;
+  index: number;
+  selected: boolean;
+  style: CSSProperties;
+}) {
   const tile = useAppStore((s) => s.tiles[id]);
   const inSelection = useAppStore((s) => s.selection.set.has(id));
   const store = useStoreApi();
@@ -52,7 +62,14 @@ export const Tile = memo(function Tile({ id, index, selected, style }: { id: num
             ⚠
           </span>
         ) : (
-          <img src={renditionUrl('thumb', id, catalogPath)} alt="" loading="lazy" decoding="async" draggable={false} onError={() => setBroken(true)} />
+          <img
+            src={renditionUrl('thumb', id, catalogPath)}
+            alt=""
+            loading="lazy"
+            decoding="async"
+            draggable={false}
+            onError={() => setBroken(true)}
+          />
         )}
       </div>
       <div className="caption">
@@ -78,7 +95,11 @@ function TileLabel({ tile }: { tile: ImageTile }) {
       data-disagree={disagrees ? 'true' : 'false'}
       title={`${tile.label.label} (${tile.label.rank}, ${tile.label.source})${disagrees ? ' — differs from the prediction' : ''}`}
     >
-      {disagrees && <span className="disagree-mark" aria-label="differs from the prediction">≠ </span>}
+      {disagrees && (
+        <span className="disagree-mark" aria-label="differs from the prediction">
+          ≠{' '}
+        </span>
+      )}
       {className(tile.label.label)}
       {tile.label.rank !== 'species' && <span className="rank"> ({tile.label.rank})</span>}
     </div>
@@ -101,7 +122,13 @@ function TilePrediction({ tile }: { tile: ImageTile }) {
     );
   }
   return (
-    <div className="prediction" data-testid="tile-prediction" data-state="predicted" data-class-index={tile.top1.index} data-confidence={tile.top1.prob.toFixed(4)}>
+    <div
+      className="prediction"
+      data-testid="tile-prediction"
+      data-state="predicted"
+      data-class-index={tile.top1.index}
+      data-confidence={tile.top1.prob.toFixed(4)}
+    >
       <span className="class-name">{className(tile.top1.name)}</span>
       <span className="confidence">{formatPercent(tile.top1.prob)}</span>
       <span className="confidence-bar" aria-hidden="true">

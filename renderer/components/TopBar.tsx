@@ -29,14 +29,26 @@ export function TopBar() {
       {library && (
         <div className="library-name" title={library.root}>
           {canPickFolder ? (
-            <button type="button" className="link" onClick={() => void openLibraryDialog()} title={`${library.root}\nOpen another folder…`}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => void openLibraryDialog()}
+              title={`${library.root}\nOpen another folder…`}
+            >
               {library.name}
             </button>
           ) : (
             <span>{library.name}</span>
           )}
           {library.model && (
-            <span className={library.model.trained ? 'model-chip' : 'model-chip untrained'} title={library.model.trained ? library.model.id : `${library.model.id}: seeded, untrained weights; predictions are meaningless`}>
+            <span
+              className={library.model.trained ? 'model-chip' : 'model-chip untrained'}
+              title={
+                library.model.trained
+                  ? library.model.id
+                  : `${library.model.id}: seeded, untrained weights; predictions are meaningless`
+              }
+            >
               {library.model.architecture} · {library.model.labelSet}
               {!library.model.trained && ' · untrained'}
             </span>
@@ -48,19 +60,44 @@ export function TopBar() {
       <nav className="topbar-actions" aria-label="Panels">
         {library &&
           PANEL_BUTTONS.map(({ panel, label, key }) => (
-            <button key={panel} type="button" className={sidePanel === panel ? 'tab active' : 'tab'} aria-pressed={sidePanel === panel} onClick={() => togglePanel(panel)} title={`${label} (${key})`}>
+            <button
+              key={panel}
+              type="button"
+              className={sidePanel === panel ? 'tab active' : 'tab'}
+              aria-pressed={sidePanel === panel}
+              onClick={() => togglePanel(panel)}
+              title={`${label} (${key})`}
+            >
               {label}
             </button>
           ))}
         {library && (
-          <button type="button" className="tab" data-testid="open-folder" onClick={() => setOpenFolderOpen(true)} title="Open another folder">
+          <button
+            type="button"
+            className="tab"
+            data-testid="open-folder"
+            onClick={() => setOpenFolderOpen(true)}
+            title="Open another folder"
+          >
             Open…
           </button>
         )}
-        <button type="button" className="tab" data-testid="open-models" onClick={() => setModelsOpen(true)} title="Models">
+        <button
+          type="button"
+          className="tab"
+          data-testid="open-models"
+          onClick={() => setModelsOpen(true)}
+          title="Models"
+        >
           Models
         </button>
-        <button type="button" className="tab icon" onClick={() => setHelpOpen(true)} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
+        <button
+          type="button"
+          className="tab icon"
+          onClick={() => setHelpOpen(true)}
+          title="Keyboard shortcuts (?)"
+          aria-label="Keyboard shortcuts"
+        >
           ?
         </button>
       </nav>

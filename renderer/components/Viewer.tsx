@@ -110,7 +110,11 @@ function ViewerDialog() {
   const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
     const start = drag.current;
     if (!start) return;
-    setView((current) => ({ scale: current.scale ?? fitScale, x: start.x + event.clientX - start.startX, y: start.y + event.clientY - start.startY }));
+    setView((current) => ({
+      scale: current.scale ?? fitScale,
+      x: start.x + event.clientX - start.startX,
+      y: start.y + event.clientY - start.startY,
+    }));
   };
   const onPointerUp = () => {
     drag.current = null;
@@ -119,29 +123,55 @@ function ViewerDialog() {
   const width = (natural?.width ?? 0) * scale;
   const height = (natural?.height ?? 0) * scale;
   return (
-    <div className="viewer" role="dialog" aria-modal="true" aria-label="Image viewer" data-testid="viewer" data-zoom={scale.toFixed(3)} data-fit={view.scale === null ? 'true' : 'false'} data-image-id={id ?? ''}>
+    <div
+      className="viewer"
+      role="dialog"
+      aria-modal="true"
+      aria-label="Image viewer"
+      data-testid="viewer"
+      data-zoom={scale.toFixed(3)}
+      data-fit={view.scale === null ? 'true' : 'false'}
+      data-image-id={id ?? ''}
+    >
       <div className="viewer-bar">
         <span className="viewer-name">{tile ? fileName(tile.relPath) : ''}</span>
         {tile?.label && <span className="viewer-label">{tile.label.label}</span>}
-        <span className="viewer-zoom">{view.scale === null ? `Fit (${Math.round(scale * 100)}%)` : `${Math.round(scale * 100)}%`}</span>
+        <span className="viewer-zoom">
+          {view.scale === null ? `Fit (${Math.round(scale * 100)}%)` : `${Math.round(scale * 100)}%`}
+        </span>
         <button type="button" className="small-button" onClick={() => setView({ scale: null, x: 0, y: 0 })}>
           Fit (0)
         </button>
         <button type="button" className="small-button" onClick={() => setView({ scale: 1, x: 0, y: 0 })}>
           100%
         </button>
-        <button type="button" className="icon-button" onClick={() => store.getState().setViewerOpen(false)} aria-label="Close viewer" title="Close (Esc)">
+        <button
+          type="button"
+          className="icon-button"
+          onClick={() => store.getState().setViewerOpen(false)}
+          aria-label="Close viewer"
+          title="Close (Esc)"
+        >
           ✕
         </button>
       </div>
-      <div className="viewer-stage" ref={stage} onWheel={onWheel} onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={onPointerUp}>
+      <div
+        className="viewer-stage"
+        ref={stage}
+        onWheel={onWheel}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+      >
         {id !== null && (
           <img
             key={id}
             src={renditionUrl('full', id, catalogPath)}
             alt={tile?.relPath ?? ''}
             draggable={false}
-            onLoad={(event) => setNatural({ width: event.currentTarget.naturalWidth, height: event.currentTarget.naturalHeight })}
+            onLoad={(event) =>
+              setNatural({ width: event.currentTarget.naturalWidth, height: event.currentTarget.naturalHeight })
+            }
             style={{
               width,
               height,

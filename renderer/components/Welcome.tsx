@@ -19,7 +19,10 @@ export function Welcome() {
     <div className="welcome">
       <div className="welcome-card" data-testid="welcome">
         <h1>Sort and label photos with neural networks</h1>
-        <p className="muted">Everything runs on this machine. Your photos are never modified; results are kept in a catalog beside your settings.</p>
+        <p className="muted">
+          Everything runs on this machine. Your photos are never modified; results are kept in a catalog beside your
+          settings.
+        </p>
         <ol className="first-run-steps">
           <li data-testid="welcome-step">
             <h2>1. Open a photo folder</h2>
@@ -37,7 +40,10 @@ export function Welcome() {
               </ul>
             ) : (
               <p className="muted" data-testid="no-model-ready">
-                No model is ready yet. Download one from the models page; offline, import a checkpoint you have (<code>fieldmark models import &lt;file&gt; --like &lt;id&gt;</code>) or build the test model (<code>fieldmark models build --arch resnet50 --classes imagenet1k --seed 1 --out test.onnx</code>), as the README explains.
+                No model is ready yet. Download one from the models page; offline, import a checkpoint you have (
+                <code>fieldmark models import &lt;file&gt; --like &lt;id&gt;</code>) or build the test model (
+                <code>fieldmark models build --arch resnet50 --classes imagenet1k --seed 1 --out test.onnx</code>), as
+                the README explains.
               </p>
             )}
             <button type="button" onClick={() => setModelsOpen(true)} data-testid="open-models">
@@ -46,7 +52,10 @@ export function Welcome() {
           </li>
           <li data-testid="welcome-step">
             <h2>3. Label</h2>
-            <p className="muted">Tiles fill in with predictions as the folder is indexed. Accept a prediction or type a label (<kbd>l</kbd>), review the least certain first, export to CSV.</p>
+            <p className="muted">
+              Tiles fill in with predictions as the folder is indexed. Accept a prediction or type a label (<kbd>l</kbd>
+              ), review the least certain first, export to CSV.
+            </p>
           </li>
         </ol>
       </div>

@@ -6,7 +6,11 @@
 
 /** Lower case without accents, underscores read as spaces: "Northern_Cardinal" matches "northern cardinal". */
 export function foldText(text: string): string {
-  return text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/_/g, ' ').toLowerCase();
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/_/g, ' ')
+    .toLowerCase();
 }
 
 function isWordStart(text: string, index: number): boolean {

@@ -37,7 +37,15 @@ function detailOf(option: LabelOption): string | null {
 }
 
 function choice(option: LabelOption, section: PickerSection, depth: number, prob: number | null = null): PickerChoice {
-  return { key: `${section}:${option.rank}:${option.label}`, label: option.label, rank: option.rank, section, depth, detail: detailOf(option), prob };
+  return {
+    key: `${section}:${option.rank}:${option.label}`,
+    label: option.label,
+    rank: option.rank,
+    section,
+    depth,
+    detail: detailOf(option),
+    prob,
+  };
 }
 
 /** The options in taxonomic order: each order, then its families, genera and species beneath. */
@@ -60,11 +68,26 @@ export function groupedOptions(vocabulary: LabelVocabulary): LabelOption[] {
   });
 }
 
-export function pickerChoices(vocabulary: LabelVocabulary, query: string, predictions: readonly TopClass[], recent: readonly RecentLabel[]): PickerChoice[] {
+export function pickerChoices(
+  vocabulary: LabelVocabulary,
+  query: string,
+  predictions: readonly TopClass[],
+  recent: readonly RecentLabel[],
+): PickerChoice[] {
   const trimmed = query.trim();
   const byKey = new Map(vocabulary.options.map((option) => [`${option.rank}:${option.label}`, option]));
   const optionFor = (label: string, rank: LabelRank): LabelOption =>
-    byKey.get(`${rank}:${label}`) ?? { label, rank, classId: null, scientificName: null, genus: null, family: null, order: null, count: 0, userAdded: false };
+    byKey.get(`${rank}:${label}`) ?? {
+      label,
+      rank,
+      classId: null,
+      scientificName: null,
+      genus: null,
+      family: null,
+      order: null,
+      count: 0,
+      userAdded: false,
+    };
 
   if (trimmed.length === 0) {
     const seen = new Set<string>();
@@ -75,23 +98,42 @@ export function pickerChoices(vocabulary: LabelVocabulary, query: string, predic
       seen.add(id);
       out.push(item);
     };
-    for (const prediction of predictions.slice(0, 5)) push(choice(optionFor(prediction.name, 'species'), 'prediction', 0, prediction.prob));
+    for (const prediction of predictions.slice(0, 5))
+      push(choice(optionFor(prediction.name, 'species'), 'prediction', 0, prediction.prob));
     for (const item of recent) push(choice(optionFor(item.label, item.rank), 'recent', 0));
-    for (const option of groupedOptions(vocabulary)) push(choice(option, 'vocabulary', vocabulary.hierarchical ? RANK_DEPTH[option.rank] : 0));
+    for (const option of groupedOptions(vocabulary))
+      push(choice(option, 'vocabulary', vocabulary.hierarchical ? RANK_DEPTH[option.rank] : 0));
     return out;
   }
 
   const scored: { option: LabelOption; score: number }[] = [];
   for (const option of vocabulary.options) {
-    const score = bestFuzzyScore(trimmed, [option.label, option.scientificName, option.genus, option.family, option.order, option.classId]);
+    const score = bestFuzzyScore(trimmed, [
+      option.label,
+      option.scientificName,
+      option.genus,
+      option.family,
+      option.order,
+      option.classId,
+    ]);
     // The option's own name counts more than a match on its lineage (a genus query lists the genus first).
     const own = bestFuzzyScore(trimmed, [option.label, option.classId]);
-    if (score !== null) scored.push({ option, score: score + (own !== null ? 50 : 0) + (option.rank === 'species' ? 0 : 5) });
+    if (score !== null)
+      scored.push({ option, score: score + (own !== null ? 50 : 0) + (option.rank === 'species' ? 0 : 5) });
   }
   scored.sort((a, b) => b.score - a.score || a.option.label.localeCompare(b.option.label));
   const matches = scored.slice(0, MAX_MATCHES).map(({ option }) => choice(option, 'vocabulary', 0));
   const exists = vocabulary.options.some((option) => option.label.toLowerCase() === trimmed.toLowerCase());
   // A label the vocabulary lacks can be created from the picker (a user's own category).
-  if (!exists) matches.push({ key: `new:${trimmed}`, label: trimmed, rank: 'species', section: 'new', depth: 0, detail: 'new label', prob: null });
+  if (!exists)
+    matches.push({
+      key: `new:${trimmed}`,
+      label: trimmed,
+      rank: 'species',
+      section: 'new',
+      depth: 0,
+      detail: 'new label',
+      prob: null,
+    });
   return matches;
 }

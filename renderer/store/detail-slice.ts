@@ -26,7 +26,10 @@ export const createDetailSlice: SliceCreator<DetailSlice> = (transport) => (set,
     const mine = ++request;
     set({ detailLoading: true });
     try {
-      const [detail, detailHistory] = await Promise.all([transport.call('images.details', { id }), transport.call('labels.history', { imageId: id })]);
+      const [detail, detailHistory] = await Promise.all([
+        transport.call('images.details', { id }),
+        transport.call('labels.history', { imageId: id }),
+      ]);
       if (mine === request) set({ detail, detailHistory });
     } catch (error) {
       if (mine === request) get().notifyError(error);

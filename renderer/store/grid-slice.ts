@@ -6,7 +6,15 @@
  */
 import type { PredictionUpdate } from '../../main/contract/events.js';
 import type { LabelFilter, LabelRank } from '../../main/contract/label-types.js';
-import type { ErrorKind, ImageFilterQuery, ImageQuery, ImageStatus, ImageTile, SortKey, SortOrder } from '../../main/contract/types.js';
+import type {
+  ErrorKind,
+  ImageFilterQuery,
+  ImageQuery,
+  ImageStatus,
+  ImageTile,
+  SortKey,
+  SortOrder,
+} from '../../main/contract/types.js';
 import type { SliceCreator, Store } from './types.js';
 
 export const PAGE_SIZE = 200;
@@ -84,11 +92,6 @@ export function dependsOnPredictions(filter: GridFilter): boolean {
     filter.sort === 'confidence' ||
     filter.sort === 'uncertainty'
   );
-}
-
-/** Whether a label change can change which images match or their order. */
-export function dependsOnLabels(filter: GridFilter): boolean {
-  return filter.label !== 'all' || filter.labelIs !== null;
 }
 
 export function toFilterQuery(filter: GridFilter): ImageFilterQuery {
@@ -214,7 +217,12 @@ export const createGridSlice: SliceCreator<GridSlice> = (transport) => (set, get
       // query can take ~0.2 s of the server's synchronous SQLite time, and this runs every second
       // while indexing. Pages off screen are dropped and load again when scrolled to.
       const wanted = new Set<number>([Math.floor(get().selectedIndex / PAGE_SIZE)]);
-      for (let page = Math.floor(Math.max(0, visible.first) / PAGE_SIZE); page <= Math.floor(Math.max(0, visible.last) / PAGE_SIZE); page++) wanted.add(page);
+      for (
+        let page = Math.floor(Math.max(0, visible.first) / PAGE_SIZE);
+        page <= Math.floor(Math.max(0, visible.last) / PAGE_SIZE);
+        page++
+      )
+        wanted.add(page);
       wanted.delete(-1);
       const gen = ++generation;
       const pages = get().pages;
@@ -248,7 +256,8 @@ export const createGridSlice: SliceCreator<GridSlice> = (transport) => (set, get
 
     applyImageError(imageId, kind) {
       const tile = get().tiles[imageId];
-      if (tile) set({ tiles: { ...get().tiles, [imageId]: { ...tile, status: 'failed', top1: null, errorKind: kind } } });
+      if (tile)
+        set({ tiles: { ...get().tiles, [imageId]: { ...tile, status: 'failed', top1: null, errorKind: kind } } });
       if (dependsOnPredictions(get().filter)) get().scheduleGridRefresh();
     },
   };

@@ -23,7 +23,9 @@ export interface IndexingSlice {
 export const createIndexingSlice: SliceCreator<IndexingSlice> = (transport) => (set, get) => {
   let failedTimer: ReturnType<typeof setTimeout> | null = null;
 
-  async function control(method: 'indexing.pause' | 'indexing.resume' | 'indexing.cancel' | 'indexing.start'): Promise<void> {
+  async function control(
+    method: 'indexing.pause' | 'indexing.resume' | 'indexing.cancel' | 'indexing.start',
+  ): Promise<void> {
     try {
       get().setIndexing(await transport.call(method, {}));
     } catch (error) {
@@ -65,6 +67,7 @@ export const createIndexingSlice: SliceCreator<IndexingSlice> = (transport) => (
         void loadFailed();
       }, 500);
     },
-    countFeatures: (count, dim) => set({ featureVectorsReceived: get().featureVectorsReceived + count, featureDim: dim }),
+    countFeatures: (count, dim) =>
+      set({ featureVectorsReceived: get().featureVectorsReceived + count, featureDim: dim }),
   };
 };

@@ -5,7 +5,14 @@
  * refreshes tiles here (and in every other window or tab).
  */
 import type { AppEvent } from '../../main/contract/events.js';
-import type { LabelChangeSummary, LabelCountsView, LabelImportReport, LabelRank, LabelVocabulary, UndoState } from '../../main/contract/label-types.js';
+import type {
+  LabelChangeSummary,
+  LabelCountsView,
+  LabelImportReport,
+  LabelRank,
+  LabelVocabulary,
+  UndoState,
+} from '../../main/contract/label-types.js';
 import type { RecentLabel } from '../labels/picker-options.js';
 import { imageIdAt, toFilterQuery } from './grid-slice.js';
 import { targetImageIds } from './selection-slice.js';
@@ -65,12 +72,17 @@ export const createLabellingSlice: SliceCreator<LabellingSlice> = (transport) =>
     if (!summary) return;
     set({ undoState: summary.undo });
     if (summary.protected > 0) {
-      get().notifyError(new Error(`${summary.protected} image${summary.protected === 1 ? '' : 's'} kept a manual label`));
+      get().notifyError(
+        new Error(`${summary.protected} image${summary.protected === 1 ? '' : 's'} kept a manual label`),
+      );
     }
   }
 
   function remember(label: string, rank: LabelRank): void {
-    const recent = [{ label, rank }, ...get().recentLabels.filter((item) => item.label !== label || item.rank !== rank)].slice(0, MAX_RECENT);
+    const recent = [
+      { label, rank },
+      ...get().recentLabels.filter((item) => item.label !== label || item.rank !== rank),
+    ].slice(0, MAX_RECENT);
     set({ recentLabels: recent });
   }
 
@@ -94,7 +106,10 @@ export const createLabellingSlice: SliceCreator<LabellingSlice> = (transport) =>
 
     async loadVocabulary() {
       try {
-        const [vocabulary, undoState] = await Promise.all([transport.call('labels.vocabulary', {}), transport.call('labels.undoState', {})]);
+        const [vocabulary, undoState] = await Promise.all([
+          transport.call('labels.vocabulary', {}),
+          transport.call('labels.undoState', {}),
+        ]);
         set({ vocabulary, undoState });
       } catch (error) {
         get().notifyError(error);
@@ -159,7 +174,10 @@ export const createLabellingSlice: SliceCreator<LabellingSlice> = (transport) =>
       }
       await run(async () => {
         const query = toFilterQuery(get().filter);
-        const [all, unlabelled] = await Promise.all([transport.call('images.ids', query), transport.call('images.ids', { ...query, label: 'unlabelled' })]);
+        const [all, unlabelled] = await Promise.all([
+          transport.call('images.ids', query),
+          transport.call('images.ids', { ...query, label: 'unlabelled' }),
+        ]);
         const wanted = new Set(unlabelled.ids);
         const position = all.ids.findIndex((id, index) => index >= start && wanted.has(id));
         if (position >= 0) get().select(position);

@@ -3,7 +3,12 @@
  * events), the evaluation view (a confusion cell filters the grid to its images), and label
  * propagation with bulk accept / reject of the suggestions.
  */
-import type { EvaluationReport, PropagationSummary, SuspectItem, TrainStatus } from '../../main/contract/learning-types.js';
+import type {
+  EvaluationReport,
+  PropagationSummary,
+  SuspectItem,
+  TrainStatus,
+} from '../../main/contract/learning-types.js';
 import type { SliceCreator } from './types.js';
 
 export interface LearningSlice {
@@ -48,7 +53,12 @@ export const createLearningSlice: SliceCreator<LearningSlice> = (transport) => (
   },
   async applySuggestedLabel(item) {
     try {
-      await transport.call('labels.set', { imageIds: [item.imageId], label: item.suggested, rank: 'species', source: 'manual' });
+      await transport.call('labels.set', {
+        imageIds: [item.imageId],
+        label: item.suggested,
+        rank: 'species',
+        source: 'manual',
+      });
       set({ suspects: get().suspects?.filter((s) => s.imageId !== item.imageId) ?? null });
     } catch (error) {
       get().notifyError(error);

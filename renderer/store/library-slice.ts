@@ -78,8 +78,14 @@ export const createLibrarySlice: SliceCreator<LibrarySlice> = (transport) => (se
       void get().refreshGrid(false);
       void get().loadIndexing();
       void get().loadPlots();
-      void transport.call('library.classes', {}).then((classes) => set({ classes }), (error: unknown) => get().notifyError(error));
-      void transport.call('library.stats', {}).then((stats) => get().setStats(stats), (error: unknown) => get().notifyError(error));
+      void transport.call('library.classes', {}).then(
+        (classes) => set({ classes }),
+        (error: unknown) => get().notifyError(error),
+      );
+      void transport.call('library.stats', {}).then(
+        (stats) => get().setStats(stats),
+        (error: unknown) => get().notifyError(error),
+      );
     }
   },
 

@@ -2,7 +2,13 @@
  * The models page (every model, its state, download/import/use/remove), the model banner over the
  * grid, the folder tree's counts and the folder browser of the "open folder" field (issue 13).
  */
-import type { FolderCount, FolderListing, ModelImportReport, ModelProblem, ModelRow } from '../../main/contract/model-types.js';
+import type {
+  FolderCount,
+  FolderListing,
+  ModelImportReport,
+  ModelProblem,
+  ModelRow,
+} from '../../main/contract/model-types.js';
 import type { SliceCreator } from './types.js';
 
 export interface ModelsSlice {
@@ -55,7 +61,10 @@ export const createModelsSlice: SliceCreator<ModelsSlice> = (transport) => (set,
     setOpenFolderOpen: (open) => set({ openFolderOpen: open }),
     loadModels: () =>
       call(async () => {
-        const [rows, problem] = await Promise.all([transport.call('models.rows', {}), transport.call('models.problem', {})]);
+        const [rows, problem] = await Promise.all([
+          transport.call('models.rows', {}),
+          transport.call('models.problem', {}),
+        ]);
         set({ modelRows: rows, modelProblem: problem });
       }),
     setModelRows: (rows) => set({ modelRows: rows }),

@@ -4,7 +4,12 @@ import type { SliceCreator } from './types.js';
 
 export interface QuantizeSlice {
   quantize: QuantizeStatus | null;
-  startQuantize(input: { modelId: string; calibrationFolder: string; images?: number; method?: QuantizeMethod }): Promise<void>;
+  startQuantize(input: {
+    modelId: string;
+    calibrationFolder: string;
+    images?: number;
+    method?: QuantizeMethod;
+  }): Promise<void>;
   loadQuantize(): Promise<void>;
   setQuantize(status: QuantizeStatus): void;
 }

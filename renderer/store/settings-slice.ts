@@ -15,7 +15,10 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (transport) => (
   models: [],
   async loadSettings() {
     try {
-      const [settings, models] = await Promise.all([transport.call('settings.get', {}), transport.call('models.list', {})]);
+      const [settings, models] = await Promise.all([
+        transport.call('settings.get', {}),
+        transport.call('models.list', {}),
+      ]);
       set({ settings, models });
     } catch (error) {
       get().notifyError(error);

@@ -78,7 +78,13 @@ async function shrinkToBase64(file: Blob): Promise<string> {
   canvas.height = Math.max(1, Math.round(bitmap.height * scale));
   canvas.getContext('2d')!.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   bitmap.close();
-  const blob = await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the picture could not be re-encoded'))), 'image/jpeg', 0.92));
+  const blob = await new Promise<Blob>((resolve, reject) =>
+    canvas.toBlob(
+      (b) => (b ? resolve(b) : reject(new Error('the picture could not be re-encoded'))),
+      'image/jpeg',
+      0.92,
+    ),
+  );
   const bytes = new Uint8Array(await blob.arrayBuffer());
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -126,7 +132,8 @@ export const createSimilaritySlice: SliceCreator<SimilaritySlice> = (transport) 
   function describe(ids: number[]): string {
     const tiles = get().tiles as Record<number, ImageTile | undefined>;
     const results = get().similarResults ?? [];
-    const name = (id: number) => (tiles[id] ?? results.find((item) => item.tile.id === id)?.tile)?.relPath.split('/').pop() ?? `#${id}`;
+    const name = (id: number) =>
+      (tiles[id] ?? results.find((item) => item.tile.id === id)?.tile)?.relPath.split('/').pop() ?? `#${id}`;
     return ids.length === 1 ? name(ids[0]!) : `${ids.length} images`;
   }
 
@@ -143,7 +150,15 @@ export const createSimilaritySlice: SliceCreator<SimilaritySlice> = (transport) 
       set({
         similarResults: current.map((item) => {
           const d = byId.get(item.tile.id);
-          return d ? { ...item, tile: { ...item.tile, label: d.label ? { label: d.label.label, rank: d.label.rank, source: d.label.source } : null } } : item;
+          return d
+            ? {
+                ...item,
+                tile: {
+                  ...item.tile,
+                  label: d.label ? { label: d.label.label, rank: d.label.rank, source: d.label.source } : null,
+                },
+              }
+            : item;
         }),
       });
     });
@@ -170,7 +185,13 @@ export const createSimilaritySlice: SliceCreator<SimilaritySlice> = (transport) 
         get().notifyError(new Error('Find similar: select an image first (click a tile, or move with the arrow keys)'));
         return;
       }
-      const search: SimilarSearch = { positives, negatives: [], outside: null, withinFilters: get().similarWithinFilters, title: `like ${describe(positives)}` };
+      const search: SimilarSearch = {
+        positives,
+        negatives: [],
+        outside: null,
+        withinFilters: get().similarWithinFilters,
+        title: `like ${describe(positives)}`,
+      };
       // A search started from the results view goes on the breadcrumb; from the library it starts one.
       const trail = get().similarityView === 'results' ? get().searches : [];
       await run(search, [...trail, search]);
@@ -179,7 +200,13 @@ export const createSimilaritySlice: SliceCreator<SimilaritySlice> = (transport) 
     async findSimilarToFile(file, name) {
       try {
         const base64 = await shrinkToBase64(file);
-        const search: SimilarSearch = { positives: [], negatives: [], outside: { name, base64 }, withinFilters: get().similarWithinFilters, title: `like ${name} (outside)` };
+        const search: SimilarSearch = {
+          positives: [],
+          negatives: [],
+          outside: { name, base64 },
+          withinFilters: get().similarWithinFilters,
+          title: `like ${name} (outside)`,
+        };
         await run(search, [search]);
       } catch (error) {
         get().notifyError(error);
@@ -190,7 +217,11 @@ export const createSimilaritySlice: SliceCreator<SimilaritySlice> = (transport) 
       const searches = get().searches;
       const last = searches.at(-1);
       if (!last) return;
-      const search: SimilarSearch = { ...last, negatives: [...last.negatives, id], title: `${last.title}, less like ${describe([id])}` };
+      const search: SimilarSearch = {
+        ...last,
+        negatives: [...last.negatives, id],
+        title: `${last.title}, less like ${describe([id])}`,
+      };
       await run(search, [...searches, search]);
     },
 
@@ -206,7 +237,8 @@ export const createSimilaritySlice: SliceCreator<SimilaritySlice> = (transport) 
       set({ similarWithinFilters: within });
       const searches = get().searches;
       const last = searches.at(-1);
-      if (last && get().similarityView === 'results') void run({ ...last, withinFilters: within }, [...searches.slice(0, -1), { ...last, withinFilters: within }]);
+      if (last && get().similarityView === 'results')
+        void run({ ...last, withinFilters: within }, [...searches.slice(0, -1), { ...last, withinFilters: within }]);
     },
 
     selectResultsAboveThreshold() {
@@ -243,19 +275,30 @@ export const createSimilaritySlice: SliceCreator<SimilaritySlice> = (transport) 
 
     selectNonKeepers() {
       const { duplicateGroups, keepers } = get();
-      get().setSelection((duplicateGroups ?? []).flatMap((group) => group.members.map((m) => m.tile.id).filter((id) => !keepers.has(id))));
+      get().setSelection(
+        (duplicateGroups ?? []).flatMap((group) =>
+          group.members.map((m) => m.tile.id).filter((id) => !keepers.has(id)),
+        ),
+      );
     },
 
     async trashNonKeepers(confirm) {
       const { duplicateGroups, keepers } = get();
       const ids = (duplicateGroups ?? []).flatMap((group) =>
         // A group with no keeper marked keeps everything: trashing a whole group is never implied.
-        group.members.some((m) => keepers.has(m.tile.id)) ? group.members.map((m) => m.tile.id).filter((id) => !keepers.has(id)) : [],
+        group.members.some((m) => keepers.has(m.tile.id))
+          ? group.members.map((m) => m.tile.id).filter((id) => !keepers.has(id))
+          : [],
       );
       if (ids.length === 0 || !confirm(ids.length)) return;
       try {
         const report = await transport.call('duplicates.trash', { imageIds: ids, confirmed: true });
-        if (report.failed.length > 0) get().notifyError(new Error(`${report.failed.length} files could not be moved to the trash: ${report.failed[0]!.relPath}: ${report.failed[0]!.message}`));
+        if (report.failed.length > 0)
+          get().notifyError(
+            new Error(
+              `${report.failed.length} files could not be moved to the trash: ${report.failed[0]!.relPath}: ${report.failed[0]!.message}`,
+            ),
+          );
         await get().setDuplicateThreshold(get().duplicateThreshold);
       } catch (error) {
         get().notifyError(error);

@@ -15,7 +15,19 @@ import type { QuantizeSlice } from './quantize-slice.js';
 import type { LearningSlice } from './learning-slice.js';
 import type { ModelsSlice } from './models-slice.js';
 
-export type Store = LibrarySlice & GridSlice & DetailSlice & IndexingSlice & SettingsSlice & PlotsSlice & UiSlice & SelectionSlice & LabellingSlice & SimilaritySlice & QuantizeSlice & LearningSlice & ModelsSlice;
+export type Store = LibrarySlice &
+  GridSlice &
+  DetailSlice &
+  IndexingSlice &
+  SettingsSlice &
+  PlotsSlice &
+  UiSlice &
+  SelectionSlice &
+  LabellingSlice &
+  SimilaritySlice &
+  QuantizeSlice &
+  LearningSlice &
+  ModelsSlice;
 
 /** A slice creator that also gets the transport its actions call. */
 export type SliceCreator<Slice> = (transport: Transport) => StateCreator<Store, [], [], Slice>;

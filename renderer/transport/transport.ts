@@ -33,7 +33,16 @@ export const REQUEST_TIMEOUT_MS = 60_000;
 export function withTimeout<T>(method: string, promise: Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RequestError(method, { kind: 'Timeout', message: `${method}: no reply within ${REQUEST_TIMEOUT_MS / 1000} s` })), REQUEST_TIMEOUT_MS);
+    timer = setTimeout(
+      () =>
+        reject(
+          new RequestError(method, {
+            kind: 'Timeout',
+            message: `${method}: no reply within ${REQUEST_TIMEOUT_MS / 1000} s`,
+          }),
+        ),
+      REQUEST_TIMEOUT_MS,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -52,7 +52,10 @@ export function createWebSocketTransport(url: string): Transport {
     ws.addEventListener('close', () => {
       socket = null;
       for (const [seq, resolve] of pending) {
-        resolve({ ok: false, error: { kind: 'Internal', message: 'the connection to fieldmark serve closed before the reply' } });
+        resolve({
+          ok: false,
+          error: { kind: 'Internal', message: 'the connection to fieldmark serve closed before the reply' },
+        });
         pending.delete(seq);
       }
       notifyConnection(false);
@@ -68,7 +71,10 @@ export function createWebSocketTransport(url: string): Transport {
       await opened;
       const ws = socket;
       if (!ws || ws.readyState !== WebSocket.OPEN) {
-        throw new RequestError(method, { kind: 'Disconnected', message: `${method}: not connected to fieldmark serve` });
+        throw new RequestError(method, {
+          kind: 'Disconnected',
+          message: `${method}: not connected to fieldmark serve`,
+        });
       }
       const seq = nextSeq++;
       const reply = new Promise<Reply<unknown>>((resolve) => pending.set(seq, resolve));

@@ -6,11 +6,17 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { Page } from 'playwright-core';
-import { repoRoot } from '../fixtures/zoo-helpers.js';
-import { BROKEN_PHOTOS, CIFAR10_CLASSES, EXPECTED_FAILED, EXPECTED_TOTAL, createFixture, saveArtifacts, type E2eFixture } from './fixture.js';
+import {
+  BROKEN_PHOTOS,
+  CIFAR10_CLASSES,
+  EXPECTED_FAILED,
+  EXPECTED_TOTAL,
+  createFixture,
+  saveArtifacts,
+  type E2eFixture,
+} from './fixture.js';
 import { TARGETS, type AppUnderTest } from './targets.js';
 
 const WAIT = { timeout: 60_000 };
@@ -31,7 +37,10 @@ async function attributeOrNull(page: Page, selector: string, name: string): Prom
 }
 
 function waitForAttribute(page: Page, selector: string, name: string, expected: string | null): Promise<void> {
-  return waitUntil(`${selector} has ${name}="${expected}"`, async () => (await attributeOrNull(page, selector, name)) === expected);
+  return waitUntil(
+    `${selector} has ${name}="${expected}"`,
+    async () => (await attributeOrNull(page, selector, name)) === expected,
+  );
 }
 
 async function attribute(page: Page, selector: string, name: string): Promise<string> {
@@ -71,7 +80,10 @@ for (const target of TARGETS) {
           await body();
         } catch (error) {
           const screenshot = await page?.screenshot().catch(() => undefined);
-          const folder = await saveArtifacts(fixture.artifacts, name, { ...(screenshot ? { screenshot } : {}), logs: app?.logs() ?? {} });
+          const folder = await saveArtifacts(fixture.artifacts, name, {
+            ...(screenshot ? { screenshot } : {}),
+            logs: app?.logs() ?? {},
+          });
           process.stdout.write(`# e2e ${target.name}: "${name}" failed; screenshot and logs in ${folder}\n`);
           throw error;
         }
@@ -82,16 +94,28 @@ for (const target of TARGETS) {
       await page.locator('[data-testid=grid-tile]').first().waitFor(WAIT);
       await waitForAttribute(page, '[data-testid=library-stats]', 'data-total', String(EXPECTED_TOTAL));
       const firstPath = await attribute(page, '[data-testid=grid-tile]', 'data-path');
-      assert.match(firstPath, /^birds\/001\.Black_footed_Albatross__\d+\.jpg$/, 'sorted by name, the first tile is the first bird');
+      assert.match(
+        firstPath,
+        /^birds\/001\.Black_footed_Albatross__\d+\.jpg$/,
+        'sorted by name, the first tile is the first bird',
+      );
       const gridTotal = await numberAttribute(page, '[data-testid=grid]', 'data-total');
       assert.equal(gridTotal, EXPECTED_TOTAL);
       const rendered = await page.locator('[data-testid=grid-tile]').count();
-      assert.ok(rendered > 0 && rendered < 200, `the grid is virtualised: ${rendered} tiles in the DOM for ${EXPECTED_TOTAL} images`);
+      assert.ok(
+        rendered > 0 && rendered < 200,
+        `the grid is virtualised: ${rendered} tiles in the DOM for ${EXPECTED_TOTAL} images`,
+      );
     });
 
     scenario('pausing stops progress and resuming finishes', async () => {
       const progress = '[data-testid=indexing-progress]';
-      await waitUntil('indexing runs and has done some images', async () => (await attributeOrNull(page, progress, 'data-state')) === 'running' && Number(await attributeOrNull(page, progress, 'data-done')) > 0);
+      await waitUntil(
+        'indexing runs and has done some images',
+        async () =>
+          (await attributeOrNull(page, progress, 'data-state')) === 'running' &&
+          Number(await attributeOrNull(page, progress, 'data-done')) > 0,
+      );
       await page.locator('[data-testid=indexing-pause]').click();
       await waitForAttribute(page, progress, 'data-state', 'paused');
       // The batch in flight when pausing is saved; after that nothing may move.
@@ -100,7 +124,11 @@ for (const target of TARGETS) {
       const indexedAtPause = await numberAttribute(page, '[data-testid=library-stats]', 'data-indexed');
       await page.waitForTimeout(1500);
       assert.equal(await numberAttribute(page, progress, 'data-done'), doneAtPause, 'no progress while paused');
-      assert.equal(await numberAttribute(page, '[data-testid=library-stats]', 'data-indexed'), indexedAtPause, 'no new results while paused');
+      assert.equal(
+        await numberAttribute(page, '[data-testid=library-stats]', 'data-indexed'),
+        indexedAtPause,
+        'no new results while paused',
+      );
       assert.ok(doneAtPause < EXPECTED_TOTAL, `paused before the end (${doneAtPause} of ${EXPECTED_TOTAL})`);
       await page.locator('[data-testid=indexing-resume]').click();
       await waitForAttribute(page, progress, 'data-state', 'finished');
@@ -109,7 +137,12 @@ for (const target of TARGETS) {
     scenario('indexing completes with the right counts', async () => {
       await waitForAttribute(page, '[data-testid=indexing-progress]', 'data-state', 'finished');
       await waitForAttribute(page, '[data-testid=library-stats]', 'data-total', String(EXPECTED_TOTAL));
-      await waitForAttribute(page, '[data-testid=library-stats]', 'data-indexed', String(EXPECTED_TOTAL - EXPECTED_FAILED));
+      await waitForAttribute(
+        page,
+        '[data-testid=library-stats]',
+        'data-indexed',
+        String(EXPECTED_TOTAL - EXPECTED_FAILED),
+      );
       await waitForAttribute(page, '[data-testid=library-stats]', 'data-failed', String(EXPECTED_FAILED));
       assert.equal(await numberAttribute(page, '[data-testid=indexing-progress]', 'data-failed'), EXPECTED_FAILED);
       await page.keyboard.press('i');
@@ -119,23 +152,40 @@ for (const target of TARGETS) {
       const paths = await errors.evaluateAll((items) => items.map((item) => item.getAttribute('data-path')));
       assert.deepEqual([...paths].sort(), BROKEN_PHOTOS.map((name) => `photos/${name}`).sort());
       const kinds = await errors.evaluateAll((items) => items.map((item) => item.getAttribute('data-kind') ?? ''));
-      for (const kind of kinds) assert.match(kind, /^(EmptyFile|NotAnImage|DecodeFailed|UnsupportedFormat|ReadFailed)$/);
+      for (const kind of kinds)
+        assert.match(kind, /^(EmptyFile|NotAnImage|DecodeFailed|UnsupportedFormat|ReadFailed)$/);
       await page.keyboard.press('Escape');
     });
 
     scenario('tiles show predictions and thumbnails', async () => {
-      await waitUntil('more than 10 tiles show a prediction', async () => (await page.locator('[data-testid=tile-prediction][data-state=predicted]').count()) > 10);
-      const predictions = await page.locator('[data-testid=grid-tile] [data-testid=tile-prediction]').evaluateAll((items) =>
-        items.map((item) => ({ state: item.getAttribute('data-state'), classIndex: item.getAttribute('data-class-index'), text: item.textContent ?? '' })),
+      await waitUntil(
+        'more than 10 tiles show a prediction',
+        async () => (await page.locator('[data-testid=tile-prediction][data-state=predicted]').count()) > 10,
       );
+      const predictions = await page
+        .locator('[data-testid=grid-tile] [data-testid=tile-prediction]')
+        .evaluateAll((items) =>
+          items.map((item) => ({
+            state: item.getAttribute('data-state'),
+            classIndex: item.getAttribute('data-class-index'),
+            text: item.textContent ?? '',
+          })),
+        );
       assert.ok(predictions.length > 10);
       for (const prediction of predictions) {
         assert.equal(prediction.state, 'predicted', 'every bird tile on the first screen has a prediction');
         const name = CIFAR10_CLASSES[Number(prediction.classIndex)];
-        assert.ok(name && prediction.text.includes(name), `tile text "${prediction.text}" names class ${prediction.classIndex}`);
+        assert.ok(
+          name && prediction.text.includes(name),
+          `tile text "${prediction.text}" names class ${prediction.classIndex}`,
+        );
         assert.match(prediction.text, /\d+%/);
       }
-      const naturalWidth = () => page.locator('[data-testid=grid-tile] img').first().evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth);
+      const naturalWidth = () =>
+        page
+          .locator('[data-testid=grid-tile] img')
+          .first()
+          .evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth);
       await waitUntil('the first thumbnail has loaded', async () => (await naturalWidth()) > 0);
       const width = await naturalWidth();
       assert.ok(width > 0 && width <= 256, `thumbnail width ${width} is at most 256`);
@@ -151,7 +201,9 @@ for (const target of TARGETS) {
       assert.equal(await entries.count(), 5);
       const probs = await entries.evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-prob'))));
       for (let i = 1; i < probs.length; i++) assert.ok(probs[i - 1]! >= probs[i]!, `top-5 sorted: ${probs.join(', ')}`);
-      const indices = await entries.evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-class-index'))));
+      const indices = await entries.evaluateAll((items) =>
+        items.map((item) => Number(item.getAttribute('data-class-index'))),
+      );
       assert.equal(new Set(indices).size, 5);
       const tileClass = await tile.locator('[data-testid=tile-prediction]').getAttribute('data-class-index');
       assert.equal(String(indices[0]), tileClass, 'the tile shows the top-1 of the detail panel');
@@ -159,9 +211,11 @@ for (const target of TARGETS) {
 
     scenario('arrow keys move the selection and the detail follows', async () => {
       const columns = await numberAttribute(page, '[data-testid=grid]', 'data-columns');
-      const pathAt = (index: number) => page.locator(`[data-testid=grid-tile][data-index="${index}"]`).getAttribute('data-path');
+      const pathAt = (index: number) =>
+        page.locator(`[data-testid=grid-tile][data-index="${index}"]`).getAttribute('data-path');
       const detailPath = () => page.locator('[data-testid=detail-panel]').getAttribute('data-path');
-      const expectDetail = (expected: string | null) => waitForAttribute(page, '[data-testid=detail-panel]', 'data-path', expected);
+      const expectDetail = (expected: string | null) =>
+        waitForAttribute(page, '[data-testid=detail-panel]', 'data-path', expected);
       await page.keyboard.press('ArrowRight');
       await expectDetail(await pathAt(3));
       await page.keyboard.press('ArrowDown');
@@ -185,7 +239,12 @@ for (const target of TARGETS) {
       await page.keyboard.press('p');
       const bars = page.locator('[data-testid=class-distribution] [data-class-index]');
       await bars.first().waitFor(WAIT);
-      const distribution = await bars.evaluateAll((items) => items.map((item) => ({ index: Number(item.getAttribute('data-class-index')), count: Number(item.getAttribute('data-count')) })));
+      const distribution = await bars.evaluateAll((items) =>
+        items.map((item) => ({
+          index: Number(item.getAttribute('data-class-index')),
+          count: Number(item.getAttribute('data-count')),
+        })),
+      );
       const counted = distribution.reduce((sum, entry) => sum + entry.count, 0);
       assert.equal(counted, EXPECTED_TOTAL - EXPECTED_FAILED, 'every indexed image is in the class distribution');
       const chosen = [...distribution].sort((a, b) => a.count - b.count)[0]!;
@@ -198,7 +257,9 @@ for (const target of TARGETS) {
         const tiles = await page.locator('[data-testid=grid-tile]').count();
         return tiles > 0 && tiles <= chosen.count;
       });
-      const shown = await page.locator('[data-testid=grid-tile] [data-testid=tile-prediction]').evaluateAll((items) => items.map((item) => item.getAttribute('data-class-index')));
+      const shown = await page
+        .locator('[data-testid=grid-tile] [data-testid=tile-prediction]')
+        .evaluateAll((items) => items.map((item) => item.getAttribute('data-class-index')));
       assert.ok(shown.length > 0 && shown.length <= chosen.count);
       for (const index of shown) assert.equal(index, String(chosen.index), `every tile shown is a ${name}`);
       await page.locator('[data-testid=class-filter-clear]').click();
@@ -223,8 +284,15 @@ for (const target of TARGETS) {
         assert.equal((await fetch(`${base}/app.js`)).status, 401);
         assert.equal((await fetch(`${base}/thumb/1`)).status, 401);
         assert.equal((await fetch(`${base}/?token=wrong-token`)).status, 403);
-        assert.equal((await fetch(`${base}/thumb/1`, { headers: { authorization: `Bearer ${server.token}` } })).status, 200);
-        assert.equal((await fetch(`${base}/thumb/999999`, { headers: { authorization: `Bearer ${server.token}` } })).status, 404, 'only catalogued images are served');
+        assert.equal(
+          (await fetch(`${base}/thumb/1`, { headers: { authorization: `Bearer ${server.token}` } })).status,
+          200,
+        );
+        assert.equal(
+          (await fetch(`${base}/thumb/999999`, { headers: { authorization: `Bearer ${server.token}` } })).status,
+          404,
+          'only catalogued images are served',
+        );
         const upgrade = (url: string, origin: string | undefined) =>
           new Promise<number>((resolve) => {
             const socket = new WebSocket(url, origin ? { origin } : {});
@@ -237,7 +305,11 @@ for (const target of TARGETS) {
           });
         const ws = `ws://127.0.0.1:${server.port}/ws`;
         assert.equal(await upgrade(ws, base), 401, 'websocket without token');
-        assert.equal(await upgrade(`${ws}?token=${server.token}`, 'http://evil.example'), 403, 'websocket from another origin');
+        assert.equal(
+          await upgrade(`${ws}?token=${server.token}`, 'http://evil.example'),
+          403,
+          'websocket from another origin',
+        );
         assert.equal(await upgrade(`${ws}?token=${server.token}`, undefined), 403, 'websocket without origin');
         assert.equal(await upgrade(`${ws}?token=${server.token}`, base), 101, 'websocket with token and own origin');
       },

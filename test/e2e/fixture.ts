@@ -31,7 +31,18 @@ export const GOOD_PHOTOS = [
 export const BROKEN_PHOTOS = ['zero_bytes.jpg', 'not_an_image.jpg', 'coffee_truncated_60pct.jpg'];
 export const EXPECTED_TOTAL = BIRD_COUNT + CIFAR_COUNT + GOOD_PHOTOS.length + BROKEN_PHOTOS.length;
 export const EXPECTED_FAILED = BROKEN_PHOTOS.length;
-export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+export const CIFAR10_CLASSES = [
+  'airplane',
+  'automobile',
+  'bird',
+  'cat',
+  'deer',
+  'dog',
+  'frog',
+  'horse',
+  'ship',
+  'truck',
+];
 
 export interface E2eFixture {
   dir: string;
@@ -50,19 +61,33 @@ export interface E2eFixture {
  * indexing can be paused. `model: 'akamaster-r20'` converts the real pretrained CIFAR-10 ResNet-20
  * from ../shared/reference/weights, for a screenshot whose predictions mean something.
  */
-export async function createFixture(target: string, options: { model?: 'seeded' | 'akamaster-r20' | 'seeded-cub'; cifarCount?: number } = {}): Promise<E2eFixture> {
+export async function createFixture(
+  target: string,
+  options: { model?: 'seeded' | 'akamaster-r20' | 'seeded-cub'; cifarCount?: number } = {},
+): Promise<E2eFixture> {
   const { dir, cleanup } = await makeTempDir(`e2e-${target}`);
   const library = join(dir, 'photos');
   await mkdir(join(library, 'birds'), { recursive: true });
   await mkdir(join(library, 'photos'), { recursive: true });
   await mkdir(join(library, 'cifar'), { recursive: true });
-  const birds = (await readdir(referencePath('birds', 'images'))).filter((name) => name.endsWith('.jpg')).sort().slice(0, BIRD_COUNT);
-  await Promise.all(birds.map((name) => copyFile(referencePath('birds', 'images', name), join(library, 'birds', name))));
-  for (const name of [...GOOD_PHOTOS, ...BROKEN_PHOTOS]) await copyFile(referencePath('photos', name), join(library, 'photos', name));
+  const birds = (await readdir(referencePath('birds', 'images')))
+    .filter((name) => name.endsWith('.jpg'))
+    .sort()
+    .slice(0, BIRD_COUNT);
+  await Promise.all(
+    birds.map((name) => copyFile(referencePath('birds', 'images', name), join(library, 'birds', name))),
+  );
+  for (const name of [...GOOD_PHOTOS, ...BROKEN_PHOTOS])
+    await copyFile(referencePath('photos', name), join(library, 'photos', name));
   // Every 20th test image: all ten classes, 500 files.
   const cifarCount = options.cifarCount ?? CIFAR_COUNT;
-  const cifar = (await readdir(referencePath('cifar10_test', 'jpg'))).sort().filter((_, i) => i % 20 === 0).slice(0, cifarCount);
-  await Promise.all(cifar.map((name) => copyFile(referencePath('cifar10_test', 'jpg', name), join(library, 'cifar', name))));
+  const cifar = (await readdir(referencePath('cifar10_test', 'jpg')))
+    .sort()
+    .filter((_, i) => i % 20 === 0)
+    .slice(0, cifarCount);
+  await Promise.all(
+    cifar.map((name) => copyFile(referencePath('cifar10_test', 'jpg', name), join(library, 'cifar', name))),
+  );
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -76,8 +101,27 @@ export async function createFixture(target: string, options: { model?: 'seeded' 
   // shows the bird taxonomy while indexing stays fast.
   const args =
     options.model === 'akamaster-r20'
-      ? ['models', 'convert', referencePath('weights', weights ?? 'resnet20-missing.th'), '--like', 'akamaster-resnet20_cifar10', '--out', modelPath]
-      : ['models', 'build', '--arch', 'resnet18-cifar', '--classes', options.model === 'seeded-cub' ? 'cub200' : 'cifar10', '--seed', '1', '--out', modelPath];
+      ? [
+          'models',
+          'convert',
+          referencePath('weights', weights ?? 'resnet20-missing.th'),
+          '--like',
+          'akamaster-resnet20_cifar10',
+          '--out',
+          modelPath,
+        ]
+      : [
+          'models',
+          'build',
+          '--arch',
+          'resnet18-cifar',
+          '--classes',
+          options.model === 'seeded-cub' ? 'cub200' : 'cifar10',
+          '--seed',
+          '1',
+          '--out',
+          modelPath,
+        ];
   const build = await runCli(args, env);
   if (build.code !== 0) throw new Error(`models ${args[1]} failed (${build.code}): ${build.stderr}`);
   const artifacts = join(repoRoot, 'test-results', `e2e-${target}`);
@@ -86,7 +130,10 @@ export async function createFixture(target: string, options: { model?: 'seeded' 
 }
 
 /** Runs the built CLI to completion. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, cliArgs(args), { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -112,13 +159,20 @@ function launcherPath(): string {
   if (launcher) return launcher;
   const dir = mkdtempSync(join(tmpdir(), 'fieldmark-e2e-cli-'));
   launcher = join(dir, 'fieldmark.mjs');
-  writeFileSync(launcher, `const { runCli } = await import(${JSON.stringify(pathToFileURL(cliEntry).href)});\nprocess.exitCode = await runCli(process.argv.slice(2));\n`);
+  writeFileSync(
+    launcher,
+    `const { runCli } = await import(${JSON.stringify(pathToFileURL(cliEntry).href)});\nprocess.exitCode = await runCli(process.argv.slice(2));\n`,
+  );
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   return launcher;
 }
 
 /** Saves what helps to understand a failure: a screenshot and the logs. */
-export async function saveArtifacts(dir: string, name: string, files: { screenshot?: Buffer; logs: Record<string, string> }): Promise<string> {
+export async function saveArtifacts(
+  dir: string,
+  name: string,
+  files: { screenshot?: Buffer; logs: Record<string, string> },
+): Promise<string> {
   const folder = join(dir, name.replace(/[^a-z0-9-]+/gi, '-').toLowerCase());
   await mkdir(folder, { recursive: true });
   if (files.screenshot) await writeFile(join(folder, 'screenshot.png'), files.screenshot);

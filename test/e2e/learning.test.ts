@@ -48,7 +48,9 @@ describe('learning from labels in the browser', { skip: skipReason ?? false }, (
     fixture = await createFixture('learning', { model: 'akamaster-r20' });
     app = await chromiumTarget.launch(fixture);
     page = app.page;
-    const indexedAll = async () => (await count(page, 'library-stats', 'data-indexed')) + (await count(page, 'library-stats', 'data-failed')) === fixture.total;
+    const indexedAll = async () =>
+      (await count(page, 'library-stats', 'data-indexed')) + (await count(page, 'library-stats', 'data-failed')) ===
+      fixture.total;
     await waitUntil('indexing has finished', indexedAll, 120_000);
     await page.locator('[data-testid=path-search]').fill('cifar/');
     await waitUntil('only CIFAR images are shown', async () => (await count(page, 'grid', 'data-total')) === 500);
@@ -65,16 +67,20 @@ describe('learning from labels in the browser', { skip: skipReason ?? false }, (
         await body();
       } catch (error) {
         const screenshot = await page?.screenshot().catch(() => undefined);
-        const folder = await saveArtifacts(fixture.artifacts, name, { ...(screenshot ? { screenshot } : {}), logs: app?.logs() ?? {} });
+        const folder = await saveArtifacts(fixture.artifacts, name, {
+          ...(screenshot ? { screenshot } : {}),
+          logs: app?.logs() ?? {},
+        });
         process.stdout.write(`# e2e learning: "${name}" failed; screenshot and logs in ${folder}\n`);
         throw error;
       }
     });
   }
 
-  scenario('labels a few images, trains from them and shows the new model\'s predictions', async () => {
+  scenario("labels a few images, trains from them and shows the new model's predictions", async () => {
     // CIFAR-10 test files sort by class: tiles 0-49 are airplanes, 50-99 automobiles (every 20th image).
-    const labelName = async (index: number) => ((await tileAt(page, index).getAttribute('data-path')) ?? '').match(/_(\d)\.jpg$/)?.[1];
+    const labelName = async (index: number) =>
+      ((await tileAt(page, index).getAttribute('data-path')) ?? '').match(/_(\d)\.jpg$/)?.[1];
     assert.equal(await labelName(0), '0');
     await tileAt(page, 0).click();
     await tileAt(page, 2).click({ modifiers: ['Shift'] });
@@ -90,15 +96,19 @@ describe('learning from labels in the browser', { skip: skipReason ?? false }, (
     await page.locator('[data-testid=train-result]').waitFor({ timeout: TIMEOUT });
     const modelId = await page.locator('[data-testid=train-result]').getAttribute('data-model');
     assert.ok(modelId && modelId.length > 0);
-    await waitUntil('the app runs the trained model (custom label set)', async () => ((await page.locator('.model-chip').first().textContent()) ?? '').includes('custom'));
+    await waitUntil('the app runs the trained model (custom label set)', async () =>
+      ((await page.locator('.model-chip').first().textContent()) ?? '').includes('custom'),
+    );
     await page.locator('[data-testid=path-search]').fill('cifar/');
-    await waitUntil('tiles show the new model\'s two classes', async () => {
-      const names = await page.locator('[data-testid=tile-prediction][data-state=predicted] .class-name').allTextContents();
+    await waitUntil("tiles show the new model's two classes", async () => {
+      const names = await page
+        .locator('[data-testid=tile-prediction][data-state=predicted] .class-name')
+        .allTextContents();
       return names.length > 5 && names.every((name) => name === 'airplane' || name === 'automobile');
     });
   });
 
-  scenario('opens the evaluation view and shows a confusion cell\'s images in the grid', async () => {
+  scenario("opens the evaluation view and shows a confusion cell's images in the grid", async () => {
     await page.locator('[data-testid=open-evaluation]').click();
     const view = page.locator('[data-testid=evaluation-view] [data-testid=confusion-matrix]');
     await view.waitFor({ timeout: TIMEOUT });
@@ -110,8 +120,13 @@ describe('learning from labels in the browser', { skip: skipReason ?? false }, (
     assert.ok(cellCount >= 1);
     await cell.click();
     await page.locator('[data-testid=evaluation-view]').waitFor({ state: 'detached', timeout: TIMEOUT });
-    await waitUntil(`the grid shows the cell's ${cellCount} images`, async () => (await count(page, 'grid', 'data-total')) === cellCount);
-    const labels = await page.locator('[data-testid=tile-label]').evaluateAll((items) => items.map((item) => item.getAttribute('data-label')));
+    await waitUntil(
+      `the grid shows the cell's ${cellCount} images`,
+      async () => (await count(page, 'grid', 'data-total')) === cellCount,
+    );
+    const labels = await page
+      .locator('[data-testid=tile-label]')
+      .evaluateAll((items) => items.map((item) => item.getAttribute('data-label')));
     assert.ok(labels.length === cellCount && labels.every((label) => label === 'airplane'), JSON.stringify(labels));
   });
 
@@ -133,7 +148,10 @@ describe('learning from labels in the browser', { skip: skipReason ?? false }, (
     assert.ok(suggested > 0, `${suggested} suggestions`);
     await page.locator('[data-testid=suggestion-reject]').click();
     await page.locator('[data-testid=suggestions]').waitFor({ state: 'detached', timeout: TIMEOUT });
-    await waitUntil('only the six labels are left', async () => (await count(page, 'library-stats', 'data-labelled')) === 6);
+    await waitUntil(
+      'only the six labels are left',
+      async () => (await count(page, 'library-stats', 'data-labelled')) === 6,
+    );
   });
 
   scenario('retrains with one keystroke (t)', async () => {
@@ -141,7 +159,10 @@ describe('learning from labels in the browser', { skip: skipReason ?? false }, (
     await page.locator('[data-testid=grid]').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('t');
     await waitUntil('a new model is trained', async () => {
-      const now = await page.locator('[data-testid=train-result]').getAttribute('data-model').catch(() => null);
+      const now = await page
+        .locator('[data-testid=train-result]')
+        .getAttribute('data-model')
+        .catch(() => null);
       return now !== null && now !== before;
     });
   });

@@ -37,7 +37,9 @@ describe('e2e: the open library follows its folder', { skip: skipReason ?? false
     fixture = await createFixture('library-watch', { cifarCount: 10 });
     app = await chromiumTarget.launch(fixture);
     page = app.page;
-    const done = async () => (await count(page, 'library-stats', 'data-indexed')) + (await count(page, 'library-stats', 'data-failed')) === fixture.total;
+    const done = async () =>
+      (await count(page, 'library-stats', 'data-indexed')) + (await count(page, 'library-stats', 'data-failed')) ===
+      fixture.total;
     await waitUntil('indexing has finished', done, 120_000);
   });
 
@@ -48,21 +50,38 @@ describe('e2e: the open library follows its folder', { skip: skipReason ?? false
 
   it('shows a photo added to the folder, then lets a deleted one go', async () => {
     try {
-      const spare = (await readdir(referencePath('birds', 'images'))).filter((name) => name.endsWith('.jpg')).sort().at(-1)!;
+      const spare = (await readdir(referencePath('birds', 'images')))
+        .filter((name) => name.endsWith('.jpg'))
+        .sort()
+        .at(-1)!;
       await mkdir(join(fixture.library, 'incoming'));
       await copyFile(referencePath('birds', 'images', spare), join(fixture.library, 'incoming', 'new.jpg'));
-      await waitUntil('the counts include the new photo', async () => (await count(page, 'library-stats', 'data-total')) === fixture.total + 1 && (await count(page, 'library-stats', 'data-pending')) === 0);
-      await waitUntil('the grid grows by one without a click', async () => (await count(page, 'grid', 'data-total')) === fixture.total + 1);
+      await waitUntil(
+        'the counts include the new photo',
+        async () =>
+          (await count(page, 'library-stats', 'data-total')) === fixture.total + 1 &&
+          (await count(page, 'library-stats', 'data-pending')) === 0,
+      );
+      await waitUntil(
+        'the grid grows by one without a click',
+        async () => (await count(page, 'grid', 'data-total')) === fixture.total + 1,
+      );
       await page.locator('[data-testid=path-search]').fill('incoming/');
       await waitUntil('the grid shows the new photo', async () => (await count(page, 'grid', 'data-total')) === 1);
       assert.equal(await page.locator('[data-testid=grid-tile]').first().getAttribute('title'), 'incoming/new.jpg');
 
       await rm(join(fixture.library, 'incoming', 'new.jpg'));
-      await waitUntil('the counts no longer include it', async () => (await count(page, 'library-stats', 'data-total')) === fixture.total);
+      await waitUntil(
+        'the counts no longer include it',
+        async () => (await count(page, 'library-stats', 'data-total')) === fixture.total,
+      );
       await waitUntil('the grid no longer shows it', async () => (await count(page, 'grid', 'data-total')) === 0);
     } catch (error) {
       const screenshot = await page?.screenshot().catch(() => undefined);
-      const folder = await saveArtifacts(fixture.artifacts, 'library-watch', { ...(screenshot ? { screenshot } : {}), logs: app?.logs() ?? {} });
+      const folder = await saveArtifacts(fixture.artifacts, 'library-watch', {
+        ...(screenshot ? { screenshot } : {}),
+        logs: app?.logs() ?? {},
+      });
       process.stdout.write(`# e2e library-watch: failed; screenshot and logs in ${folder}\n`);
       throw error;
     }

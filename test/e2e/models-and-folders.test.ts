@@ -28,7 +28,9 @@ async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs 
 }
 
 /** The four counts of the top bar, read in one step in the page (they re-render as events arrive). */
-async function topBarCounts(page: Page): Promise<{ total: number; indexed: number; failed: number; pending: number } | null> {
+async function topBarCounts(
+  page: Page,
+): Promise<{ total: number; indexed: number; failed: number; pending: number } | null> {
   const all = await page.locator('[data-testid=library-stats]').evaluateAll((items) =>
     items.map((stats) => {
       const read = (name: string) => Number(stats.getAttribute(`data-${name}`));
@@ -39,7 +41,13 @@ async function topBarCounts(page: Page): Promise<{ total: number; indexed: numbe
 }
 
 async function folderCounts(page: Page): Promise<Record<string, number>> {
-  return Object.fromEntries(await page.locator('[data-testid=folder-node]').evaluateAll((nodes) => nodes.map((node) => [node.getAttribute('data-path') ?? '?', Number(node.getAttribute('data-count'))] as const)));
+  return Object.fromEntries(
+    await page
+      .locator('[data-testid=folder-node]')
+      .evaluateAll((nodes) =>
+        nodes.map((node) => [node.getAttribute('data-path') ?? '?', Number(node.getAttribute('data-count'))] as const),
+      ),
+  );
 }
 
 describe('models, folders and counts in the browser', { skip: skipReason ?? false }, () => {
@@ -52,7 +60,10 @@ describe('models, folders and counts in the browser', { skip: skipReason ?? fals
     fixture = await createFixture('models-and-folders', { cifarCount: CIFAR });
     second = join(fixture.dir, 'second-folder');
     await mkdir(second);
-    const birds = (await readdir(referencePath('birds', 'images'))).filter((name) => name.endsWith('.jpg')).sort().slice(-SECOND_FOLDER_PHOTOS);
+    const birds = (await readdir(referencePath('birds', 'images')))
+      .filter((name) => name.endsWith('.jpg'))
+      .sort()
+      .slice(-SECOND_FOLDER_PHOTOS);
     for (const name of birds) await copyFile(referencePath('birds', 'images', name), join(second, name));
     app = await chromiumTarget.launch(fixture);
     page = app.page;
@@ -69,7 +80,10 @@ describe('models, folders and counts in the browser', { skip: skipReason ?? fals
         await body();
       } catch (error) {
         const screenshot = await page?.screenshot().catch(() => undefined);
-        const folder = await saveArtifacts(fixture.artifacts, name, { ...(screenshot ? { screenshot } : {}), logs: app?.logs() ?? {} });
+        const folder = await saveArtifacts(fixture.artifacts, name, {
+          ...(screenshot ? { screenshot } : {}),
+          logs: app?.logs() ?? {},
+        });
         process.stdout.write(`# e2e models-and-folders: "${name}" failed; screenshot and logs in ${folder}\n`);
         throw error;
       }
@@ -85,7 +99,11 @@ describe('models, folders and counts in the browser', { skip: skipReason ?? fals
         const counts = await topBarCounts(page);
         if (!counts || counts.total === 0) return false;
         samples.push(counts);
-        assert.equal(counts.indexed + counts.failed + counts.pending, counts.total, `inconsistent counts ${JSON.stringify(counts)}`);
+        assert.equal(
+          counts.indexed + counts.failed + counts.pending,
+          counts.total,
+          `inconsistent counts ${JSON.stringify(counts)}`,
+        );
         if (counts.pending > 0) sawPending = true;
         return counts.total === fixture.total && counts.pending === 0;
       },
@@ -103,24 +121,42 @@ describe('models, folders and counts in the browser', { skip: skipReason ?? fals
     assert.equal(counts['birds'], BIRD_COUNT);
     assert.equal(counts['birds']! + counts['cifar']! + counts['photos']!, fixture.total);
     await page.locator('[data-testid=folder-node][data-path=birds]').click();
-    await waitUntil('the grid shows only the birds', async () => Number(await page.locator('[data-testid=grid]').getAttribute('data-total')) === BIRD_COUNT);
+    await waitUntil(
+      'the grid shows only the birds',
+      async () => Number(await page.locator('[data-testid=grid]').getAttribute('data-total')) === BIRD_COUNT,
+    );
     await page.locator('[data-testid=folder-node][data-path=""]').click();
-    await waitUntil('the grid shows everything again', async () => Number(await page.locator('[data-testid=grid]').getAttribute('data-total')) === fixture.total);
+    await waitUntil(
+      'the grid shows everything again',
+      async () => Number(await page.locator('[data-testid=grid]').getAttribute('data-total')) === fixture.total,
+    );
   });
 
   scenario('the models page lists every model under a distinct name, with its state', async () => {
     await page.locator('[data-testid=open-models]').click();
     await page.locator('[data-testid=models-panel]').waitFor({ timeout: TIMEOUT });
-    await waitUntil('the library model is listed as available', async () => (await page.locator(`[data-testid=model-row][data-state=available]`).count()) >= 1);
-    const rows = await page
-      .locator('[data-testid=model-row]')
-      .evaluateAll((items) => items.map((row) => ({ id: row.getAttribute('data-id'), state: row.getAttribute('data-state'), name: row.querySelector('[data-testid=model-name]')?.textContent ?? '' })));
+    await waitUntil(
+      'the library model is listed as available',
+      async () => (await page.locator(`[data-testid=model-row][data-state=available]`).count()) >= 1,
+    );
+    const rows = await page.locator('[data-testid=model-row]').evaluateAll((items) =>
+      items.map((row) => ({
+        id: row.getAttribute('data-id'),
+        state: row.getAttribute('data-state'),
+        name: row.querySelector('[data-testid=model-name]')?.textContent ?? '',
+      })),
+    );
     assert.ok(rows.length > 30, `${rows.length} rows`);
     const names = rows.map((row) => row.name);
     assert.equal(new Set(names).size, names.length, 'no two rows share a visible name');
     assert.equal(rows.find((row) => row.id === fixture.modelPath)?.state, 'available');
     assert.equal(rows.find((row) => row.id === 'resnet50_8xb32_in1k')?.state, 'not-downloaded');
-    assert.ok((await page.locator('[data-testid=model-row][data-id=resnet50_8xb32_in1k] [data-testid=model-download]').count()) === 1, 'a download button on a registry model');
+    assert.ok(
+      (await page
+        .locator('[data-testid=model-row][data-id=resnet50_8xb32_in1k] [data-testid=model-download]')
+        .count()) === 1,
+      'a download button on a registry model',
+    );
     assert.equal(await page.locator('[data-testid=model-import]').count(), 1);
     await page.locator('[data-testid=models-panel] [aria-label=Close]').click();
     await page.locator('[data-testid=models-panel]').waitFor({ state: 'detached', timeout: TIMEOUT });
@@ -133,9 +169,14 @@ describe('models, folders and counts in the browser', { skip: skipReason ?? fals
     const entry = page.locator('[data-testid=folder-browser] button', { hasText: 'second-folder/' });
     await entry.waitFor({ timeout: TIMEOUT });
     await entry.click();
-    await waitUntil('the browser is in the second folder', async () => ((await page.locator('[data-testid=folder-browser] code').textContent()) ?? '').endsWith('second-folder'));
+    await waitUntil('the browser is in the second folder', async () =>
+      ((await page.locator('[data-testid=folder-browser] code').textContent()) ?? '').endsWith('second-folder'),
+    );
     await page.locator('[data-testid=folder-browser-open]').click();
-    await waitUntil('the second folder is the library', async () => (await topBarCounts(page))?.total === SECOND_FOLDER_PHOTOS);
+    await waitUntil(
+      'the second folder is the library',
+      async () => (await topBarCounts(page))?.total === SECOND_FOLDER_PHOTOS,
+    );
     await waitUntil('and it gets indexed', async () => (await topBarCounts(page))?.indexed === SECOND_FOLDER_PHOTOS);
   });
 

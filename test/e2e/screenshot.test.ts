@@ -35,35 +35,67 @@ after(async () => {
   await fixture?.cleanup();
 });
 
-test('README screenshot with the pretrained CIFAR-10 ResNet-20', { skip: skipReason ?? false, timeout: 180_000 }, async () => {
+test('README screenshot with the pretrained CIFAR-10 ResNet-20', {
+  skip: skipReason ?? false,
+  timeout: 180_000,
+}, async () => {
   const page = app!.page;
   try {
     const stats = page.locator('[data-testid=library-stats]');
     const count = async (name: string) => Number((await stats.getAttribute(name)) ?? -1);
-    await waitUntil('indexing has finished', async () => (await count('data-total')) === EXPECTED_TOTAL && (await count('data-indexed')) + (await count('data-failed')) === EXPECTED_TOTAL, 120_000);
+    await waitUntil(
+      'indexing has finished',
+      async () =>
+        (await count('data-total')) === EXPECTED_TOTAL &&
+        (await count('data-indexed')) + (await count('data-failed')) === EXPECTED_TOTAL,
+      120_000,
+    );
     assert.equal(await stats.getAttribute('data-total'), String(EXPECTED_TOTAL));
 
     await page.locator('[data-testid=path-search]').fill('birds/');
     const predictions = page.locator('[data-testid=grid-tile] [data-testid=tile-prediction][data-state=predicted]');
-    await waitUntil('only the birds folder is shown', async () => (await page.locator('[data-testid=grid-tile]').count()) <= BIRD_COUNT, 30_000);
-    const classes = await predictions.evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-class-index'))));
+    await waitUntil(
+      'only the birds folder is shown',
+      async () => (await page.locator('[data-testid=grid-tile]').count()) <= BIRD_COUNT,
+      30_000,
+    );
+    const classes = await predictions.evaluateAll((items) =>
+      items.map((item) => Number(item.getAttribute('data-class-index'))),
+    );
     const birds = classes.filter((index) => index === 2).length;
     console.log(`pretrained ResNet-20 in the app: ${birds} of ${classes.length} visible bird photos predicted "bird"`);
     assert.ok(birds >= classes.length / 3, `only ${birds} of ${classes.length} bird photos predicted "bird"`);
 
-    const birdTile = page.locator('[data-testid=grid-tile]', { has: page.locator('[data-testid=tile-prediction][data-class-index="2"]') }).nth(4);
+    const birdTile = page
+      .locator('[data-testid=grid-tile]', { has: page.locator('[data-testid=tile-prediction][data-class-index="2"]') })
+      .nth(4);
     await birdTile.click();
     await page.locator('[data-testid=detail-topk] > [data-class-index]').first().waitFor({ timeout: 30_000 });
-    await waitUntil('every image has loaded', async () => page.locator('img').evaluateAll((images) => images.every((image) => (image as unknown as { complete: boolean }).complete)), 30_000);
+    await waitUntil(
+      'every image has loaded',
+      async () =>
+        page
+          .locator('img')
+          .evaluateAll((images) => images.every((image) => (image as unknown as { complete: boolean }).complete)),
+      30_000,
+    );
     await page.waitForTimeout(300);
     // Tests never dirty the work tree: the README's copy is refreshed only when asked
     // (FIELDMARK_UPDATE_SCREENSHOT=1 npm test). A palette PNG keeps the committed file small.
-    const target = process.env.FIELDMARK_UPDATE_SCREENSHOT === '1' ? join(repoRoot, 'docs', 'screenshot.png') : join(repoRoot, 'test-results', 'screenshot.png');
+    const target =
+      process.env.FIELDMARK_UPDATE_SCREENSHOT === '1'
+        ? join(repoRoot, 'docs', 'screenshot.png')
+        : join(repoRoot, 'test-results', 'screenshot.png');
     await mkdir(dirname(target), { recursive: true });
-    const info = await sharp(await page.screenshot()).png({ palette: true, quality: 85, effort: 8 }).toFile(target);
+    const info = await sharp(await page.screenshot())
+      .png({ palette: true, quality: 85, effort: 8 })
+      .toFile(target);
     assert.equal(info.width, 1280);
   } catch (error) {
-    await saveArtifacts(fixture!.artifacts, 'readme-screenshot', { screenshot: await page.screenshot().catch(() => undefined), logs: app!.logs() });
+    await saveArtifacts(fixture!.artifacts, 'readme-screenshot', {
+      screenshot: await page.screenshot().catch(() => undefined),
+      logs: app!.logs(),
+    });
     throw error;
   }
 });

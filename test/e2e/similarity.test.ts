@@ -48,14 +48,22 @@ async function paths(page: Page): Promise<string[]> {
 }
 
 async function waitForResults(page: Page): Promise<void> {
-  await page.locator('[data-testid=similar-results][data-busy=false] [data-testid=grid-tile]').first().waitFor({ timeout: TIMEOUT });
+  await page
+    .locator('[data-testid=similar-results][data-busy=false] [data-testid=grid-tile]')
+    .first()
+    .waitFor({ timeout: TIMEOUT });
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
   // Tests never dirty the work tree: docs/ is refreshed only with FIELDMARK_UPDATE_SCREENSHOT=1.
-  const target = process.env.FIELDMARK_UPDATE_SCREENSHOT === '1' ? join(repoRoot, 'docs', name) : join(repoRoot, 'test-results', name);
+  const target =
+    process.env.FIELDMARK_UPDATE_SCREENSHOT === '1'
+      ? join(repoRoot, 'docs', name)
+      : join(repoRoot, 'test-results', name);
   await mkdir(dirname(target), { recursive: true });
-  await sharp(await page.screenshot()).png({ palette: true, quality: 85, effort: 8 }).toFile(target);
+  await sharp(await page.screenshot())
+    .png({ palette: true, quality: 85, effort: 8 })
+    .toFile(target);
 }
 
 async function step(name: string, body: (page: Page) => Promise<void>): Promise<void> {
@@ -63,7 +71,10 @@ async function step(name: string, body: (page: Page) => Promise<void>): Promise<
   try {
     await body(page);
   } catch (error) {
-    await saveArtifacts(fixture!.artifacts, `similarity-${name}`, { screenshot: await page.screenshot().catch(() => undefined), logs: app!.logs() });
+    await saveArtifacts(fixture!.artifacts, `similarity-${name}`, {
+      screenshot: await page.screenshot().catch(() => undefined),
+      logs: app!.logs(),
+    });
     throw error;
   }
 }
@@ -75,14 +86,21 @@ describe('similarity in Chromium', { skip: skipReason ?? false, timeout: 240_000
     const source = join(birds, (await import('node:fs')).readdirSync(birds).sort()[0]!);
     const meta = await sharp(source).metadata();
     planted = [source.split('/').pop()!, 'planted-half.jpg', 'planted-q35.jpg'];
-    await sharp(source).resize(Math.round(meta.width! / 2)).jpeg({ quality: 90 }).toFile(join(birds, planted[1]!));
+    await sharp(source)
+      .resize(Math.round(meta.width! / 2))
+      .jpeg({ quality: 90 })
+      .toFile(join(birds, planted[1]!));
     await sharp(source).jpeg({ quality: 35 }).toFile(join(birds, planted[2]!));
     app = await chromiumTarget.launch(fixture);
     const page = app.page;
     const total = fixture.total + 2;
     await waitUntil(
       'indexing has finished',
-      async () => (await attribute(page, 'library-stats', 'data-total')) === total && (await attribute(page, 'library-stats', 'data-indexed')) + (await attribute(page, 'library-stats', 'data-failed')) === total,
+      async () =>
+        (await attribute(page, 'library-stats', 'data-total')) === total &&
+        (await attribute(page, 'library-stats', 'data-indexed')) +
+          (await attribute(page, 'library-stats', 'data-failed')) ===
+          total,
       180_000,
     );
   });
@@ -102,11 +120,15 @@ describe('similarity in Chromium', { skip: skipReason ?? false, timeout: 240_000
       await waitForResults(page);
       const found = await scores(page);
       assert.ok(found.length >= 50, `${found.length} results`);
-      for (let i = 1; i < found.length; i++) assert.ok(found[i - 1]! >= found[i]!, `scores descend: ${found[i - 1]} then ${found[i]}`);
+      for (let i = 1; i < found.length; i++)
+        assert.ok(found[i - 1]! >= found[i]!, `scores descend: ${found[i - 1]} then ${found[i]}`);
       assert.ok(!(await paths(page)).includes(query!), 'the query is not among its results');
       // Any result starts a new search; the breadcrumb returns to the library.
       await results(page).nth(2).locator('[data-testid=result-similar]').click();
-      await waitUntil('the breadcrumb has two searches', async () => (await page.locator('.breadcrumb .crumb').count()) === 2);
+      await waitUntil(
+        'the breadcrumb has two searches',
+        async () => (await page.locator('.breadcrumb .crumb').count()) === 2,
+      );
       await waitForResults(page);
       await page.locator('[data-testid=similar-back]').click();
       await page.locator('[data-testid=similar-results]').waitFor({ state: 'detached', timeout: TIMEOUT });
@@ -123,7 +145,10 @@ describe('similarity in Chromium', { skip: skipReason ?? false, timeout: 240_000
       await cars.nth(0).click();
       await cars.nth(1).click({ modifiers: ['Control'] });
       await cars.nth(2).click({ modifiers: ['Control'] });
-      await waitUntil('three images are selected', async () => (await attribute(page, 'selection-count', 'data-count')) === 3);
+      await waitUntil(
+        'three images are selected',
+        async () => (await attribute(page, 'selection-count', 'data-count')) === 3,
+      );
       await page.keyboard.press('Escape'); // closes the detail panel the first click opened; the selection stays
       if ((await attribute(page, 'selection-count', 'data-count')) !== 3) {
         await cars.nth(0).click();
@@ -146,7 +171,10 @@ describe('similarity in Chromium', { skip: skipReason ?? false, timeout: 240_000
       assert.ok((await scores(page)).every((score) => score >= Math.floor(twelfth * 100) / 100));
       await page.locator('[data-testid=similar-results]').click({ position: { x: 2, y: 2 } });
       await page.keyboard.press('Control+a');
-      await waitUntil('the results above the threshold are selected', async () => (await attribute(page, 'selection-count', 'data-count')) === shown);
+      await waitUntil(
+        'the results above the threshold are selected',
+        async () => (await attribute(page, 'selection-count', 'data-count')) === shown,
+      );
 
       // `l` opens the lead's label picker, which labels the selection.
       await page.keyboard.press('l');
@@ -158,7 +186,10 @@ describe('similarity in Chromium', { skip: skipReason ?? false, timeout: 240_000
       await option.click();
       await waitUntil(
         'every result shown carries the label',
-        async () => (await page.locator('[data-testid=similar-results] [data-testid=tile-label][data-label="automobile"]').count()) === shown,
+        async () =>
+          (await page
+            .locator('[data-testid=similar-results] [data-testid=tile-label][data-label="automobile"]')
+            .count()) === shown,
       );
       await page.locator('[data-testid=similar-back]').click();
       await page.locator('[data-testid=path-search]').fill('');
@@ -172,13 +203,21 @@ describe('similarity in Chromium', { skip: skipReason ?? false, timeout: 240_000
       const groups = page.locator('[data-testid=duplicate-group]');
       await waitUntil('groups are listed', async () => (await groups.count()) > 0);
       const members = await groups.evaluateAll((items) =>
-        items.map((group) => ({ size: Number(group.getAttribute('data-size')), names: [...group.querySelectorAll('.file-name')].map((name) => name.textContent ?? '') })),
+        items.map((group) => ({
+          size: Number(group.getAttribute('data-size')),
+          names: [...group.querySelectorAll('.file-name')].map((name) => name.textContent ?? ''),
+        })),
       );
       const plantedGroup = members.find((group) => planted.every((name) => group.names.includes(name)));
       assert.ok(plantedGroup, `a group holds ${planted.join(', ')}: ${JSON.stringify(members)}`);
       assert.equal(plantedGroup.size, plantedGroup.names.length);
-      for (let i = 1; i < members.length; i++) assert.ok(members[i - 1]!.size >= members[i]!.size, 'largest groups first');
-      assert.equal(await page.locator('[data-testid=duplicate-group] [data-keep=true]').count(), members.length, 'one suggested keeper per group');
+      for (let i = 1; i < members.length; i++)
+        assert.ok(members[i - 1]!.size >= members[i]!.size, 'largest groups first');
+      assert.equal(
+        await page.locator('[data-testid=duplicate-group] [data-keep=true]').count(),
+        members.length,
+        'one suggested keeper per group',
+      );
       await page.locator('[data-testid=similar-back]').click();
     });
   });
@@ -188,13 +227,24 @@ describe('similarity in Chromium', { skip: skipReason ?? false, timeout: 240_000
       const outside = join(fixture!.dir, 'outside-photo.jpg');
       const source = join(fixture!.library, 'birds', planted[0]!);
       const meta = await sharp(source).metadata();
-      await sharp(source).resize(Math.round(meta.width! * 0.8)).jpeg({ quality: 70 }).toFile(outside);
+      await sharp(source)
+        .resize(Math.round(meta.width! * 0.8))
+        .jpeg({ quality: 70 })
+        .toFile(outside);
       const total = await attribute(page, 'library-stats', 'data-total');
       await page.locator('[data-testid=similar-photo-input]').setInputFiles(outside);
       await waitForResults(page);
       const top = (await paths(page)).slice(0, 3).map((path) => path.split('/').pop());
-      assert.deepEqual([...top].sort(), [...planted].sort(), `the planted photo and its copies come first: ${top.join(', ')}`);
-      assert.equal(await attribute(page, 'library-stats', 'data-total'), total, 'the outside photo is not added to the library');
+      assert.deepEqual(
+        [...top].sort(),
+        [...planted].sort(),
+        `the planted photo and its copies come first: ${top.join(', ')}`,
+      );
+      assert.equal(
+        await attribute(page, 'library-stats', 'data-total'),
+        total,
+        'the outside photo is not added to the library',
+      );
       await page.locator('[data-testid=similar-back]').click();
     });
   });
@@ -202,13 +252,24 @@ describe('similarity in Chromium', { skip: skipReason ?? false, timeout: 240_000
   it('opens the map and a lasso around a cluster selects its images', async () => {
     await step('map', async (page) => {
       // Escape closes what is open first, then clears the selection.
-      for (let i = 0; i < 4 && (await attribute(page, 'selection-count', 'data-count')) > 0; i++) await page.keyboard.press('Escape');
-      await waitUntil('the selection is empty', async () => (await attribute(page, 'selection-count', 'data-count')) === 0);
+      for (let i = 0; i < 4 && (await attribute(page, 'selection-count', 'data-count')) > 0; i++)
+        await page.keyboard.press('Escape');
+      await waitUntil(
+        'the selection is empty',
+        async () => (await attribute(page, 'selection-count', 'data-count')) === 0,
+      );
       await page.locator('[data-testid=open-map]').click();
       const map = page.locator('[data-testid=embedding-map]');
       const indexed = await attribute(page, 'library-stats', 'data-indexed');
-      await waitUntil('every indexed image is drawn', async () => Number(await map.getAttribute('data-points')) === indexed);
-      await waitUntil('the UMAP layout replaced PCA', async () => (await map.getAttribute('data-kind')) === 'umap', 120_000);
+      await waitUntil(
+        'every indexed image is drawn',
+        async () => Number(await map.getAttribute('data-points')) === indexed,
+      );
+      await waitUntil(
+        'the UMAP layout replaced PCA',
+        async () => (await map.getAttribute('data-kind')) === 'umap',
+        120_000,
+      );
       await screenshot(page, 'similarity-map.png');
       await page.locator('[data-testid=map-lasso]').click();
       const box = (await map.boundingBox())!;
@@ -221,9 +282,13 @@ describe('similarity in Chromium', { skip: skipReason ?? false, timeout: 240_000
       ] as const;
       await page.mouse.move(box.x + box.width * corners[0][0], box.y + box.height * corners[0][1]);
       await page.mouse.down();
-      for (const [fx, fy] of [...corners.slice(1), corners[0]]) await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 8 });
+      for (const [fx, fy] of [...corners.slice(1), corners[0]])
+        await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 8 });
       await page.mouse.up();
-      await waitUntil('the lasso selected images', async () => (await attribute(page, 'selection-count', 'data-count')) > 0);
+      await waitUntil(
+        'the lasso selected images',
+        async () => (await attribute(page, 'selection-count', 'data-count')) > 0,
+      );
       assert.ok((await attribute(page, 'selection-count', 'data-count')) < indexed, 'not everything');
       await page.locator('[data-testid=similar-back]').click();
     });

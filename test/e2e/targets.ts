@@ -16,7 +16,14 @@ import { CHROMIUM_PATH } from '../helpers/tool-paths.js';
 import { stopChildProcess } from '../../main/util/stop-child.js';
 
 export { CHROMIUM_PATH };
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
 export const VIEWPORT = { width: 1280, height: 800 };
 
 export interface AppUnderTest {
@@ -49,10 +56,25 @@ export const chromiumTarget: Target = {
     const consoleLog: string[] = [];
     let child: ChildProcess | null = null;
     try {
-      child = spawn(process.execPath, cliArgs(['serve', fixture.library, '--model', fixture.modelPath, '--port', '0', '--batch', '1', '--threads', '1']), {
-        env: fixture.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      child = spawn(
+        process.execPath,
+        cliArgs([
+          'serve',
+          fixture.library,
+          '--model',
+          fixture.modelPath,
+          '--port',
+          '0',
+          '--batch',
+          '1',
+          '--threads',
+          '1',
+        ]),
+        {
+          env: fixture.env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       child.stderr!.on('data', (chunk: Buffer) => serveLog.push(chunk.toString()));
       const url = await firstLine(child, serveLog);
       const parsed = new URL(url);
@@ -89,19 +111,36 @@ export const electronTarget: Target = {
       return `the Electron binary is not installed (${(error as Error).message.split('\n')[0]}); install it without ELECTRON_SKIP_BINARY_DOWNLOAD to run this target`;
     }
     if (!existsSync(binary)) return `the Electron binary ${binary} does not exist`;
-    if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'no display (DISPLAY/WAYLAND_DISPLAY unset); run under xvfb-run';
+    if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+      return 'no display (DISPLAY/WAYLAND_DISPLAY unset); run under xvfb-run';
     return null;
   },
   async launch(fixture) {
     const binary = createRequire(import.meta.url)('electron') as string;
     // better-sqlite3 built for Electron's ABI, beside the Node build the other tests use (see scripts/electron-native.mjs).
-    const { ensureElectronSqlite } = (await import(pathToFileURL(join(repoRootForNative, 'scripts', 'electron-native.mjs')).href)) as { ensureElectronSqlite: () => string };
+    const { ensureElectronSqlite } = (await import(
+      pathToFileURL(join(repoRootForNative, 'scripts', 'electron-native.mjs')).href
+    )) as { ensureElectronSqlite: () => string };
     const consoleLog: string[] = [];
     const mainLog: string[] = [];
     const app: ElectronApplication = await _electron.launch({
       executablePath: binary,
-      args: [join(distRoot, 'main', 'electron', 'app.js'), '--open', fixture.library, '--model', fixture.modelPath, '--batch', '1', '--threads', '1'],
-      env: { ...fixture.env, FIELDMARK_WINDOW_SIZE: `${VIEWPORT.width}x${VIEWPORT.height}`, FIELDMARK_SQLITE_BINDING: ensureElectronSqlite() } as Record<string, string>,
+      args: [
+        join(distRoot, 'main', 'electron', 'app.js'),
+        '--open',
+        fixture.library,
+        '--model',
+        fixture.modelPath,
+        '--batch',
+        '1',
+        '--threads',
+        '1',
+      ],
+      env: {
+        ...fixture.env,
+        FIELDMARK_WINDOW_SIZE: `${VIEWPORT.width}x${VIEWPORT.height}`,
+        FIELDMARK_SQLITE_BINDING: ensureElectronSqlite(),
+      } as Record<string, string>,
     });
     app.process().stderr?.on('data', (chunk: Buffer) => mainLog.push(chunk.toString()));
     const page = await app.firstWindow();
@@ -132,4 +171,3 @@ function firstLine(child: ChildProcess, log: string[]): Promise<string> {
     });
   });
 }
-

@@ -22,7 +22,13 @@ describe('labelling through the contract', () => {
   before(async () => {
     fixture = await makeTestLibrary('app-labels');
     // A CUB-200 label set, so the vocabulary has the taxonomy (the library's model is replaced).
-    await buildSeededModel({ architecture: 'resnet18-cifar', classes: 'cub200', seed: 5, outPath: fixture.modelPath, env: fixture.env });
+    await buildSeededModel({
+      architecture: 'resnet18-cifar',
+      classes: 'cub200',
+      seed: 5,
+      outPath: fixture.modelPath,
+      env: fixture.env,
+    });
     service = makeService(fixture, events);
     const ended = jobEnd(service, { nextJob: true });
     await service.openLibrary(fixture.library);
@@ -53,14 +59,29 @@ describe('labelling through the contract', () => {
   test('a bulk label is one step: listed, filtered, undone and redone, announced to every window', async () => {
     const ids = tiles.slice(0, 3).map((tile) => tile.id);
     events.length = 0;
-    const summary = await service.handlers['labels.set']({ imageIds: ids, label: 'Blue_Jay', rank: 'species', source: 'manual' });
+    const summary = await service.handlers['labels.set']({
+      imageIds: ids,
+      label: 'Blue_Jay',
+      rank: 'species',
+      source: 'manual',
+    });
     assert.equal(summary.changed, 3);
     assert.match(summary.undo.undo ?? '', /3 images/);
     const changed = events.find((event) => event.type === 'labels.changed');
-    assert.deepEqual(changed?.type === 'labels.changed' ? [...(changed.imageIds ?? [])].sort((a, b) => a - b) : null, [...ids].sort((a, b) => a - b));
+    assert.deepEqual(
+      changed?.type === 'labels.changed' ? [...(changed.imageIds ?? [])].sort((a, b) => a - b) : null,
+      [...ids].sort((a, b) => a - b),
+    );
     const labelled = await service.handlers['images.list']({ ...LIST, label: 'labelled' });
-    assert.deepEqual(labelled.items.map((tile) => tile.id).sort((a, b) => a - b), [...ids].sort((a, b) => a - b));
-    assert.ok(labelled.items.every((tile) => tile.label?.label === 'Blue_Jay' && tile.label.source === 'manual' && tile.label.rank === 'species'));
+    assert.deepEqual(
+      labelled.items.map((tile) => tile.id).sort((a, b) => a - b),
+      [...ids].sort((a, b) => a - b),
+    );
+    assert.ok(
+      labelled.items.every(
+        (tile) => tile.label?.label === 'Blue_Jay' && tile.label.source === 'manual' && tile.label.rank === 'species',
+      ),
+    );
     assert.equal((await service.handlers['library.stats']({})).labelled, 3);
     const unlabelled = await service.handlers['images.ids']({ sort: 'name', order: 'asc', label: 'unlabelled' });
     assert.ok(!unlabelled.ids.some((id) => ids.includes(id)));
@@ -75,13 +96,38 @@ describe('labelling through the contract', () => {
 
   test('a genus filter finds the species under it and labels given at the genus rank', async () => {
     const [first, second] = tiles.slice(3, 5);
-    await service.handlers['labels.set']({ imageIds: [first!.id], label: 'Cardinal', rank: 'species', source: 'manual' });
-    await service.handlers['labels.set']({ imageIds: [second!.id], label: 'Cardinalis', rank: 'genus', source: 'manual' });
-    const genus = await service.handlers['images.ids']({ sort: 'name', order: 'asc', labelIs: { label: 'Cardinalis', rank: 'genus' } });
-    assert.deepEqual([...genus.ids].sort((a, b) => a - b), [first!.id, second!.id].sort((a, b) => a - b));
-    const family = await service.handlers['images.ids']({ sort: 'name', order: 'asc', labelIs: { label: 'Cardinalidae', rank: 'family' } });
+    await service.handlers['labels.set']({
+      imageIds: [first!.id],
+      label: 'Cardinal',
+      rank: 'species',
+      source: 'manual',
+    });
+    await service.handlers['labels.set']({
+      imageIds: [second!.id],
+      label: 'Cardinalis',
+      rank: 'genus',
+      source: 'manual',
+    });
+    const genus = await service.handlers['images.ids']({
+      sort: 'name',
+      order: 'asc',
+      labelIs: { label: 'Cardinalis', rank: 'genus' },
+    });
+    assert.deepEqual(
+      [...genus.ids].sort((a, b) => a - b),
+      [first!.id, second!.id].sort((a, b) => a - b),
+    );
+    const family = await service.handlers['images.ids']({
+      sort: 'name',
+      order: 'asc',
+      labelIs: { label: 'Cardinalidae', rank: 'family' },
+    });
     assert.equal(family.ids.length, 2);
-    const species = await service.handlers['images.ids']({ sort: 'name', order: 'asc', labelIs: { label: 'Cardinal', rank: 'species' } });
+    const species = await service.handlers['images.ids']({
+      sort: 'name',
+      order: 'asc',
+      labelIs: { label: 'Cardinal', rank: 'species' },
+    });
     assert.deepEqual(species.ids, [first!.id]);
   });
 
@@ -98,7 +144,8 @@ describe('labelling through the contract', () => {
     const disagree = await service.handlers['images.ids']({ sort: 'name', order: 'asc', label: 'disagree' });
     for (const tile of target) assert.ok(!disagree.ids.includes(tile.id), 'an accepted top-1 is no disagreement');
     // The seeded model's top-1 is (almost surely) not Blue_Jay: those three disagree.
-    const jays = (await service.handlers['images.list']({ ...LIST, labelIs: { label: 'Blue_Jay', rank: 'species' } })).items;
+    const jays = (await service.handlers['images.list']({ ...LIST, labelIs: { label: 'Blue_Jay', rank: 'species' } }))
+      .items;
     for (const tile of jays) assert.equal(disagree.ids.includes(tile.id), tile.top1?.name !== 'Blue_Jay');
   });
 
@@ -110,31 +157,64 @@ describe('labelling through the contract', () => {
       const details = await service.handlers['images.details']({ id: tile.id });
       margins.push((details.topk[0]?.prob ?? 0) - (details.topk[1]?.prob ?? 0));
     }
-    for (let i = 1; i < margins.length; i++) assert.ok(margins[i - 1]! <= margins[i]! + 1e-6, `margins ascending: ${margins.join(', ')}`);
+    for (let i = 1; i < margins.length; i++)
+      assert.ok(margins[i - 1]! <= margins[i]! + 1e-6, `margins ascending: ${margins.join(', ')}`);
   });
 
   test('export then import in dry-run reports every row; a bad row is named, a malformed file changes nothing', async () => {
     const exported = await service.handlers['labels.exportCsv']({ labelsOnly: true });
     assert.match(exported.fileName, /\.csv$/);
     const [header, ...rows] = exported.csv.trim().split(/\r\n/);
-    assert.match(header ?? '', /^path,label,label_source,label_rank,scientific_name,genus,family,order,prediction,confidence,top_k,model,labelled_at$/);
+    assert.match(
+      header ?? '',
+      /^path,label,label_source,label_rank,scientific_name,genus,family,order,prediction,confidence,top_k,model,labelled_at$/,
+    );
     assert.equal(rows.length, (await service.handlers['library.stats']({})).labelled);
     const before = (await service.handlers['library.stats']({})).labelled;
-    const report = await service.handlers['labels.importCsv']({ csv: `${exported.csv}nowhere/missing.jpg,Blue_Jay\r\n`, dryRun: true });
+    const report = await service.handlers['labels.importCsv']({
+      csv: `${exported.csv}nowhere/missing.jpg,Blue_Jay\r\n`,
+      dryRun: true,
+    });
     assert.equal(report.dryRun, true);
     assert.equal(report.applied, rows.length);
     assert.equal(report.errors.length, 1);
     assert.match(report.errors[0]!.reason, /missing\.jpg|unknown|not in the library/i);
-    await assert.rejects(Promise.resolve().then(() => service.handlers['labels.importCsv']({ csv: 'just,some\nwords,here\n', dryRun: false })), /path/);
+    await assert.rejects(
+      Promise.resolve().then(() =>
+        service.handlers['labels.importCsv']({ csv: 'just,some\nwords,here\n', dryRun: false }),
+      ),
+      /path/,
+    );
     assert.equal((await service.handlers['library.stats']({})).labelled, before);
   });
 
   test('rename relabels every image in one step; removing a label in use is refused', async () => {
     const summary = await service.handlers['labels.rename']({ from: 'Blue_Jay', to: 'Jay sp.' });
     assert.equal(summary.changed, 3);
-    assert.equal((await service.handlers['images.ids']({ sort: 'name', order: 'asc', labelIs: { label: 'Jay sp.', rank: 'species' } })).ids.length, 3);
-    await assert.rejects(Promise.resolve().then(() => service.handlers['labels.remove']({ label: 'Jay sp.' })), /unused|carry/i);
+    assert.equal(
+      (
+        await service.handlers['images.ids']({
+          sort: 'name',
+          order: 'asc',
+          labelIs: { label: 'Jay sp.', rank: 'species' },
+        })
+      ).ids.length,
+      3,
+    );
+    await assert.rejects(
+      Promise.resolve().then(() => service.handlers['labels.remove']({ label: 'Jay sp.' })),
+      /unused|carry/i,
+    );
     await service.handlers['labels.undo']({});
-    assert.equal((await service.handlers['images.ids']({ sort: 'name', order: 'asc', labelIs: { label: 'Blue_Jay', rank: 'species' } })).ids.length, 3);
+    assert.equal(
+      (
+        await service.handlers['images.ids']({
+          sort: 'name',
+          order: 'asc',
+          labelIs: { label: 'Blue_Jay', rank: 'species' },
+        })
+      ).ids.length,
+      3,
+    );
   });
 });

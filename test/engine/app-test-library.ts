@@ -29,10 +29,19 @@ export async function makeTestLibrary(name: string): Promise<TestLibrary> {
   const library = join(dir, 'library');
   await mkdir(join(library, 'birds'), { recursive: true });
   await mkdir(join(library, 'photos'), { recursive: true });
-  const birds = (await readdir(referencePath('birds', 'images'))).filter((file) => file.endsWith('.jpg')).sort().slice(0, BIRDS);
+  const birds = (await readdir(referencePath('birds', 'images')))
+    .filter((file) => file.endsWith('.jpg'))
+    .sort()
+    .slice(0, BIRDS);
   for (const file of birds) await copyFile(referencePath('birds', 'images', file), join(library, 'birds', file));
-  for (const relPath of [ROTATED_PHOTO, BROKEN_PHOTO]) await copyFile(referencePath(...relPath.split('/')), join(library, relPath));
-  const env: NodeJS.ProcessEnv = { ...process.env, FIELDMARK_USER_DATA: join(dir, 'user-data'), FIELDMARK_CACHE_DIR: join(dir, 'cache'), FIELDMARK_DATA_DIR: join(dir, 'data') };
+  for (const relPath of [ROTATED_PHOTO, BROKEN_PHOTO])
+    await copyFile(referencePath(...relPath.split('/')), join(library, relPath));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    FIELDMARK_USER_DATA: join(dir, 'user-data'),
+    FIELDMARK_CACHE_DIR: join(dir, 'cache'),
+    FIELDMARK_DATA_DIR: join(dir, 'data'),
+  };
   const modelPath = join(dir, 'model.onnx');
   await buildSeededModel({ architecture: 'resnet18-cifar', classes: 'cifar10', seed: 3, outPath: modelPath, env });
   return { dir, library, modelPath, env, cleanup };
@@ -56,7 +65,10 @@ export function makeService(fixture: TestLibrary, events: AppEvent[] = []): AppS
  * Resolves with the final status once a job finishes, fails or is cancelled. With `nextJob`, only
  * events from now count (call it before starting the job, so its end cannot be missed).
  */
-export function jobEnd(service: AppService, options: { nextJob?: boolean; timeoutMs?: number } = {}): Promise<IndexingStatus> {
+export function jobEnd(
+  service: AppService,
+  options: { nextJob?: boolean; timeoutMs?: number } = {},
+): Promise<IndexingStatus> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`indexing did not end within ${timeoutMs} ms`)), timeoutMs);

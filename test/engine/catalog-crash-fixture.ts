@@ -16,10 +16,29 @@ export const CRASH_MODEL: ModelRecord = {
 /** Deterministic per image; every 7th image fails, like an undecodable file would. */
 export function fakeResult(imageId: number, dim: number): ImageResult {
   const fingerprint = imageId.toString(16).padStart(64, '0');
-  if (imageId % 7 === 0) return { imageId, ok: false, fingerprint, errorKind: 'DecodeFailed', errorMessage: `image ${imageId} is truncated` };
+  if (imageId % 7 === 0)
+    return {
+      imageId,
+      ok: false,
+      fingerprint,
+      errorKind: 'DecodeFailed',
+      errorMessage: `image ${imageId} is truncated`,
+    };
   const feature = new Float32Array(dim).fill(1 / Math.sqrt(dim));
   return {
-    imageId, ok: true, fingerprint, width: 640, height: 480, orientation: 1, format: 'jpeg', takenAt: null, camera: null,
-    topk: [{ index: imageId % 100, prob: 0.6 }, { index: (imageId + 1) % 100, prob: 0.3 }], feature,
+    imageId,
+    ok: true,
+    fingerprint,
+    width: 640,
+    height: 480,
+    orientation: 1,
+    format: 'jpeg',
+    takenAt: null,
+    camera: null,
+    topk: [
+      { index: imageId % 100, prob: 0.6 },
+      { index: (imageId + 1) % 100, prob: 0.3 },
+    ],
+    feature,
   };
 }

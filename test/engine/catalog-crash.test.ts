@@ -19,7 +19,10 @@ function runAndKill(file: string, commits: number): Promise<number> {
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.on('data', (chunk: Buffer) => {
-      reported += chunk.toString().split('\n').filter((line) => line.startsWith('committed')).length;
+      reported += chunk
+        .toString()
+        .split('\n')
+        .filter((line) => line.startsWith('committed')).length;
       if (reported >= commits && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });
     child.on('error', reject);
@@ -38,7 +41,9 @@ function checkAfterCrash(file: string, reportedCommits: number): number {
     assert.deepEqual(db.pragma('integrity_check'), [{ integrity_check: 'ok' }]);
     assert.deepEqual(db.pragma('foreign_key_check'), []);
     for (const table of ['predictions', 'features']) {
-      const duplicates = db.prepare(`SELECT image_id, model_id FROM ${table} GROUP BY image_id, model_id HAVING COUNT(*) > 1`).all();
+      const duplicates = db
+        .prepare(`SELECT image_id, model_id FROM ${table} GROUP BY image_id, model_id HAVING COUNT(*) > 1`)
+        .all();
       assert.deepEqual(duplicates, [], `duplicates in ${table}`);
     }
     const library = catalog.ensureLibrary(CRASH_LIBRARY);
@@ -48,9 +53,16 @@ function checkAfterCrash(file: string, reportedCommits: number): number {
     // Batches are whole: every processed image has its prediction and feature, or failed.
     assert.equal(stats.predicted, stats.ok);
     assert.equal(db.prepare('SELECT COUNT(*) FROM features').pluck().get(), stats.ok);
-    assert.equal(done % CRASH_BATCH === 0 || done === IMAGES, true, `${done} images done is not a whole number of batches`);
+    assert.equal(
+      done % CRASH_BATCH === 0 || done === IMAGES,
+      true,
+      `${done} images done is not a whole number of batches`,
+    );
     // Everything reported as committed survived the kill (the first phase writes new batches only).
-    assert.ok(done >= Math.min(IMAGES, reportedCommits * CRASH_BATCH), `${done} done but ${reportedCommits} batches were reported committed`);
+    assert.ok(
+      done >= Math.min(IMAGES, reportedCommits * CRASH_BATCH),
+      `${done} done but ${reportedCommits} batches were reported committed`,
+    );
     // A re-run redoes exactly what is not committed.
     assert.equal(catalog.imagesToProcess(library, model).length, IMAGES - done);
     return done;
@@ -67,8 +79,16 @@ test('kill -9 while writing batches: the catalog stays sound, and a re-run finis
     const library = setup.ensureLibrary(CRASH_LIBRARY);
     setup.ensureModel(CRASH_MODEL);
     setup.applyScanChanges(library, {
-      added: Array.from({ length: IMAGES }, (_, i) => ({ relPath: `img/${String(i).padStart(5, '0')}.jpg`, size: 1000 + i, mtimeMs: 1e12 + i, fingerprint: null })),
-      touched: [], changed: [], renamed: [], removed: [],
+      added: Array.from({ length: IMAGES }, (_, i) => ({
+        relPath: `img/${String(i).padStart(5, '0')}.jpg`,
+        size: 1000 + i,
+        mtimeMs: 1e12 + i,
+        fingerprint: null,
+      })),
+      touched: [],
+      changed: [],
+      renamed: [],
+      removed: [],
     });
     setup.close();
 
@@ -85,8 +105,15 @@ test('kill -9 while writing batches: the catalog stays sound, and a re-run finis
     // Finish the job as a re-run would.
     const catalog = Catalog.open(file);
     const model = catalog.ensureModel(CRASH_MODEL);
-    for (let todo = catalog.imagesToProcess(library, model); todo.length > 0; todo = catalog.imagesToProcess(library, model)) {
-      catalog.writeResults(model, todo.slice(0, CRASH_BATCH).map((image) => fakeResult(image.id, CRASH_DIM)));
+    for (
+      let todo = catalog.imagesToProcess(library, model);
+      todo.length > 0;
+      todo = catalog.imagesToProcess(library, model)
+    ) {
+      catalog.writeResults(
+        model,
+        todo.slice(0, CRASH_BATCH).map((image) => fakeResult(image.id, CRASH_DIM)),
+      );
     }
     const stats = catalog.stats(library, model);
     const failed = Math.floor(IMAGES / 7); // image ids run 1..IMAGES; the multiples of 7 fail

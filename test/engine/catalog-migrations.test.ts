@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 import { FieldmarkError } from '../../main/util/errors.js';
-import { Catalog, FIELDMARK_APPLICATION_ID, LATEST_SCHEMA_VERSION, MIGRATIONS, migrateCatalog, openDatabase } from '../../main/engine/catalog/index.js';
+import {
+  Catalog,
+  FIELDMARK_APPLICATION_ID,
+  LATEST_SCHEMA_VERSION,
+  MIGRATIONS,
+  migrateCatalog,
+  openDatabase,
+} from '../../main/engine/catalog/index.js';
 import { tempDir } from '../helpers/paths.js';
 
 const isKind = (kind: string, pattern?: RegExp) => (error: unknown) =>
@@ -29,9 +36,15 @@ const ADDED_LATER = new Set(['missing_since', 'margin']);
 function dumpTables(file: string, tables: string[]): Record<string, unknown[]> {
   const db = new Database(file, { readonly: true });
   const dump: Record<string, unknown[]> = {};
-  const withoutLater = (row: unknown) => Object.fromEntries(Object.entries(row as object).filter(([column]) => !ADDED_LATER.has(column)));
+  const withoutLater = (row: unknown) =>
+    Object.fromEntries(Object.entries(row as object).filter(([column]) => !ADDED_LATER.has(column)));
   // Sorted in JS: some tables are WITHOUT ROWID, and row order is not what is being compared.
-  for (const table of tables) dump[table] = db.prepare(`SELECT * FROM ${table}`).all().map((row) => JSON.stringify(withoutLater(row))).sort();
+  for (const table of tables)
+    dump[table] = db
+      .prepare(`SELECT * FROM ${table}`)
+      .all()
+      .map((row) => JSON.stringify(withoutLater(row)))
+      .sort();
   db.close();
   return dump;
 }
@@ -43,11 +56,63 @@ function seedVersion1(db: BetterSqlite3.Database): void {
     `INSERT INTO images (id, library_id, rel_path, size, mtime_ms, fingerprint, width, height, orientation, format, taken_at, camera, status, error_kind, error_message, updated_at)
      VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  image.run(1, 'a/cat.jpg', 1000, 1700000000123.25, SHA_A, 640, 480, 6, 'jpeg', '2023-05-01T10:00:00', 'Canon EOS', 'ok', null, null, at);
-  image.run(2, 'ünïcødé/dog.png', 2000, 1700000000456.5, null, null, null, null, null, null, null, 'pending', null, null, at);
-  image.run(3, 'broken.jpg', 0, 1700000000789, null, null, null, null, null, null, null, 'failed', 'EmptyFile', 'broken.jpg is empty', at);
-  db.prepare('INSERT INTO models (id, model_key, file_sha256, metadata_json, class_count, feature_dim, updated_at) VALUES (1, ?, ?, ?, 10, 4, ?)').run('resnet20_cifar10', SHA_B, '{"id":"resnet20_cifar10"}', at);
-  db.prepare('INSERT INTO predictions (image_id, model_id, top1_index, top1_prob, topk, created_at) VALUES (1, 1, 3, 0.9, ?, ?)').run('[[3,0.9],[5,0.05]]', at);
+  image.run(
+    1,
+    'a/cat.jpg',
+    1000,
+    1700000000123.25,
+    SHA_A,
+    640,
+    480,
+    6,
+    'jpeg',
+    '2023-05-01T10:00:00',
+    'Canon EOS',
+    'ok',
+    null,
+    null,
+    at,
+  );
+  image.run(
+    2,
+    'ünïcødé/dog.png',
+    2000,
+    1700000000456.5,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    'pending',
+    null,
+    null,
+    at,
+  );
+  image.run(
+    3,
+    'broken.jpg',
+    0,
+    1700000000789,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    'failed',
+    'EmptyFile',
+    'broken.jpg is empty',
+    at,
+  );
+  db.prepare(
+    'INSERT INTO models (id, model_key, file_sha256, metadata_json, class_count, feature_dim, updated_at) VALUES (1, ?, ?, ?, 10, 4, ?)',
+  ).run('resnet20_cifar10', SHA_B, '{"id":"resnet20_cifar10"}', at);
+  db.prepare(
+    'INSERT INTO predictions (image_id, model_id, top1_index, top1_prob, topk, created_at) VALUES (1, 1, 3, 0.9, ?, ?)',
+  ).run('[[3,0.9],[5,0.05]]', at);
   db.prepare('INSERT INTO settings (key, value_json) VALUES (?, ?)').run('grid.size', '{"px":160}');
 }
 
@@ -64,7 +129,10 @@ test('0001-initial: a new file becomes a WAL catalog with every migration record
     assert.equal(db.pragma('synchronous', { simple: true }), 1); // NORMAL
     assert.equal(db.pragma('application_id', { simple: true }), FIELDMARK_APPLICATION_ID);
     const versions = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
-    assert.deepEqual(versions, MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+    assert.deepEqual(
+      versions,
+      MIGRATIONS.map((m) => ({ version: m.version, name: m.name })),
+    );
     catalog.close();
     // An empty (zero-byte) file is reported, never silently made into a new catalog (issue 12).
     const empty = join(dir.path, 'empty.sqlite');
@@ -73,7 +141,10 @@ test('0001-initial: a new file becomes a WAL catalog with every migration record
     assert.equal(readFileSync(empty).length, 0);
     // Re-opening applies nothing twice.
     const again = Catalog.open(file);
-    assert.equal(again.connection.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get(), LATEST_SCHEMA_VERSION);
+    assert.equal(
+      again.connection.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get(),
+      LATEST_SCHEMA_VERSION,
+    );
     again.close();
   } finally {
     dir.cleanup();
@@ -89,11 +160,26 @@ test('0002-features: a version-1 catalog with data upgrades, keeps every row, an
     const catalog = Catalog.open(file);
     assert.deepEqual(dumpTables(file, V1_TABLES), before);
     assert.deepEqual(catalog.stats(1, 1), { total: 3, ok: 1, failed: 1, pending: 1, predicted: 1 });
-    assert.deepEqual(catalog.imageDetails(1, 1)?.prediction?.topk, [{ index: 3, prob: 0.9 }, { index: 5, prob: 0.05 }]);
+    assert.deepEqual(catalog.imageDetails(1, 1)?.prediction?.topk, [
+      { index: 3, prob: 0.9 },
+      { index: 5, prob: 0.05 },
+    ]);
     // The old image had no feature row: features() is empty, and it is not re-queued (it has a prediction).
     assert.equal(catalog.features(1, 1).imageIds.length, 0);
     catalog.writeResults(1, [
-      { imageId: 2, ok: true, fingerprint: SHA_A.replace('a', 'c'), width: 8, height: 8, orientation: 1, format: 'png', takenAt: null, camera: null, topk: [{ index: 1, prob: 0.5 }], feature: new Float32Array([0, 1, 0, 0]) },
+      {
+        imageId: 2,
+        ok: true,
+        fingerprint: SHA_A.replace('a', 'c'),
+        width: 8,
+        height: 8,
+        orientation: 1,
+        format: 'png',
+        takenAt: null,
+        camera: null,
+        topk: [{ index: 1, prob: 0.5 }],
+        feature: new Float32Array([0, 1, 0, 0]),
+      },
     ]);
     const matrix = catalog.features(1, 1);
     assert.deepEqual([...matrix.imageIds], [2]);
@@ -110,7 +196,9 @@ test('0003-labels: a version-2 catalog with features upgrades, keeps every row, 
     const file = join(dir.path, 'v2.sqlite');
     databaseAtVersion(file, 2, (db) => {
       seedVersion1(db);
-      db.prepare('INSERT INTO features (image_id, model_id, dim, vector) VALUES (1, 1, 4, ?)').run(Buffer.from(new Float32Array([1, 0, 0, 0]).buffer));
+      db.prepare('INSERT INTO features (image_id, model_id, dim, vector) VALUES (1, 1, 4, ?)').run(
+        Buffer.from(new Float32Array([1, 0, 0, 0]).buffer),
+      );
     });
     const tables = [...V1_TABLES, 'features'];
     const before = dumpTables(file, tables);
@@ -132,12 +220,27 @@ test('a catalog from a newer Fieldmark is refused as CatalogCorrupt and left unt
     const file = join(dir.path, 'future.sqlite');
     Catalog.open(file).close();
     const db = new Database(file);
-    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(LATEST_SCHEMA_VERSION + 4, 'from-the-future', 'x');
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+      LATEST_SCHEMA_VERSION + 4,
+      'from-the-future',
+      'x',
+    );
     db.close();
-    assert.throws(() => Catalog.open(file), isKind('CatalogCorrupt', new RegExp(`newer Fieldmark \\(schema version ${LATEST_SCHEMA_VERSION + 4}; this version knows up to ${LATEST_SCHEMA_VERSION}\\)`)));
+    assert.throws(
+      () => Catalog.open(file),
+      isKind(
+        'CatalogCorrupt',
+        new RegExp(
+          `newer Fieldmark \\(schema version ${LATEST_SCHEMA_VERSION + 4}; this version knows up to ${LATEST_SCHEMA_VERSION}\\)`,
+        ),
+      ),
+    );
     assert.throws(() => Catalog.open(file, { readonly: true }), isKind('CatalogCorrupt', /newer Fieldmark/));
     const after = new Database(file, { readonly: true });
-    assert.deepEqual(after.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all(), [...MIGRATIONS.map((m) => m.version), LATEST_SCHEMA_VERSION + 4]);
+    assert.deepEqual(after.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all(), [
+      ...MIGRATIONS.map((m) => m.version),
+      LATEST_SCHEMA_VERSION + 4,
+    ]);
     after.close();
   } finally {
     dir.cleanup();
@@ -149,12 +252,18 @@ test('a file that is not SQLite, or another application database, is CatalogCorr
   try {
     const text = join(dir.path, 'notes.sqlite');
     writeFileSync(text, 'these are my notes, not a database\n'.repeat(100));
-    assert.throws(() => Catalog.open(text), isKind('CatalogCorrupt', new RegExp(`${text.replace(/[.]/g, '\\.')} is not a SQLite database`)));
+    assert.throws(
+      () => Catalog.open(text),
+      isKind('CatalogCorrupt', new RegExp(`${text.replace(/[.]/g, '\\.')} is not a SQLite database`)),
+    );
     const other = join(dir.path, 'other.sqlite');
     const db = new Database(other);
     db.exec('CREATE TABLE songs (title TEXT)');
     db.close();
-    assert.throws(() => Catalog.open(other), isKind('CatalogCorrupt', /other\.sqlite is a SQLite database without Fieldmark's schema_migrations table/));
+    assert.throws(
+      () => Catalog.open(other),
+      isKind('CatalogCorrupt', /other\.sqlite is a SQLite database without Fieldmark's schema_migrations table/),
+    );
     const foreign = join(dir.path, 'foreign.sqlite');
     const db2 = new Database(foreign);
     db2.pragma('application_id = 1234');
@@ -169,10 +278,16 @@ test('read-only connections neither create nor upgrade a catalog', () => {
   const dir = tempDir('catalog-readonly');
   try {
     const missing = join(dir.path, 'missing.sqlite');
-    assert.throws(() => Catalog.open(missing, { readonly: true }), isKind('NotFound', /missing\.sqlite does not exist/));
+    assert.throws(
+      () => Catalog.open(missing, { readonly: true }),
+      isKind('NotFound', /missing\.sqlite does not exist/),
+    );
     const old = join(dir.path, 'old.sqlite');
     databaseAtVersion(old, 1, seedVersion1);
-    assert.throws(() => Catalog.open(old, { readonly: true }), isKind('CatalogCorrupt', /schema version 1, older than/));
+    assert.throws(
+      () => Catalog.open(old, { readonly: true }),
+      isKind('CatalogCorrupt', /schema version 1, older than/),
+    );
     Catalog.open(old).close();
     const reader = Catalog.open(old, { readonly: true });
     assert.equal(reader.stats(1, null).total, 3);
@@ -189,19 +304,28 @@ test('0005-missing-images: a version-4 catalog upgrades, keeps every row, and ma
     const file = join(dir.path, 'v4.sqlite');
     databaseAtVersion(file, 4, (db) => {
       seedVersion1(db);
-      db.prepare(`INSERT INTO labels (image_id, label, label_source, updated_at) VALUES (1, 'cat', 'manual', '2024-01-01T00:00:00.000Z')`).run();
+      db.prepare(
+        `INSERT INTO labels (image_id, label, label_source, updated_at) VALUES (1, 'cat', 'manual', '2024-01-01T00:00:00.000Z')`,
+      ).run();
     });
     const tables = [...V1_TABLES, 'labels'];
     const before = dumpTables(file, tables);
     const catalog = Catalog.open(file);
     // Every old row is there, and every image is present (missing_since NULL).
     assert.deepEqual(dumpTables(file, tables), before);
-    assert.equal(catalog.connection.prepare('SELECT COUNT(*) FROM images WHERE missing_since IS NULL').pluck().get(), 3);
+    assert.equal(
+      catalog.connection.prepare('SELECT COUNT(*) FROM images WHERE missing_since IS NULL').pluck().get(),
+      3,
+    );
     assert.equal(catalog.missingCount(1), 0);
     catalog.applyScanChanges(1, { added: [], touched: [], changed: [], renamed: [], removed: [1], returned: [] });
     assert.equal(catalog.missingCount(1), 1);
     assert.equal(catalog.stats(1, 1).total, 2, 'a missing image is not counted');
-    assert.equal(catalog.connection.prepare('SELECT label FROM labels WHERE image_id = 1').pluck().get(), 'cat', 'its label is kept');
+    assert.equal(
+      catalog.connection.prepare('SELECT label FROM labels WHERE image_id = 1').pluck().get(),
+      'cat',
+      'its label is kept',
+    );
     catalog.applyScanChanges(1, { added: [], touched: [], changed: [], renamed: [], removed: [], returned: [1] });
     assert.deepEqual(catalog.stats(1, 1), { total: 3, ok: 1, failed: 1, pending: 1, predicted: 1 });
     catalog.close();
@@ -217,8 +341,12 @@ test('0004-labels-v2: a version-3 catalog with labels upgrades: sources mapped, 
     databaseAtVersion(file, 3, (db) => {
       seedVersion1(db);
       const at = '2024-02-01T00:00:00.000Z';
-      db.prepare(`INSERT INTO labels (image_id, label, label_source, updated_at) VALUES (1, 'tabby', 'accepted-prediction', ?), (2, 'dog', 'import', ?)`).run(at, at);
-      const event = db.prepare('INSERT INTO label_events (image_id, old_label, new_label, source, at) VALUES (?, ?, ?, ?, ?)');
+      db.prepare(
+        `INSERT INTO labels (image_id, label, label_source, updated_at) VALUES (1, 'tabby', 'accepted-prediction', ?), (2, 'dog', 'import', ?)`,
+      ).run(at, at);
+      const event = db.prepare(
+        'INSERT INTO label_events (image_id, old_label, new_label, source, at) VALUES (?, ?, ?, ?, ?)',
+      );
       event.run(1, null, 'cat', 'manual', at);
       event.run(1, 'cat', 'tabby', 'accepted-prediction', at);
       event.run(2, null, 'dog', 'import', at);
@@ -227,17 +355,30 @@ test('0004-labels-v2: a version-3 catalog with labels upgrades: sources mapped, 
     const catalog = Catalog.open(file);
     assert.deepEqual(dumpTables(file, V1_TABLES), before);
     const db = catalog.connection;
-    assert.deepEqual(db.prepare('SELECT image_id, label, label_source, rank, score FROM labels ORDER BY image_id').all(), [
-      { image_id: 1, label: 'tabby', label_source: 'accepted', rank: 'species', score: null },
-      { image_id: 2, label: 'dog', label_source: 'imported', rank: 'species', score: null },
-    ]);
-    assert.ok(Math.abs((db.prepare('SELECT margin FROM predictions WHERE image_id = 1').pluck().get() as number) - 0.85) < 1e-9);
+    assert.deepEqual(
+      db.prepare('SELECT image_id, label, label_source, rank, score FROM labels ORDER BY image_id').all(),
+      [
+        { image_id: 1, label: 'tabby', label_source: 'accepted', rank: 'species', score: null },
+        { image_id: 2, label: 'dog', label_source: 'imported', rank: 'species', score: null },
+      ],
+    );
+    assert.ok(
+      Math.abs((db.prepare('SELECT margin FROM predictions WHERE image_id = 1').pluck().get() as number) - 0.85) < 1e-9,
+    );
     // A writer that leaves the margin out (or updates only the top-k) still gets it, from the top-k.
-    db.prepare(`INSERT INTO predictions (image_id, model_id, top1_index, top1_prob, topk, created_at) VALUES (3, 1, 2, 0.5, '[[2,0.5],[4,0.375]]', 'x')`).run();
+    db.prepare(
+      `INSERT INTO predictions (image_id, model_id, top1_index, top1_prob, topk, created_at) VALUES (3, 1, 2, 0.5, '[[2,0.5],[4,0.375]]', 'x')`,
+    ).run();
     assert.equal(db.prepare('SELECT margin FROM predictions WHERE image_id = 3').pluck().get(), 0.125);
     db.prepare(`UPDATE predictions SET topk = '[[2,0.75],[4,0.25]]' WHERE image_id = 3`).run();
     assert.equal(db.prepare('SELECT margin FROM predictions WHERE image_id = 3').pluck().get(), 0.5);
-    assert.deepEqual(catalog.labels.history(1).map((h) => [h.oldLabel, h.newLabel, h.source, h.undone]), [[null, 'cat', 'manual', false], ['cat', 'tabby', 'accepted', false]]);
+    assert.deepEqual(
+      catalog.labels.history(1).map((h) => [h.oldLabel, h.newLabel, h.source, h.undone]),
+      [
+        [null, 'cat', 'manual', false],
+        ['cat', 'tabby', 'accepted', false],
+      ],
+    );
     // The old events are undo steps: undoing the last one (image 2's import) and the one before restores the older state.
     assert.equal(catalog.labels.undo(1)?.changedImageIds[0], 2);
     assert.equal(catalog.labels.labelsOf(1, [2]).size, 0);

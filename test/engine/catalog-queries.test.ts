@@ -12,28 +12,77 @@ const isKind = (kind: string, pattern?: RegExp) => (error: unknown) =>
 const sha = (n: number): string => n.toString(16).padStart(64, '0');
 const DIM = 4;
 
-function okResult(imageId: number, top1: number, prob: number, extra: Partial<Extract<ImageResult, { ok: true }>> = {}): ImageResult {
+function okResult(
+  imageId: number,
+  top1: number,
+  prob: number,
+  extra: Partial<Extract<ImageResult, { ok: true }>> = {},
+): ImageResult {
   const feature = new Float32Array(DIM);
   feature[top1 % DIM] = 1;
   return {
-    imageId, ok: true, fingerprint: sha(imageId), width: 100 + imageId, height: 50, orientation: 1, format: 'jpeg',
-    takenAt: null, camera: null, topk: [{ index: top1, prob }, { index: (top1 + 1) % 10, prob: (1 - prob) / 2 }], feature, ...extra,
+    imageId,
+    ok: true,
+    fingerprint: sha(imageId),
+    width: 100 + imageId,
+    height: 50,
+    orientation: 1,
+    format: 'jpeg',
+    takenAt: null,
+    camera: null,
+    topk: [
+      { index: top1, prob },
+      { index: (top1 + 1) % 10, prob: (1 - prob) / 2 },
+    ],
+    feature,
+    ...extra,
   };
 }
 
 /** A catalog with one library of `paths` (all pending) and one 10-class model. */
-function setup(paths: string[]): { catalog: Catalog; library: number; model: number; ids: Map<string, number>; file: string; cleanup: () => void } {
+function setup(paths: string[]): {
+  catalog: Catalog;
+  library: number;
+  model: number;
+  ids: Map<string, number>;
+  file: string;
+  cleanup: () => void;
+} {
   const dir = tempDir('catalog-queries');
   const file = join(dir.path, 'lib.sqlite');
   const catalog = Catalog.open(file);
   const library = catalog.ensureLibrary('/photos');
   catalog.applyScanChanges(library, {
-    added: paths.map((relPath, i) => ({ relPath, size: 1000 + i, mtimeMs: Date.UTC(2020, 0, 1 + i), fingerprint: null })),
-    touched: [], changed: [], renamed: [], removed: [],
+    added: paths.map((relPath, i) => ({
+      relPath,
+      size: 1000 + i,
+      mtimeMs: Date.UTC(2020, 0, 1 + i),
+      fingerprint: null,
+    })),
+    touched: [],
+    changed: [],
+    renamed: [],
+    removed: [],
   });
-  const model = catalog.ensureModel({ id: 'resnet20_cifar10', fileSha256: sha(999), metadataJson: '{"id":"resnet20_cifar10"}', classCount: 10, featureDim: DIM });
+  const model = catalog.ensureModel({
+    id: 'resnet20_cifar10',
+    fileSha256: sha(999),
+    metadataJson: '{"id":"resnet20_cifar10"}',
+    classCount: 10,
+    featureDim: DIM,
+  });
   const ids = new Map(catalog.storedFiles(library).map((f) => [f.relPath, f.id]));
-  return { catalog, library, model, ids, file, cleanup: () => { catalog.close(); dir.cleanup(); } };
+  return {
+    catalog,
+    library,
+    model,
+    ids,
+    file,
+    cleanup: () => {
+      catalog.close();
+      dir.cleanup();
+    },
+  };
 }
 
 const id = (ids: Map<string, number>, path: string): number => {
@@ -48,18 +97,41 @@ test('writeResults is idempotent and imagesToProcess skips done and failed image
     const { catalog, library, model, ids } = t;
     assert.equal(catalog.imagesToProcess(library, model).length, 4);
     ensureLibraryIsStable(catalog);
-    const batch = [okResult(id(ids, 'a.jpg'), 3, 0.9), okResult(id(ids, 'b.jpg'), 5, 0.6),
-      { imageId: id(ids, 'c.jpg'), ok: false as const, fingerprint: null, errorKind: 'DecodeFailed', errorMessage: 'c.jpg: truncated' }];
+    const batch = [
+      okResult(id(ids, 'a.jpg'), 3, 0.9),
+      okResult(id(ids, 'b.jpg'), 5, 0.6),
+      {
+        imageId: id(ids, 'c.jpg'),
+        ok: false as const,
+        fingerprint: null,
+        errorKind: 'DecodeFailed',
+        errorMessage: 'c.jpg: truncated',
+      },
+    ];
     catalog.writeResults(model, batch);
     catalog.writeResults(model, batch); // a re-run after a crash writes the same batch again
     assert.equal(catalog.connection.prepare('SELECT COUNT(*) FROM predictions').pluck().get(), 2);
     assert.equal(catalog.connection.prepare('SELECT COUNT(*) FROM features').pluck().get(), 2);
     assert.deepEqual(catalog.stats(library, model), { total: 4, ok: 2, failed: 1, pending: 1, predicted: 2 });
-    assert.deepEqual(catalog.imagesToProcess(library, model).map((i) => i.relPath), ['d.jpg']);
-    assert.deepEqual(catalog.failedImages(library), [{ id: id(ids, 'c.jpg'), relPath: 'c.jpg', errorKind: 'DecodeFailed', errorMessage: 'c.jpg: truncated' }]);
+    assert.deepEqual(
+      catalog.imagesToProcess(library, model).map((i) => i.relPath),
+      ['d.jpg'],
+    );
+    assert.deepEqual(catalog.failedImages(library), [
+      { id: id(ids, 'c.jpg'), relPath: 'c.jpg', errorKind: 'DecodeFailed', errorMessage: 'c.jpg: truncated' },
+    ]);
     // A second model must run the ok images again, and the pending one; not the failed one.
-    const other = catalog.ensureModel({ id: 'resnet32_cifar10', fileSha256: sha(998), metadataJson: '{}', classCount: 10, featureDim: DIM });
-    assert.deepEqual(catalog.imagesToProcess(library, other).map((i) => i.relPath), ['a.jpg', 'b.jpg', 'd.jpg']);
+    const other = catalog.ensureModel({
+      id: 'resnet32_cifar10',
+      fileSha256: sha(998),
+      metadataJson: '{}',
+      classCount: 10,
+      featureDim: DIM,
+    });
+    assert.deepEqual(
+      catalog.imagesToProcess(library, other).map((i) => i.relPath),
+      ['a.jpg', 'b.jpg', 'd.jpg'],
+    );
     assert.equal(catalog.stats(library, other).predicted, 0);
   } finally {
     t.cleanup();
@@ -76,15 +148,39 @@ test('writeResults checks the whole batch first: one bad result writes nothing',
   try {
     const { catalog, library, model, ids } = t;
     const good = okResult(id(ids, 'a.jpg'), 1, 0.8);
-    assert.throws(() => catalog.writeResults(model, [good, okResult(id(ids, 'b.jpg'), 10, 0.5)]), isKind('InvalidArgument', /results\[1\]\.topk\[0\]\.index: expected an integer from 0 to 9 but received 10/));
-    assert.throws(() => catalog.writeResults(model, [good, okResult(id(ids, 'b.jpg'), 1, 1.5)]), isKind('InvalidArgument', /topk\[0\]\.prob/));
+    assert.throws(
+      () => catalog.writeResults(model, [good, okResult(id(ids, 'b.jpg'), 10, 0.5)]),
+      isKind('InvalidArgument', /results\[1\]\.topk\[0\]\.index: expected an integer from 0 to 9 but received 10/),
+    );
+    assert.throws(
+      () => catalog.writeResults(model, [good, okResult(id(ids, 'b.jpg'), 1, 1.5)]),
+      isKind('InvalidArgument', /topk\[0\]\.prob/),
+    );
     // A float32 rounding hair above 1 is accepted and clamped.
     catalog.writeResults(model, [okResult(id(ids, 'b.jpg'), 1, 1, { topk: [{ index: 1, prob: 1.000001 }] })]);
     assert.deepEqual(catalog.imageDetails(id(ids, 'b.jpg'), model)?.prediction?.topk[0], { index: 1, prob: 1 });
-    catalog.applyScanChanges(library, { added: [], touched: [], renamed: [], removed: [], changed: [{ id: id(ids, 'b.jpg'), size: 1, mtimeMs: 1, fingerprint: null }] });
-    assert.throws(() => catalog.writeResults(model, [okResult(id(ids, 'b.jpg'), 1, 0.5, { feature: new Float32Array(3) })]), isKind('InvalidArgument', /feature: expected a Float32Array of 4 values .* but received 3 values/));
-    assert.throws(() => catalog.writeResults(model, [okResult(id(ids, 'b.jpg'), 1, 0.5, { feature: new Float32Array([NaN, 0, 0, 0]) })]), isKind('InvalidArgument', /NaN/));
-    assert.throws(() => catalog.writeResults(model, [okResult(id(ids, 'b.jpg'), 1, 0.5, { fingerprint: 'xyz' })]), isKind('InvalidArgument', /fingerprint/));
+    catalog.applyScanChanges(library, {
+      added: [],
+      touched: [],
+      renamed: [],
+      removed: [],
+      changed: [{ id: id(ids, 'b.jpg'), size: 1, mtimeMs: 1, fingerprint: null }],
+    });
+    assert.throws(
+      () => catalog.writeResults(model, [okResult(id(ids, 'b.jpg'), 1, 0.5, { feature: new Float32Array(3) })]),
+      isKind('InvalidArgument', /feature: expected a Float32Array of 4 values .* but received 3 values/),
+    );
+    assert.throws(
+      () =>
+        catalog.writeResults(model, [
+          okResult(id(ids, 'b.jpg'), 1, 0.5, { feature: new Float32Array([NaN, 0, 0, 0]) }),
+        ]),
+      isKind('InvalidArgument', /NaN/),
+    );
+    assert.throws(
+      () => catalog.writeResults(model, [okResult(id(ids, 'b.jpg'), 1, 0.5, { fingerprint: 'xyz' })]),
+      isKind('InvalidArgument', /fingerprint/),
+    );
     assert.throws(() => catalog.writeResults(12345, [good]), isKind('NotFound', /no model row 12345/));
     assert.equal(catalog.stats(library, model).predicted, 0);
     // Results for images removed meanwhile are skipped, not fatal for the batch.
@@ -101,7 +197,13 @@ test('a result read from old content (fingerprint differs from the stored one) i
     const { catalog, library, model, ids } = t;
     const imageId = id(ids, 'a.jpg');
     // The scanner saw new content while the pipeline was still working on the old one.
-    catalog.applyScanChanges(library, { added: [], touched: [], renamed: [], removed: [], changed: [{ id: imageId, size: 5, mtimeMs: 5, fingerprint: sha(42) }] });
+    catalog.applyScanChanges(library, {
+      added: [],
+      touched: [],
+      renamed: [],
+      removed: [],
+      changed: [{ id: imageId, size: 5, mtimeMs: 5, fingerprint: sha(42) }],
+    });
     catalog.writeResults(model, [okResult(imageId, 1, 0.5, { fingerprint: sha(41) })]);
     assert.equal(catalog.imageDetails(imageId, model)?.status, 'pending');
     catalog.writeResults(model, [okResult(imageId, 1, 0.5, { fingerprint: sha(42) })]);
@@ -116,7 +218,13 @@ test('a model is its file: a changed file under the same id gets its own row, an
   try {
     const { catalog, library, model, ids } = t;
     catalog.writeResults(model, [okResult(id(ids, 'a.jpg'), 1, 0.5)]);
-    const record = { id: 'resnet20_cifar10', fileSha256: sha(999), metadataJson: '{"v":2}', classCount: 10, featureDim: DIM };
+    const record = {
+      id: 'resnet20_cifar10',
+      fileSha256: sha(999),
+      metadataJson: '{"v":2}',
+      classCount: 10,
+      featureDim: DIM,
+    };
     assert.equal(catalog.ensureModel(record), model);
     assert.equal(catalog.stats(library, model).predicted, 1);
     const otherFile = 'f'.repeat(64);
@@ -127,11 +235,26 @@ test('a model is its file: a changed file under the same id gets its own row, an
     assert.equal(catalog.stats(library, model).predicted, 1, 'the old file keeps its results');
     assert.equal(catalog.features(library, model).imageIds.length, 1);
     // The plain id names the file used last; the other keeps its results under id@hash.
-    assert.deepEqual(catalog.listModels().map((m) => [m.id, m.rowId]), [['resnet20_cifar10', changed], [`resnet20_cifar10@${sha(999).slice(0, 12)}`, model]]);
+    assert.deepEqual(
+      catalog.listModels().map((m) => [m.id, m.rowId]),
+      [
+        ['resnet20_cifar10', changed],
+        [`resnet20_cifar10@${sha(999).slice(0, 12)}`, model],
+      ],
+    );
     assert.equal(catalog.ensureModel(record), model, 'the old file coming back finds its row');
-    assert.deepEqual(catalog.listModels().map((m) => [m.id, m.rowId]), [['resnet20_cifar10', model], [`resnet20_cifar10@${otherFile.slice(0, 12)}`, changed]]);
+    assert.deepEqual(
+      catalog.listModels().map((m) => [m.id, m.rowId]),
+      [
+        ['resnet20_cifar10', model],
+        [`resnet20_cifar10@${otherFile.slice(0, 12)}`, changed],
+      ],
+    );
     assert.equal(catalog.listModels()[0]?.metadataJson, '{"v":2}');
-    assert.throws(() => catalog.ensureModel({ ...record, metadataJson: '{oops' }), isKind('InvalidArgument', /metadataJson/));
+    assert.throws(
+      () => catalog.ensureModel({ ...record, metadataJson: '{oops' }),
+      isKind('InvalidArgument', /metadataJson/),
+    );
     assert.throws(() => catalog.ensureModel({ ...record, classCount: 0 }), isKind('InvalidArgument', /classCount/));
   } finally {
     t.cleanup();
@@ -139,7 +262,15 @@ test('a model is its file: a changed file under the same id gets its own row, an
 });
 
 test('listImages filters, sorts and pages', () => {
-  const paths = ['birds/owl.jpg', 'birds/wren.jpg', 'cats/tabby.jpg', 'cats/100%_cat.jpg', 'dogs/pug.jpg', 'broken.jpg', 'new.jpg'];
+  const paths = [
+    'birds/owl.jpg',
+    'birds/wren.jpg',
+    'cats/tabby.jpg',
+    'cats/100%_cat.jpg',
+    'dogs/pug.jpg',
+    'broken.jpg',
+    'new.jpg',
+  ];
   const t = setup(paths);
   try {
     const { catalog, library, model, ids } = t;
@@ -158,25 +289,50 @@ test('listImages filters, sorts and pages', () => {
     assert.deepEqual(names({ status: 'pending' }), ['new.jpg']);
     assert.deepEqual(names({ classIndex: 2 }), ['birds/owl.jpg', 'birds/wren.jpg']);
     assert.deepEqual(names({ minConfidence: 0.5, maxConfidence: 0.8 }), ['birds/wren.jpg', 'cats/tabby.jpg']);
-    assert.deepEqual(names({ sort: 'confidence', order: 'desc', limit: 3 }), ['dogs/pug.jpg', 'birds/owl.jpg', 'cats/tabby.jpg']);
+    assert.deepEqual(names({ sort: 'confidence', order: 'desc', limit: 3 }), [
+      'dogs/pug.jpg',
+      'birds/owl.jpg',
+      'cats/tabby.jpg',
+    ]);
     // Images without a prediction come last in both orders.
     assert.deepEqual(names({ sort: 'confidence', order: 'asc' }).slice(-2), ['broken.jpg', 'new.jpg']);
     // LIKE wildcards in the search text are literal: '%' matches only the file with a '%'.
     assert.deepEqual(names({ pathContains: '%' }), ['cats/100%_cat.jpg']);
     assert.deepEqual(names({ pathContains: 'BIRDS/' }), ['birds/owl.jpg', 'birds/wren.jpg']);
     // EXIF dates sort by capture time; the rest by file time (2020-01-xx here).
-    assert.deepEqual(names({ sort: 'date', status: 'ok' }), ['birds/wren.jpg', 'cats/tabby.jpg', 'cats/100%_cat.jpg', 'dogs/pug.jpg', 'birds/owl.jpg']);
+    assert.deepEqual(names({ sort: 'date', status: 'ok' }), [
+      'birds/wren.jpg',
+      'cats/tabby.jpg',
+      'cats/100%_cat.jpg',
+      'dogs/pug.jpg',
+      'birds/owl.jpg',
+    ]);
     const page = catalog.listImages({ libraryId: library, modelRowId: model, sort: 'name', offset: 2, limit: 2 });
     assert.equal(page.total, paths.length);
-    assert.deepEqual(page.items.map((i) => i.relPath), ['broken.jpg', 'cats/100%_cat.jpg']);
+    assert.deepEqual(
+      page.items.map((i) => i.relPath),
+      ['broken.jpg', 'cats/100%_cat.jpg'],
+    );
     const owl = catalog.listImages({ libraryId: library, modelRowId: model, pathContains: 'owl' }).items[0];
     assert.deepEqual(owl?.top1, { index: 2, prob: 0.95 });
     assert.equal(owl?.takenAt, '2021-06-01T12:00:00');
     // Without a model there is no top-1, and model-only filters are refused.
-    assert.equal(catalog.listImages({ libraryId: library, modelRowId: null, pathContains: 'owl' }).items[0]?.top1, null);
-    assert.throws(() => catalog.listImages({ libraryId: library, modelRowId: null, classIndex: 2 }), isKind('InvalidArgument', /classIndex: expected a modelRowId/));
-    assert.throws(() => catalog.listImages({ libraryId: library, modelRowId: model, sort: 'size' as 'name' }), isKind('InvalidArgument', /sort: expected one of/));
-    assert.throws(() => catalog.listImages({ libraryId: library, modelRowId: model, limit: -1 }), isKind('InvalidArgument', /limit/));
+    assert.equal(
+      catalog.listImages({ libraryId: library, modelRowId: null, pathContains: 'owl' }).items[0]?.top1,
+      null,
+    );
+    assert.throws(
+      () => catalog.listImages({ libraryId: library, modelRowId: null, classIndex: 2 }),
+      isKind('InvalidArgument', /classIndex: expected a modelRowId/),
+    );
+    assert.throws(
+      () => catalog.listImages({ libraryId: library, modelRowId: model, sort: 'size' as 'name' }),
+      isKind('InvalidArgument', /sort: expected one of/),
+    );
+    assert.throws(
+      () => catalog.listImages({ libraryId: library, modelRowId: model, limit: -1 }),
+      isKind('InvalidArgument', /limit/),
+    );
   } finally {
     t.cleanup();
   }
@@ -187,25 +343,42 @@ test('summaries: class counts, confidence histogram, export rows and the feature
   try {
     const { catalog, library, model, ids } = t;
     catalog.writeResults(model, [
-      okResult(id(ids, 'z.jpg'), 7, 1, { camera: 'Nikon D50' }), okResult(id(ids, 'a.jpg'), 7, 0.45), okResult(id(ids, 'm.jpg'), 1, 0.74),
+      okResult(id(ids, 'z.jpg'), 7, 1, { camera: 'Nikon D50' }),
+      okResult(id(ids, 'a.jpg'), 7, 0.45),
+      okResult(id(ids, 'm.jpg'), 1, 0.74),
     ]);
-    assert.deepEqual(catalog.classCounts(library, model), [{ classIndex: 7, count: 2 }, { classIndex: 1, count: 1 }]);
+    assert.deepEqual(catalog.classCounts(library, model), [
+      { classIndex: 7, count: 2 },
+      { classIndex: 1, count: 1 },
+    ]);
     assert.deepEqual(catalog.confidenceHistogram(library, model, 4), [0, 1, 1, 1]);
     assert.deepEqual(catalog.confidenceHistogram(library, model, 1), [3]);
     assert.throws(() => catalog.confidenceHistogram(library, model, 0), isKind('InvalidArgument', /bins/));
     catalog.setLabel(id(ids, 'm.jpg'), 'wren', 'accepted');
     const rows = catalog.exportRows(library, model);
-    assert.deepEqual(rows.map((r) => r.relPath), ['a.jpg', 'm.jpg', 'z.jpg']);
+    assert.deepEqual(
+      rows.map((r) => r.relPath),
+      ['a.jpg', 'm.jpg', 'z.jpg'],
+    );
     assert.equal(rows[1]?.label, 'wren');
     assert.equal(rows[1]?.labelSource, 'accepted');
     assert.equal(rows[2]?.camera, 'Nikon D50');
-    assert.deepEqual(rows[0]?.topk, [{ index: 7, prob: 0.45 }, { index: 8, prob: 0.275 }]);
+    assert.deepEqual(rows[0]?.topk, [
+      { index: 7, prob: 0.45 },
+      { index: 8, prob: 0.275 },
+    ]);
     const matrix = catalog.features(library, model);
     assert.equal(matrix.dim, DIM);
-    assert.deepEqual([...matrix.imageIds], [id(ids, 'z.jpg'), id(ids, 'a.jpg'), id(ids, 'm.jpg')].sort((a, b) => a - b));
+    assert.deepEqual(
+      [...matrix.imageIds],
+      [id(ids, 'z.jpg'), id(ids, 'a.jpg'), id(ids, 'm.jpg')].sort((a, b) => a - b),
+    );
     for (let row = 0; row < matrix.imageIds.length; row += 1) {
       const vector = matrix.vectors.subarray(row * DIM, (row + 1) * DIM);
-      assert.equal(vector.reduce((sum, v) => sum + v * v, 0), 1);
+      assert.equal(
+        vector.reduce((sum, v) => sum + v * v, 0),
+        1,
+      );
     }
   } finally {
     t.cleanup();
@@ -225,14 +398,27 @@ test('labels: history is appended, repeats are no-ops, and labels survive new co
     catalog.setLabel(a, null, 'manual');
     catalog.setLabel(a, null, 'manual');
     catalog.setLabel(a, 'wren', 'manual');
-    assert.deepEqual(catalog.labelHistory(a).map((e) => [e.oldLabel, e.newLabel, e.source]), [
-      [null, 'owl', 'manual'], ['owl', 'owl', 'imported'], ['owl', 'wren', 'manual'], ['wren', null, 'manual'], [null, 'wren', 'manual'],
-    ]);
+    assert.deepEqual(
+      catalog.labelHistory(a).map((e) => [e.oldLabel, e.newLabel, e.source]),
+      [
+        [null, 'owl', 'manual'],
+        ['owl', 'owl', 'imported'],
+        ['owl', 'wren', 'manual'],
+        ['wren', null, 'manual'],
+        [null, 'wren', 'manual'],
+      ],
+    );
     assert.throws(() => catalog.setLabel(a, '   ', 'manual'), isKind('InvalidArgument', /label/));
     assert.throws(() => catalog.setLabel(a, 'x', 'guess' as 'manual'), isKind('InvalidArgument', /source/));
     assert.throws(() => catalog.setLabel(424242, 'x', 'manual'), isKind('NotFound', /no image 424242/));
     // New content: prediction gone, label kept.
-    catalog.applyScanChanges(library, { added: [], touched: [], renamed: [], removed: [], changed: [{ id: a, size: 1, mtimeMs: 1, fingerprint: sha(77) }] });
+    catalog.applyScanChanges(library, {
+      added: [],
+      touched: [],
+      renamed: [],
+      removed: [],
+      changed: [{ id: a, size: 1, mtimeMs: 1, fingerprint: sha(77) }],
+    });
     const details = catalog.imageDetails(a, model);
     assert.equal(details?.prediction, null);
     assert.equal(details?.label?.label, 'wren');
@@ -241,8 +427,10 @@ test('labels: history is appended, repeats are no-ops, and labels survive new co
     // A file gone from disk is only marked missing: everything about it is kept (issue 12) ...
     catalog.writeResults(model, [okResult(a, 1, 0.5, { fingerprint: sha(77) })]);
     catalog.applyScanChanges(library, { added: [], touched: [], renamed: [], changed: [], removed: [a] });
-    const count = (table: string) => catalog.connection.prepare(`SELECT COUNT(*) FROM ${table} WHERE image_id = ?`).pluck().get(a);
-    for (const table of ['predictions', 'features', 'labels', 'label_events']) assert.ok((count(table) as number) > 0, table);
+    const count = (table: string) =>
+      catalog.connection.prepare(`SELECT COUNT(*) FROM ${table} WHERE image_id = ?`).pluck().get(a);
+    for (const table of ['predictions', 'features', 'labels', 'label_events'])
+      assert.ok((count(table) as number) > 0, table);
     // ... until the user prunes: then deletion cascades to everything about the image.
     assert.equal(catalog.pruneMissing(library), 1);
     for (const table of ['predictions', 'features', 'labels', 'label_events']) assert.equal(count(table), 0, table);

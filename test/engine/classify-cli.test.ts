@@ -25,7 +25,12 @@ const goodFiles = [
   'photos/png_content_with_jpg_extension.jpg',
   'photos/chelsea_exif_orientation_6.jpg',
 ];
-const brokenFiles = ['photos/zero_bytes.jpg', 'photos/not_an_image.jpg', 'photos/coffee_truncated_60pct.jpg', 'photos/chelsea.bmp'];
+const brokenFiles = [
+  'photos/zero_bytes.jpg',
+  'photos/not_an_image.jpg',
+  'photos/coffee_truncated_60pct.jpg',
+  'photos/chelsea.bmp',
+];
 
 before(async () => {
   for (const rel of [...goodFiles, ...brokenFiles]) {
@@ -39,7 +44,10 @@ before(async () => {
   copyFileSync(referencePath('photos', 'chelsea.png'), join(library, 'photos', '.dotfile.png'));
   writeFileSync(join(library, 'notes.txt'), 'field notes, not an image\n');
   symlinkSync('..', join(library, 'photos', 'loop')); // photos/loop -> library root: a cycle
-  const built = await runFieldmark(['models', 'build', '--arch', 'resnet18', '--classes', 'imagenet1k', '--seed', '3', '--out', model], env);
+  const built = await runFieldmark(
+    ['models', 'build', '--arch', 'resnet18', '--classes', 'imagenet1k', '--seed', '3', '--out', model],
+    env,
+  );
   assert.equal(built.code, 0, built.stderr);
 });
 after(() => work.cleanup());
@@ -61,7 +69,10 @@ test('first run classifies every good image and reports each broken one', async 
   assert.deepEqual(results.map((r) => r.path).sort(), [...goodFiles].sort());
   assert.deepEqual(errors.map((e) => e.path).sort(), [...brokenFiles].sort());
   for (const error of errors) {
-    assert.ok(typeof error.kind === 'string' && typeof error.message === 'string' && (error.message as string).length > 5, JSON.stringify(error));
+    assert.ok(
+      typeof error.kind === 'string' && typeof error.message === 'string' && (error.message as string).length > 5,
+      JSON.stringify(error),
+    );
   }
   const byPath = new Map(errors.map((e) => [e.path, e.kind]));
   assert.equal(byPath.get('photos/zero_bytes.jpg'), 'EmptyFile');
@@ -75,9 +86,21 @@ test('first run classifies every good image and reports each broken one', async 
 
   // Parsed as CSV: real class names hold commas ("sunglasses, dark glasses, shades"), so quoted fields.
   const [header, ...rows] = parseCsv(readFileSync(csv, 'utf8')).records.map((record) => record.fields);
-  assert.deepEqual(header, ['path', 'label', 'label_source', 'prediction', 'prediction_index', 'confidence', 'top_k', 'model']);
+  assert.deepEqual(header, [
+    'path',
+    'label',
+    'label_source',
+    'prediction',
+    'prediction_index',
+    'confidence',
+    'top_k',
+    'model',
+  ]);
   assert.equal(rows.length, goodFiles.length);
-  assert.ok(rows.some((r) => r[0]!.startsWith('Vögel/Seevögel/')), 'non-ASCII paths with / separators');
+  assert.ok(
+    rows.some((r) => r[0]!.startsWith('Vögel/Seevögel/')),
+    'non-ASCII paths with / separators',
+  );
   for (const row of rows) {
     assert.equal(row.length, 8);
     assert.deepEqual([row[1], row[2]], ['', '']);
@@ -103,7 +126,10 @@ test('changing one file re-processes exactly that file; touching without change 
   const later = new Date(Date.now() + 60_000);
   utimesSync(touched, later, later);
   const { results, summary } = await classify();
-  assert.deepEqual(results.map((r) => r.path), [goodFiles[0]]);
+  assert.deepEqual(
+    results.map((r) => r.path),
+    [goodFiles[0]],
+  );
   assert.equal(summary.processed, 1);
 });
 

@@ -13,18 +13,28 @@ const work = tempDir('classify-watch');
 const library = join(work.path, 'library');
 const model = join(work.path, 'model.onnx');
 const env = { FIELDMARK_DATA_DIR: join(work.path, 'data'), FIELDMARK_CACHE_DIR: join(work.path, 'cache') };
-const birds = readdirSync(referencePath('birds', 'images')).filter((name) => name.endsWith('.jpg')).sort().slice(0, 3);
+const birds = readdirSync(referencePath('birds', 'images'))
+  .filter((name) => name.endsWith('.jpg'))
+  .sort()
+  .slice(0, 3);
 
 before(async () => {
   mkdirSync(join(library, 'birds'), { recursive: true });
-  for (const name of birds.slice(0, 2)) copyFileSync(referencePath('birds', 'images', name), join(library, 'birds', name));
-  const built = await runFieldmark(['models', 'build', '--arch', 'resnet18', '--classes', 'cifar10', '--seed', '1', '--out', model], env);
+  for (const name of birds.slice(0, 2))
+    copyFileSync(referencePath('birds', 'images', name), join(library, 'birds', name));
+  const built = await runFieldmark(
+    ['models', 'build', '--arch', 'resnet18', '--classes', 'cifar10', '--seed', '1', '--out', model],
+    env,
+  );
   assert.equal(built.code, 0, built.stderr);
 });
 after(() => work.cleanup());
 
 test('classify --watch indexes a file added after the first run and exits cleanly on SIGINT', async () => {
-  const child = spawnFieldmark(['classify', library, '--model', model, '--json', '--watch', '--batch', '4', '--threads', '1'], env);
+  const child = spawnFieldmark(
+    ['classify', library, '--model', model, '--json', '--watch', '--batch', '4', '--threads', '1'],
+    env,
+  );
   const lines: Record<string, unknown>[] = [];
   let stdout = '';
   let stderr = '';
@@ -40,7 +50,9 @@ test('classify --watch indexes a file added after the first run and exits cleanl
     stderr += chunk.toString('utf8');
     for (const wake of waiters.splice(0)) wake();
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   /** Waits until `check` holds on the output so far (woken by each chunk), or fails after `timeoutMs`. */
   const until = async (what: string, check: () => boolean, timeoutMs = 60_000) => {
     const deadline = Date.now() + timeoutMs;
@@ -53,13 +65,18 @@ test('classify --watch indexes a file added after the first run and exits cleanl
     }
   };
   try {
-    await until('the first summary and the watch notice', () => lines.some((l) => l.type === 'summary') && stderr.includes('watching'));
+    await until(
+      'the first summary and the watch notice',
+      () => lines.some((l) => l.type === 'summary') && stderr.includes('watching'),
+    );
     const first = lines.find((l) => l.type === 'summary')!;
     assert.equal(first.processed, 2);
     assert.equal(lines.filter((l) => l.type === 'result').length, 2);
 
     copyFileSync(referencePath('birds', 'images', birds[2]!), join(library, 'birds', 'added.jpg'));
-    await until('the result line of the added file', () => lines.some((l) => l.type === 'result' && l.path === 'birds/added.jpg'));
+    await until('the result line of the added file', () =>
+      lines.some((l) => l.type === 'result' && l.path === 'birds/added.jpg'),
+    );
     await until('the second summary', () => lines.filter((l) => l.type === 'summary').length === 2);
     const second = lines.filter((l) => l.type === 'summary')[1]!;
     assert.deepEqual([second.total, second.processed, second.skipped], [3, 1, 2]);

@@ -72,26 +72,46 @@ describe('the engine in a worker thread, through its client', () => {
     assert.ok(features.length > 0, 'no feature batch arrived');
     const first = features[0]!;
     assert.ok(first.type === 'features' && first.batch.vectors instanceof Float32Array);
-    assert.equal(first.type === 'features' ? first.batch.vectors.length : -1, first.type === 'features' ? first.batch.imageIds.length * first.batch.dim : -2);
+    assert.equal(
+      first.type === 'features' ? first.batch.vectors.length : -1,
+      first.type === 'features' ? first.batch.imageIds.length * first.batch.dim : -2,
+    );
   });
 
   it('labels through the worker and announces the change', async () => {
     const page = await client.handlers['images.list'](LIST);
     const id = page.items[0]!.id;
     const before = events.length;
-    const summary = await client.handlers['labels.set']({ imageIds: [id], label: 'airplane', rank: 'species', source: 'manual' });
+    const summary = await client.handlers['labels.set']({
+      imageIds: [id],
+      label: 'airplane',
+      rank: 'species',
+      source: 'manual',
+    });
     assert.equal(summary.changed, 1);
     const labelled = await client.handlers['images.list']({ ...LIST, label: 'labelled' });
-    assert.deepEqual(labelled.items.map((item) => item.id), [id]);
+    assert.deepEqual(
+      labelled.items.map((item) => item.id),
+      [id],
+    );
     // The event was posted before the reply, so it has arrived by now.
     assert.ok(events.slice(before).some((event) => event.type === 'labels.changed' && event.imageIds?.includes(id)));
   });
 
   it('rebuilds errors with their kind', async () => {
-    await assert.rejects(async () => client.handlers['images.details']({ id: 987_654 }), (error: unknown) => error instanceof FieldmarkError && error.kind === 'NotFound');
-    await assert.rejects(client.openLibrary(join(fixture.dir, 'no-such-folder')), (error: unknown) => error instanceof FieldmarkError && error.kind === 'NotFound');
+    await assert.rejects(
+      async () => client.handlers['images.details']({ id: 987_654 }),
+      (error: unknown) => error instanceof FieldmarkError && error.kind === 'NotFound',
+    );
+    await assert.rejects(
+      client.openLibrary(join(fixture.dir, 'no-such-folder')),
+      (error: unknown) => error instanceof FieldmarkError && error.kind === 'NotFound',
+    );
     // Invalid input is refused by the engine's dispatcher with InvalidArgument, as over any transport.
-    await assert.rejects(async () => client.handlers['images.list']({ ...LIST, limit: 0 }), (error: unknown) => error instanceof FieldmarkError && error.kind === 'InvalidArgument');
+    await assert.rejects(
+      async () => client.handlers['images.list']({ ...LIST, limit: 0 }),
+      (error: unknown) => error instanceof FieldmarkError && error.kind === 'InvalidArgument',
+    );
   });
 
   it('serves thumbnails as bytes', async () => {
@@ -100,13 +120,19 @@ describe('the engine in a worker thread, through its client', () => {
     assert.match(thumb.contentType, /^image\//);
     const meta = await sharp(thumb.bytes).metadata();
     assert.ok((meta.width ?? 0) > 0 && (meta.width ?? 0) <= 512);
-    await assert.rejects(client.rendition(987_654, 'thumbnail'), (error: unknown) => error instanceof FieldmarkError && error.kind === 'NotFound');
+    await assert.rejects(
+      client.rendition(987_654, 'thumbnail'),
+      (error: unknown) => error instanceof FieldmarkError && error.kind === 'NotFound',
+    );
   });
 
   it('close ends the worker, and later calls fail instead of hanging', async () => {
     await client.close();
     assert.match(await client.exited, /exited/);
-    await assert.rejects(async () => client.handlers['library.stats']({}), (error: unknown) => error instanceof FieldmarkError && /closed|stopped/.test(error.message));
+    await assert.rejects(
+      async () => client.handlers['library.stats']({}),
+      (error: unknown) => error instanceof FieldmarkError && /closed|stopped/.test(error.message),
+    );
   });
 });
 

@@ -5,7 +5,17 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { tempDir } from '../helpers/paths.js';
@@ -49,7 +59,7 @@ function assertNamedError(run: { code: number | null; stderr: string }, kind: st
   assert.equal(run.code, 1, run.stderr);
   assert.match(run.stderr, new RegExp(`\\(${kind}\\)`));
   assert.ok(run.stderr.includes(file), `names ${file}: ${run.stderr}`);
-  assert.doesNotMatch(run.stderr, /internal error|SqliteError|    at /);
+  assert.doesNotMatch(run.stderr, /internal error|SqliteError| {4}at /);
 }
 
 before(async () => {
@@ -103,7 +113,11 @@ test('check finds the damage; --move-aside keeps the old file and starts a new c
 test('a zero-byte or non-SQLite catalog is reported, never replaced', async () => {
   const empty = join(work.path, 'empty.db');
   writeFileSync(empty, '');
-  assertNamedError(await runFieldmark(['classify', library, '--model', model, '--db', empty], env), 'CatalogCorrupt', empty);
+  assertNamedError(
+    await runFieldmark(['classify', library, '--model', model, '--db', empty], env),
+    'CatalogCorrupt',
+    empty,
+  );
   assert.equal(statSync(empty).size, 0);
   const text = join(work.path, 'text.db');
   writeFileSync(text, 'my notes\n'.repeat(1000));
@@ -120,17 +134,30 @@ test('bad input exits 2: --db naming a folder, a folder that does not exist, an 
   const missing = await runFieldmark(['classify', join(work.path, 'nope'), '--model', model], env);
   assert.equal(missing.code, 2, missing.stderr);
   assert.match(missing.stderr, /does not exist/);
-  const unknown = await runFieldmark(['classify', library, '--model', 'no-such-model', '--db', join(work.path, 'u.db')], env);
+  const unknown = await runFieldmark(
+    ['classify', library, '--model', 'no-such-model', '--db', join(work.path, 'u.db')],
+    env,
+  );
   assert.equal(unknown.code, 2, unknown.stderr);
   assert.match(unknown.stderr, /expected a path to an \.onnx file or a registry id/);
 });
 
-test('a catalog in a folder nobody can write to is CatalogReadOnly naming the file', { skip: process.platform === 'linux' ? false : 'uses /proc, where even root cannot create files' }, async () => {
+test('a catalog in a folder nobody can write to is CatalogReadOnly naming the file', {
+  skip: process.platform === 'linux' ? false : 'uses /proc, where even root cannot create files',
+}, async () => {
   const file = '/proc/fieldmark-test-catalog.db';
-  assertNamedError(await runFieldmark(['classify', library, '--model', model, '--db', file], env), 'CatalogReadOnly', file);
+  assertNamedError(
+    await runFieldmark(['classify', library, '--model', model, '--db', file], env),
+    'CatalogReadOnly',
+    file,
+  );
   const nested = join(work.path, 'a-file', 'sub', 'cat.db');
   writeFileSync(join(work.path, 'a-file'), 'x');
-  assertNamedError(await runFieldmark(['export', library, '--db', nested, '--csv', join(work.path, 'z.csv')], env), 'CatalogReadOnly', nested);
+  assertNamedError(
+    await runFieldmark(['export', library, '--db', nested, '--csv', join(work.path, 'z.csv')], env),
+    'CatalogReadOnly',
+    nested,
+  );
 });
 
 test('SQLite errors after opening become named errors naming the catalog (locked, read-only, full)', () => {
@@ -141,7 +168,10 @@ test('SQLite errors after opening become named errors naming the catalog (locked
   other.exec('BEGIN IMMEDIATE');
   try {
     catalog.connection.pragma('busy_timeout = 50'); // the default 5 s wait is the product's; the test needs no wait
-    assert.throws(() => catalog.setSetting('k', 1), isKind('CatalogLocked', /locked\.db is busy: another Fieldmark process is writing it/));
+    assert.throws(
+      () => catalog.setSetting('k', 1),
+      isKind('CatalogLocked', /locked\.db is busy: another Fieldmark process is writing it/),
+    );
   } finally {
     other.exec('ROLLBACK');
     other.close();
@@ -149,10 +179,29 @@ test('SQLite errors after opening become named errors naming the catalog (locked
   }
   // Codes that a root-run CI cannot provoke (permissions) or that need a full disk, by their SQLite code.
   const sqliteError = (code: string, message: string) => Object.assign(new Error(message), { code });
-  assert.ok(isKind('CatalogReadOnly', /cat\.db cannot be written .* permissions/)(toCatalogError(sqliteError('SQLITE_READONLY', 'attempt to write a readonly database'), '/x/cat.db')));
-  assert.ok(isKind('CatalogReadOnly')(toCatalogError(sqliteError('SQLITE_CANTOPEN', 'unable to open database file'), '/x/cat.db')));
-  assert.ok(isKind('DiskFull', /cat\.db is full/)(toCatalogError(sqliteError('SQLITE_FULL', 'database or disk is full'), '/x/cat.db')));
-  assert.ok(isKind('CatalogCorrupt', /cat\.db is damaged/)(toCatalogError(sqliteError('SQLITE_CORRUPT_INDEX', 'malformed'), '/x/cat.db')));
+  assert.ok(
+    isKind(
+      'CatalogReadOnly',
+      /cat\.db cannot be written .* permissions/,
+    )(toCatalogError(sqliteError('SQLITE_READONLY', 'attempt to write a readonly database'), '/x/cat.db')),
+  );
+  assert.ok(
+    isKind('CatalogReadOnly')(
+      toCatalogError(sqliteError('SQLITE_CANTOPEN', 'unable to open database file'), '/x/cat.db'),
+    ),
+  );
+  assert.ok(
+    isKind(
+      'DiskFull',
+      /cat\.db is full/,
+    )(toCatalogError(sqliteError('SQLITE_FULL', 'database or disk is full'), '/x/cat.db')),
+  );
+  assert.ok(
+    isKind(
+      'CatalogCorrupt',
+      /cat\.db is damaged/,
+    )(toCatalogError(sqliteError('SQLITE_CORRUPT_INDEX', 'malformed'), '/x/cat.db')),
+  );
   assert.ok(isKind('WriteFailed')(toCatalogError(sqliteError('SQLITE_IOERR_WRITE', 'disk I/O error'), '/x/cat.db')));
   const plain = new Error('not SQLite');
   assert.equal(toCatalogError(plain, '/x/cat.db'), plain);
@@ -182,7 +231,10 @@ test('a library root that cannot be listed is unavailable: the scan changes noth
   const catalog = Catalog.open(join(work.path, 'unreadable.db'));
   try {
     const libraryId = catalog.ensureLibrary(join(work.path, 'unreadable'));
-    await assert.rejects(reconcileScan(catalog, libraryId, [], { unreadable: [''] }), isKind('LibraryUnavailable', /cannot be listed/));
+    await assert.rejects(
+      reconcileScan(catalog, libraryId, [], { unreadable: [''] }),
+      isKind('LibraryUnavailable', /cannot be listed/),
+    );
   } finally {
     catalog.close();
   }

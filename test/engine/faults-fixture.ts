@@ -24,6 +24,9 @@ export function makeCifarLibrary(folder: string, count: number, offset = 0): str
 
 /** Builds the tiny akamaster ResNet-20 (CIFAR-10, seeded untrained weights) at `out`. */
 export async function buildTinyModel(out: string, seed = 1, env: NodeJS.ProcessEnv = {}): Promise<void> {
-  const built = await runFieldmark(['models', 'build', '--arch', 'akamaster-resnet20', '--classes', 'cifar10', '--seed', String(seed), '--out', out], env);
+  const built = await runFieldmark(
+    ['models', 'build', '--arch', 'akamaster-resnet20', '--classes', 'cifar10', '--seed', String(seed), '--out', out],
+    env,
+  );
   assert.equal(built.code, 0, built.stderr);
 }

@@ -47,13 +47,20 @@ function counts(): Counts {
 function labelOf(relPath: string): string | undefined {
   const conn = new Database(db, { readonly: true });
   try {
-    return conn.prepare('SELECT l.label FROM labels l JOIN images i ON i.id = l.image_id WHERE i.rel_path = ?').pluck().get(relPath) as string | undefined;
+    return conn
+      .prepare('SELECT l.label FROM labels l JOIN images i ON i.id = l.image_id WHERE i.rel_path = ?')
+      .pluck()
+      .get(relPath) as string | undefined;
   } finally {
     conn.close();
   }
 }
 
-async function classify(): Promise<{ code: number | null; stderr: string; summary: Record<string, unknown> | undefined }> {
+async function classify(): Promise<{
+  code: number | null;
+  stderr: string;
+  summary: Record<string, unknown> | undefined;
+}> {
   const run = await runFieldmark(['classify', library, '--model', model, '--db', db, '--json'], env);
   return { code: run.code, stderr: run.stderr, summary: jsonLines(run.stdout).find((line) => line.type === 'summary') };
 }
@@ -66,7 +73,11 @@ before(async () => {
   assert.equal(first.code, 0, first.stderr);
   // Label every image (raw SQL: 'manual' is a valid source in every schema version).
   const conn = new Database(db);
-  conn.prepare(`INSERT INTO labels (image_id, label, label_source, updated_at) SELECT id, 'label-' || rel_path, 'manual', '2026-01-01T00:00:00Z' FROM images`).run();
+  conn
+    .prepare(
+      `INSERT INTO labels (image_id, label, label_source, updated_at) SELECT id, 'label-' || rel_path, 'manual', '2026-01-01T00:00:00Z' FROM images`,
+    )
+    .run();
   conn.close();
   assert.deepEqual(counts(), { images: 24, missing: 0, predictions: 24, features: 24, labels: 24 });
 });
@@ -76,7 +87,10 @@ test('an emptied library folder (an unmounted drive) changes nothing and classif
   for (const name of names) renameSync(join(library, name), join(aside, name));
   const run = await classify();
   assert.equal(run.code, 1, run.stderr);
-  assert.match(run.stderr, /24 of the 24 catalogued files are gone .* nothing in the catalog was changed.*\(LibraryUnavailable\)/s);
+  assert.match(
+    run.stderr,
+    /24 of the 24 catalogued files are gone .* nothing in the catalog was changed.*\(LibraryUnavailable\)/s,
+  );
   assert.deepEqual(counts(), { images: 24, missing: 0, predictions: 24, features: 24, labels: 24 });
   for (const name of names) renameSync(join(aside, name), join(library, name));
   const back = await classify();
@@ -125,7 +139,8 @@ test('prune deletes missing images on request; refuses a mass deletion without -
   assert.match(pruned.stdout, /pruned 1 missing image from/);
   assert.deepEqual(counts(), { images: 23, missing: 0, predictions: 23, features: 23, labels: 23 });
 
-  for (const name of readdirSync(library)) if (name.endsWith('.jpg')) renameSync(join(library, name), join(aside, name));
+  for (const name of readdirSync(library))
+    if (name.endsWith('.jpg')) renameSync(join(library, name), join(aside, name));
   const refused = await runFieldmark(['prune', library, '--db', db], env);
   assert.equal(refused.code, 1, refused.stderr);
   assert.match(refused.stderr, /LibraryUnavailable/);

@@ -25,7 +25,9 @@ function predictionsOf(modelKey: string): Record<string, number>[] {
   const conn = new Database(db, { readonly: true });
   try {
     return conn
-      .prepare('SELECT i.rel_path, p.top1_index, p.top1_prob FROM predictions p JOIN images i ON i.id = p.image_id JOIN models m ON m.id = p.model_id WHERE m.model_key = ? ORDER BY i.rel_path')
+      .prepare(
+        'SELECT i.rel_path, p.top1_index, p.top1_prob FROM predictions p JOIN images i ON i.id = p.image_id JOIN models m ON m.id = p.model_id WHERE m.model_key = ? ORDER BY i.rel_path',
+      )
       .all(modelKey) as Record<string, number>[];
   } finally {
     conn.close();
@@ -34,7 +36,10 @@ function predictionsOf(modelKey: string): Record<string, number>[] {
 
 before(async () => {
   makeCifarLibrary(library, 8);
-  const convertReal = await runFieldmark(['models', 'convert', referencePath('weights', 'resnet20-12fca82f.th'), '--like', R20, '--out', real], env);
+  const convertReal = await runFieldmark(
+    ['models', 'convert', referencePath('weights', 'resnet20-12fca82f.th'), '--like', R20, '--out', real],
+    env,
+  );
   assert.equal(convertReal.code, 0, convertReal.stderr);
 });
 after(() => work.cleanup());
@@ -64,10 +69,16 @@ test('classify with the custom model keeps the real ResNet-20 results and credit
   assert.equal(second.code, 0, second.stderr);
   const results = jsonLines(second.stdout).filter((line) => line.type === 'result');
   assert.equal(results.length, 8, 'the custom model runs on every image (nothing is borrowed from ResNet-20)');
-  assert.ok(results.every((line) => line.model !== R20 && String(line.model).startsWith('resnet32-d509ac18-')), JSON.stringify(results[0]));
+  assert.ok(
+    results.every((line) => line.model !== R20 && String(line.model).startsWith('resnet32-d509ac18-')),
+    JSON.stringify(results[0]),
+  );
   assert.deepEqual(predictionsOf(R20), saved, 'the real ResNet-20 results are untouched');
   const conn = new Database(db, { readonly: true });
-  const models = conn.prepare('SELECT model_key, file_sha256 FROM models ORDER BY model_key').all() as { model_key: string; file_sha256: string }[];
+  const models = conn.prepare('SELECT model_key, file_sha256 FROM models ORDER BY model_key').all() as {
+    model_key: string;
+    file_sha256: string;
+  }[];
   conn.close();
   assert.equal(models.length, 2);
   const fileHash = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');

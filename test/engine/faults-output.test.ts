@@ -1,7 +1,16 @@
 /** Issue 12, item 1: a CSV output never destroys the catalog, and is written atomically. */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { tempDir } from '../helpers/paths.js';
@@ -66,14 +75,19 @@ test('export writes through a temporary file: a good export replaces the old fil
   assert.deepEqual(readdirSync(join(work.path, 'out')), ['labels.csv']);
 });
 
-test('writeOutputFileAtomic: a failed write leaves the old file and no temporary file', { skip: process.getuid?.() === 0 ? 'root ignores folder permissions' : false }, () => {
+test('writeOutputFileAtomic: a failed write leaves the old file and no temporary file', {
+  skip: process.getuid?.() === 0 ? 'root ignores folder permissions' : false,
+}, () => {
   const folder = join(work.path, 'locked');
   mkdirSync(folder);
   const target = join(folder, 'x.csv');
   writeFileSync(target, 'keep me');
   chmodSync(folder, 0o555);
   try {
-    assert.throws(() => writeOutputFileAtomic(target, 'new', { protectedPaths: [] }), (error: unknown) => error instanceof FieldmarkError && error.kind === 'WriteFailed');
+    assert.throws(
+      () => writeOutputFileAtomic(target, 'new', { protectedPaths: [] }),
+      (error: unknown) => error instanceof FieldmarkError && error.kind === 'WriteFailed',
+    );
     assert.equal(readFileSync(target, 'utf8'), 'keep me');
     assert.deepEqual(readdirSync(folder), ['x.csv']);
   } finally {
@@ -83,9 +97,15 @@ test('writeOutputFileAtomic: a failed write leaves the old file and no temporary
 
 test('writeOutputFileAtomic: a missing folder fails with WriteFailed, a folder target with InvalidArgument', () => {
   const missing = join(work.path, 'nope', 'x.csv');
-  assert.throws(() => writeOutputFileAtomic(missing, 'a', { protectedPaths: [db] }), (error: unknown) => error instanceof FieldmarkError && error.kind === 'WriteFailed');
+  assert.throws(
+    () => writeOutputFileAtomic(missing, 'a', { protectedPaths: [db] }),
+    (error: unknown) => error instanceof FieldmarkError && error.kind === 'WriteFailed',
+  );
   assert.equal(existsSync(missing), false);
-  assert.throws(() => writeOutputFileAtomic(work.path, 'a', { protectedPaths: [db] }), (error: unknown) => error instanceof FieldmarkError && error.kind === 'InvalidArgument');
+  assert.throws(
+    () => writeOutputFileAtomic(work.path, 'a', { protectedPaths: [db] }),
+    (error: unknown) => error instanceof FieldmarkError && error.kind === 'InvalidArgument',
+  );
   const journal = `${db}-journal`;
   assert.throws(() => writeOutputFileAtomic(journal, 'a', { protectedPaths: [db] }), /the catalog's -journal file/);
   assert.equal(existsSync(journal), false);

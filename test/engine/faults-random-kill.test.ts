@@ -49,7 +49,11 @@ function savedResults(db: string): Saved[] {
       path: row.rel_path,
       top1: row.top1_index,
       probs: (JSON.parse(row.topk) as number[][]).map((entry) => entry[1]!),
-      feature: [...new Float32Array(row.vector.buffer.slice(row.vector.byteOffset, row.vector.byteOffset + row.vector.byteLength))],
+      feature: [
+        ...new Float32Array(
+          row.vector.buffer.slice(row.vector.byteOffset, row.vector.byteOffset + row.vector.byteLength),
+        ),
+      ],
     }));
   } finally {
     conn.close();
@@ -85,10 +89,16 @@ async function killedRun(args: string[], afterResults: number, delayMs: number):
   };
   if (afterResults === 0) arm();
   child.stdout!.on('data', (chunk: Buffer) => {
-    results += chunk.toString('utf8').split('\n').filter((line) => line.includes('"type":"result"')).length;
+    results += chunk
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line.includes('"type":"result"')).length;
     if (results >= afterResults) arm();
   });
-  const [code, signal] = (await new Promise((resolve) => child.once('close', (c, s) => resolve([c, s])))) as [number | null, NodeJS.Signals | null];
+  const [code, signal] = (await new Promise((resolve) => child.once('close', (c, s) => resolve([c, s])))) as [
+    number | null,
+    NodeJS.Signals | null,
+  ];
   if (signal === 'SIGKILL') return 'killed';
   assert.equal(code, 0, `classify ended with ${code} before the kill`);
   return 'finished';
@@ -128,12 +138,17 @@ test(`classify killed at ${KILLS} seeded random moments ends with the results of
   const last = await runFieldmark(['classify', library, '--db', db, ...common], env);
   assert.equal(last.code, 0, last.stderr);
   const actual = savedResults(db);
-  assert.deepEqual(actual.map((r) => [r.path, r.top1]), expected.map((r) => [r.path, r.top1]));
+  assert.deepEqual(
+    actual.map((r) => [r.path, r.top1]),
+    expected.map((r) => [r.path, r.top1]),
+  );
   // Batches are composed differently after a resume; per-image results agree to float precision.
   for (let i = 0; i < IMAGES; i += 1) {
     const [a, e] = [actual[i]!, expected[i]!];
     assert.equal(a.probs.length, e.probs.length);
-    a.probs.forEach((p, k) => assert.ok(Math.abs(p - e.probs[k]!) < 1e-5, `${a.path} prob ${k}: ${p} vs ${e.probs[k]}`));
+    a.probs.forEach((p, k) =>
+      assert.ok(Math.abs(p - e.probs[k]!) < 1e-5, `${a.path} prob ${k}: ${p} vs ${e.probs[k]}`),
+    );
     a.feature.forEach((v, k) => assert.ok(Math.abs(v - e.feature[k]!) < 1e-5, `${a.path} feature ${k}`));
   }
   assert.deepEqual(integrity(db), { check: 'ok', images: IMAGES, predictions: IMAGES, duplicates: 0 });

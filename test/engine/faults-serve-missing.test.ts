@@ -21,7 +21,9 @@ test('the app service on an emptied library folder reports it unavailable and de
     const counts = () => {
       const db = new Database(info.catalogPath, { readonly: true });
       try {
-        return ['images', 'predictions', 'features'].map((table) => db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get());
+        return ['images', 'predictions', 'features'].map((table) =>
+          db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get(),
+        );
       } finally {
         db.close();
       }

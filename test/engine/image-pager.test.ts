@@ -18,24 +18,36 @@ const PAGE = 7;
 function fillCatalog(catalog: Catalog): { libraryId: number; modelRowId: number } {
   const libraryId = catalog.ensureLibrary('/photos');
   catalog.applyScanChanges(libraryId, {
-    added: Array.from({ length: IMAGES }, (_, i) => ({ relPath: `${['b', 'a', 'c'][i % 3]}/img${String((i * 37) % IMAGES).padStart(3, '0')}.jpg`, size: 100 + i, mtimeMs: 1_700_000_000_000 + (i % 4) * 1000, fingerprint: null })),
+    added: Array.from({ length: IMAGES }, (_, i) => ({
+      relPath: `${['b', 'a', 'c'][i % 3]}/img${String((i * 37) % IMAGES).padStart(3, '0')}.jpg`,
+      size: 100 + i,
+      mtimeMs: 1_700_000_000_000 + (i % 4) * 1000,
+      fingerprint: null,
+    })),
     touched: [],
     changed: [],
     renamed: [],
     removed: [],
   });
-  const modelRowId = catalog.ensureModel({ id: 'pager-test', fileSha256: 'f'.repeat(64), metadataJson: '{}', classCount: CLASSES, featureDim: DIM });
+  const modelRowId = catalog.ensureModel({
+    id: 'pager-test',
+    fileSha256: 'f'.repeat(64),
+    metadataJson: '{}',
+    classCount: CLASSES,
+    featureDim: DIM,
+  });
   const images = catalog.imagesToProcess(libraryId, modelRowId);
   const results: ImageResult[] = images
     .filter((_, i) => i % 10 !== 9) // every tenth stays pending: no prediction (NULLS LAST)
     .map((image, i): ImageResult => {
-      if (i % 11 === 5) return { imageId: image.id, ok: false, fingerprint: null, errorKind: 'DecodeFailed', errorMessage: 'broken' };
+      if (i % 11 === 5)
+        return { imageId: image.id, ok: false, fingerprint: null, errorKind: 'DecodeFailed', errorMessage: 'broken' };
       const top = 0.4 + (i % 5) * 0.1;
       const second = (1 - top) * (i % 2 === 0 ? 0.5 : 0.9);
       return {
         imageId: image.id,
         ok: true,
-        fingerprint: image.id.toString(16).padStart(64, "0"),
+        fingerprint: image.id.toString(16).padStart(64, '0'),
         width: 10,
         height: 10,
         orientation: 1,
@@ -50,7 +62,8 @@ function fillCatalog(catalog: Catalog): { libraryId: number; modelRowId: number 
       };
     });
   catalog.writeResults(modelRowId, results);
-  for (const image of images.filter((_, i) => i % 6 === 1)) catalog.setLabel(image.id, image.id % 2 === 0 ? 'cat' : 'dog', 'manual');
+  for (const image of images.filter((_, i) => i % 6 === 1))
+    catalog.setLabel(image.id, image.id % 2 === 0 ? 'cat' : 'dog', 'manual');
   return { libraryId, modelRowId };
 }
 
@@ -98,10 +111,18 @@ describe('paging from cached id lists equals ORDER BY ... OFFSET paging', () => 
           for (let offset = 0; offset < expected.total + PAGE; offset += PAGE) {
             const page = pager.page(query, offset, PAGE);
             assert.equal(page.total, expected.total, `${name}: total`);
-            assert.deepEqual(page.items, writer.listImages({ ...query, offset, limit: PAGE }).items, `${name}: page at ${offset}`);
+            assert.deepEqual(
+              page.items,
+              writer.listImages({ ...query, offset, limit: PAGE }).items,
+              `${name}: page at ${offset}`,
+            );
             paged.push(...page.items.map((item) => item.id));
           }
-          assert.deepEqual(paged, expected.items.map((item) => item.id), `${name}: all pages`);
+          assert.deepEqual(
+            paged,
+            expected.items.map((item) => item.id),
+            `${name}: all pages`,
+          );
           assert.deepEqual(pager.ids(query), writer.listImageIds(query), `${name}: ids`);
         }
       });
@@ -111,7 +132,8 @@ describe('paging from cached id lists equals ORDER BY ... OFFSET paging', () => 
   it('sees a commit of the writer at once (the cached list is rebuilt)', () => {
     const query: ListImagesQuery = { ...base, label: { kind: 'labelled' }, sort: 'name', order: 'asc' };
     const before = pager.page(query, 0, IMAGES).total;
-    const unlabelled = pager.page({ ...base, label: { kind: 'unlabelled' }, sort: 'name', order: 'asc' }, 0, 1).items[0]!;
+    const unlabelled = pager.page({ ...base, label: { kind: 'unlabelled' }, sort: 'name', order: 'asc' }, 0, 1)
+      .items[0]!;
     writer.setLabel(unlabelled.id, 'owl', 'manual');
     const afterPage = pager.page(query, 0, IMAGES);
     assert.equal(afterPage.total, before + 1);
@@ -125,10 +147,21 @@ describe('paging from cached id lists equals ORDER BY ... OFFSET paging', () => 
       const query: ListImagesQuery = { ...base, label: { kind: 'labelled' }, sort: 'name', order: 'asc' };
       const before = await reader.page(query, 0, IMAGES);
       assert.equal(before.total, writer.listImages({ ...query, offset: 0, limit: 1 }).total);
-      const unlabelled = writer.listImages({ ...base, label: { kind: 'unlabelled' }, sort: 'name', order: 'asc', offset: 0, limit: 1 }).items[0]!;
+      const unlabelled = writer.listImages({
+        ...base,
+        label: { kind: 'unlabelled' },
+        sort: 'name',
+        order: 'asc',
+        offset: 0,
+        limit: 1,
+      }).items[0]!;
       writer.connection.exec('BEGIN IMMEDIATE');
       try {
-        writer.connection.prepare("INSERT INTO labels (image_id, label, label_source, rank, updated_at) VALUES (?, 'heron', 'manual', 'species', '2026-01-01T00:00:00Z')").run(unlabelled.id);
+        writer.connection
+          .prepare(
+            "INSERT INTO labels (image_id, label, label_source, rank, updated_at) VALUES (?, 'heron', 'manual', 'species', '2026-01-01T00:00:00Z')",
+          )
+          .run(unlabelled.id);
         const during = await reader.page(query, 0, IMAGES);
         assert.equal(during.total, before.total, 'an uncommitted label is not seen');
       } finally {
@@ -143,6 +176,9 @@ describe('paging from cached id lists equals ORDER BY ... OFFSET paging', () => 
   });
 
   it('refuses what the catalog refuses (a confidence sort without a model)', () => {
-    assert.throws(() => pager.page({ ...base, modelRowId: null, sort: 'confidence', order: 'asc' }, 0, PAGE), /modelRowId/);
+    assert.throws(
+      () => pager.page({ ...base, modelRowId: null, sort: 'confidence', order: 'asc' }, 0, PAGE),
+      /modelRowId/,
+    );
   });
 });

@@ -23,7 +23,12 @@ before(async () => {
   for (const name of readdirSync(referencePath('birds', 'images')).sort().slice(0, birdCount)) {
     copyFileSync(referencePath('birds', 'images', name), join(library, name));
   }
-  const built = await buildSeededModel({ architecture: 'resnet18', classes: 'cub200', seed: 9, outPath: join(work.path, 'm.onnx') });
+  const built = await buildSeededModel({
+    architecture: 'resnet18',
+    classes: 'cub200',
+    seed: 9,
+    outPath: join(work.path, 'm.onnx'),
+  });
   // CUB preprocessing (600x600 resize, 448 crop) is heavy for a test; the 224 ImageNet pipeline keeps it quick.
   model = { path: built.path, metadata: built.metadata };
 });
@@ -32,7 +37,15 @@ after(() => work.cleanup());
 function openJob(db: string, onEvent: (event: IndexEvent) => void) {
   const catalog = Catalog.open(join(work.path, db));
   const libraryId = catalog.ensureLibrary(library);
-  const options: IndexJobOptions = { catalog, libraryId, libraryRoot: library, model, device: 'cpu', batchSize: 4, topK: 5 };
+  const options: IndexJobOptions = {
+    catalog,
+    libraryId,
+    libraryRoot: library,
+    model,
+    device: 'cpu',
+    batchSize: 4,
+    topK: 5,
+  };
   return { catalog, libraryId, job: startIndexJob(options, onEvent) };
 }
 
@@ -45,7 +58,9 @@ test('events: scan, started, predictions and L2-normalised features for every im
   const scan = events.find((e) => e.type === 'scan');
   assert.ok(scan && scan.type === 'scan' && scan.summary.added === birdCount);
   const started = events.find((e) => e.type === 'started');
-  assert.ok(started && started.type === 'started' && started.device.provider === 'cpu' && started.toProcess === birdCount);
+  assert.ok(
+    started && started.type === 'started' && started.device.provider === 'cpu' && started.toProcess === birdCount,
+  );
   const predicted = events.flatMap((e) => (e.type === 'predictions' ? e.items : []));
   assert.equal(new Set(predicted.map((p) => p.imageId)).size, birdCount);
   for (const p of predicted) assert.equal(p.topk.length, 5);
@@ -114,8 +129,14 @@ test('a model file that is not a valid network fails the job with a clear error'
   const bogus = { path: join(referencePath('photos'), 'coffee.png'), metadata: model.metadata };
   const catalog = Catalog.open(join(work.path, 'bogus.sqlite'));
   const libraryId = catalog.ensureLibrary(library);
-  const job = startIndexJob({ catalog, libraryId, libraryRoot: library, model: bogus, device: 'cpu', batchSize: 4, topK: 5 }, () => undefined);
-  await assert.rejects(job.done, (error: Error & { kind?: string }) => error.kind === 'ModelInvalid' && error.message.includes('coffee.png'));
+  const job = startIndexJob(
+    { catalog, libraryId, libraryRoot: library, model: bogus, device: 'cpu', batchSize: 4, topK: 5 },
+    () => undefined,
+  );
+  await assert.rejects(
+    job.done,
+    (error: Error & { kind?: string }) => error.kind === 'ModelInvalid' && error.message.includes('coffee.png'),
+  );
   catalog.close();
 });
 
@@ -134,8 +155,19 @@ test('a cancel during the scan ends the job as cancelled, without loading the mo
   catalog.close();
   assert.equal(summary.cancelled, true);
   assert.equal(summary.processed, 0);
-  assert.equal(lastState(events), 'cancelled', `states: ${events.filter((e) => e.type === 'state').map((e) => (e.type === 'state' ? e.state : '')).join(', ')}`);
-  assert.equal(events.some((e) => e.type === 'started'), false, 'no session was started');
+  assert.equal(
+    lastState(events),
+    'cancelled',
+    `states: ${events
+      .filter((e) => e.type === 'state')
+      .map((e) => (e.type === 'state' ? e.state : ''))
+      .join(', ')}`,
+  );
+  assert.equal(
+    events.some((e) => e.type === 'started'),
+    false,
+    'no session was started',
+  );
 });
 
 test('a cancel while the session loads is the last word, not a later "running"', async () => {
@@ -148,7 +180,14 @@ test('a cancel while the session loads is the last word, not a later "running"',
   const summary = await job.done;
   catalog.close();
   assert.equal(summary.cancelled, true);
-  assert.equal(lastState(events), 'cancelled', `states: ${events.filter((e) => e.type === 'state').map((e) => (e.type === 'state' ? e.state : '')).join(', ')}`);
+  assert.equal(
+    lastState(events),
+    'cancelled',
+    `states: ${events
+      .filter((e) => e.type === 'state')
+      .map((e) => (e.type === 'state' ? e.state : ''))
+      .join(', ')}`,
+  );
 });
 
 test('controls used after the job finished announce nothing', async () => {
@@ -169,7 +208,11 @@ test('controls used after the job finished announce nothing', async () => {
   const summary = await job.done;
   catalog.close();
   assert.equal(summary.cancelled, false);
-  assert.deepEqual(events.slice(count).map((e) => e.type), [], 'no events after the job finished');
+  assert.deepEqual(
+    events.slice(count).map((e) => e.type),
+    [],
+    'no events after the job finished',
+  );
 });
 
 test('a catalog write that fails mid-job fails the job instead of escaping as an unhandled rejection', async () => {
@@ -195,12 +238,24 @@ test('a catalog write that fails mid-job fails the job instead of escaping as an
 
 test('an inference worker that died answers runs with an error and closes at once', async () => {
   const { height, width } = model.metadata.preprocess.input;
-  const client = await InferenceClient.start({ modelPath: model.path, device: 'cpu', threads: 1, inputHeight: height, inputWidth: width });
+  const client = await InferenceClient.start({
+    modelPath: model.path,
+    device: 'cpu',
+    threads: 1,
+    inputHeight: height,
+    inputWidth: width,
+  });
   const exited = new Promise((resolve) => client['worker'].once('exit', resolve));
   await client['worker'].terminate(); // stands for a crash of the thread
   await exited;
   const within = <T>(promise: Promise<T>, what: string) =>
-    Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} hung`)), 5000))]);
-  await assert.rejects(within(client.run(new Float32Array(3 * height * width), 1, height, width), 'run'), (error: Error & { kind?: string }) => error.kind === 'InferenceFailed');
+    Promise.race([
+      promise,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} hung`)), 5000)),
+    ]);
+  await assert.rejects(
+    within(client.run(new Float32Array(3 * height * width), 1, height, width), 'run'),
+    (error: Error & { kind?: string }) => error.kind === 'InferenceFailed',
+  );
   await within(client.close(), 'close');
 });

@@ -20,7 +20,18 @@ test('a run killed with SIGKILL resumes without redoing saved work or duplicatin
   for (const name of birds) copyFileSync(referencePath('birds', 'images', name), join(library, name));
   const model = join(work.path, 'm.onnx');
   const db = join(work.path, 'catalog.sqlite');
-  const built = await runFieldmark(['models', 'build', '--arch', 'resnet18', '--classes', 'imagenet1k', '--seed', '5', '--out', model]);
+  const built = await runFieldmark([
+    'models',
+    'build',
+    '--arch',
+    'resnet18',
+    '--classes',
+    'imagenet1k',
+    '--seed',
+    '5',
+    '--out',
+    model,
+  ]);
   assert.equal(built.code, 0, built.stderr);
 
   const child = spawnFieldmark(['classify', library, '--model', model, '--db', db, '--json', '--batch', '4']);
@@ -44,7 +55,10 @@ test('a run killed with SIGKILL resumes without redoing saved work or duplicatin
   assert.equal(inspect.pragma('integrity_check', { simple: true }), 'ok');
   const savedBeforeKill = (inspect.prepare('SELECT COUNT(*) AS n FROM predictions').get() as { n: number }).n;
   inspect.close();
-  assert.ok(savedBeforeKill >= 12 && savedBeforeKill < birds.length, `saved ${savedBeforeKill} of ${birds.length} before the kill`);
+  assert.ok(
+    savedBeforeKill >= 12 && savedBeforeKill < birds.length,
+    `saved ${savedBeforeKill} of ${birds.length} before the kill`,
+  );
 
   const rerun = await runFieldmark(['classify', library, '--model', model, '--db', db, '--json', '--batch', '4']);
   assert.equal(rerun.code, 0, rerun.stderr);
@@ -53,7 +67,9 @@ test('a run killed with SIGKILL resumes without redoing saved work or duplicatin
   assert.equal(summary.total, birds.length);
 
   const check = new Database(db, { readonly: true });
-  const counts = check.prepare('SELECT COUNT(*) AS rows, COUNT(DISTINCT image_id) AS images FROM predictions').get() as { rows: number; images: number };
+  const counts = check
+    .prepare('SELECT COUNT(*) AS rows, COUNT(DISTINCT image_id) AS images FROM predictions')
+    .get() as { rows: number; images: number };
   const features = check.prepare('SELECT COUNT(*) AS n FROM features').get() as { n: number };
   const images = check.prepare('SELECT COUNT(*) AS n FROM images').get() as { n: number };
   check.close();

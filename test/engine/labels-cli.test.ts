@@ -16,7 +16,13 @@ const files: string[] = [];
 function catalogFor(dbPath: string): void {
   const catalog = Catalog.open(dbPath);
   const library = catalog.ensureLibrary(realpathSync(folder));
-  catalog.applyScanChanges(library, { added: files.map((relPath, i) => ({ relPath, size: 1 + i, mtimeMs: 1 + i, fingerprint: null })), touched: [], changed: [], renamed: [], removed: [] });
+  catalog.applyScanChanges(library, {
+    added: files.map((relPath, i) => ({ relPath, size: 1 + i, mtimeMs: 1 + i, fingerprint: null })),
+    touched: [],
+    changed: [],
+    renamed: [],
+    removed: [],
+  });
   catalog.close();
 }
 
@@ -48,9 +54,14 @@ test('labels set / list / undo / redo / rename / merge / clear, each one step', 
   run = await labels('set', folder, c, '--label', 'Diomedeidae', '--rank', 'family');
   assert.equal(run.code, 0, run.stderr);
   let lines = await listed();
-  assert.deepEqual(lines.filter((l) => l.type === 'label').map((l) => [l.path, l.label, l.source, l.rank]), [
-    [a, 'Albatross', 'manual', 'species'], [b, 'Albatross', 'manual', 'species'], [c, 'Diomedeidae', 'manual', 'family'],
-  ]);
+  assert.deepEqual(
+    lines.filter((l) => l.type === 'label').map((l) => [l.path, l.label, l.source, l.rank]),
+    [
+      [a, 'Albatross', 'manual', 'species'],
+      [b, 'Albatross', 'manual', 'species'],
+      [c, 'Diomedeidae', 'manual', 'family'],
+    ],
+  );
   assert.deepEqual(lines.at(-1)?.labelled, 3);
   assert.equal(lines.at(-1)?.total, 6);
   assert.equal(files.length, 6);
@@ -80,7 +91,10 @@ test('bad arguments exit 2 with a message that says what was expected', async ()
     [['labels', 'set', folder, '--label', 'x'], /expected <folder> <path>/],
     [['labels', 'set', folder, 'nope.jpg', '--label', 'x', '--db', db], /"nope.jpg" \(not in the catalog/],
     [['labels', 'set', folder, '/etc/hosts', '--label', 'x', '--db', db], /outside the library/],
-    [['labels', 'set', folder, files[0]!, '--label', 'x', '--rank', 'kingdom', '--db', db], /--rank: expected one of species\|genus\|family\|order/],
+    [
+      ['labels', 'set', folder, files[0]!, '--label', 'x', '--rank', 'kingdom', '--db', db],
+      /--rank: expected one of species\|genus\|family\|order/,
+    ],
     [['labels', 'rename', folder, 'only-one', '--db', db], /expected <folder> <old> <new>/],
     [['labels', 'merge', folder, 'Unknown', 'X', '--db', db], /expected a label of this library/],
     [['labels', 'import', folder, '--db', db], /exactly one of --csv <file> or --from-folders/],
@@ -115,12 +129,16 @@ test('export --labels-only, then import into a new catalog of the same folder, g
   let run = await runFieldmark(['export', folder, '--csv', csvFile, '--labels-only', '--db', db]);
   assert.equal(run.code, 0, run.stderr);
   const text = readFileSync(csvFile, 'utf8');
-  assert.ok(text.startsWith('path,label,label_source,label_rank,prediction,confidence,top_k,model,labelled_at\r\n'), text.slice(0, 120));
+  assert.ok(
+    text.startsWith('path,label,label_source,label_rank,prediction,confidence,top_k,model,labelled_at\r\n'),
+    text.slice(0, 120),
+  );
   const fresh = join(work.path, 'fresh.sqlite');
   catalogFor(fresh);
   run = await runFieldmark(['labels', 'import', folder, '--csv', csvFile, '--db', fresh]);
   assert.equal(run.code, 0, run.stderr);
-  const strip = (lines: Record<string, unknown>[]) => lines.filter((l) => l.type === 'label').map((l) => [l.path, l.label, l.rank]);
+  const strip = (lines: Record<string, unknown>[]) =>
+    lines.filter((l) => l.type === 'label').map((l) => [l.path, l.label, l.rank]);
   const again = await runFieldmark(['labels', 'list', folder, '--json', '--db', fresh]);
   assert.deepEqual(strip(jsonLines(again.stdout)), strip(await listed()));
 
@@ -131,5 +149,9 @@ test('export --labels-only, then import into a new catalog of the same folder, g
   assert.match(run.stdout, new RegExp(`would label ${files.length} images from folder names`));
   run = await runFieldmark(['labels', 'import', folder, '--from-folders', '--db', third]);
   const byFolder = jsonLines((await runFieldmark(['labels', 'list', folder, '--json', '--db', third])).stdout).at(-1);
-  assert.deepEqual((byFolder?.counts as { label: string }[]).map((c) => c.label).sort(), ['Baltimore Oriole', 'Black footed Albatross', 'Groove billed Ani']);
+  assert.deepEqual((byFolder!.counts as { label: string }[]).map((c) => c.label).sort(), [
+    'Baltimore Oriole',
+    'Black footed Albatross',
+    'Groove billed Ani',
+  ]);
 });

@@ -25,7 +25,11 @@ export interface LabelFixture {
 export function labelFixture(
   paths: readonly string[],
   classNames: readonly string[],
-  predict: (i: number) => { top1: number; p1: number; p2: number } = (i) => ({ top1: i % classNames.length, p1: 0.6, p2: 0.3 }),
+  predict: (i: number) => { top1: number; p1: number; p2: number } = (i) => ({
+    top1: i % classNames.length,
+    p1: 0.6,
+    p2: 0.3,
+  }),
   root = '/photos',
 ): LabelFixture {
   const dir = tempDir('labels');
@@ -34,16 +38,37 @@ export function labelFixture(
   const libraryId = catalog.ensureLibrary(root);
   catalog.applyScanChanges(libraryId, {
     added: paths.map((relPath, i) => ({ relPath, size: 100 + i, mtimeMs: 1_700_000_000_000 + i, fingerprint: null })),
-    touched: [], changed: [], renamed: [], removed: [],
+    touched: [],
+    changed: [],
+    renamed: [],
+    removed: [],
   });
   const metadata = JSON.stringify({ id: 'test-model', labelSet: 'custom', classNames });
-  const modelRowId = catalog.ensureModel({ id: 'test-model', fileSha256: sha(999), metadataJson: metadata, classCount: classNames.length, featureDim: 2 });
+  const modelRowId = catalog.ensureModel({
+    id: 'test-model',
+    fileSha256: sha(999),
+    metadataJson: metadata,
+    classCount: classNames.length,
+    featureDim: 2,
+  });
   const ids = new Map(catalog.storedFiles(libraryId).map((f) => [f.relPath, f.id]));
   const results: ImageResult[] = paths.map((relPath, i) => {
     const { top1, p1, p2 } = predict(i);
     return {
-      imageId: ids.get(relPath)!, ok: true, fingerprint: sha(i + 1), width: 10, height: 10, orientation: 1, format: 'jpeg', takenAt: null, camera: null,
-      topk: [{ index: top1, prob: p1 }, { index: (top1 + 1) % classNames.length, prob: p2 }], feature: new Float32Array([1, 0]),
+      imageId: ids.get(relPath)!,
+      ok: true,
+      fingerprint: sha(i + 1),
+      width: 10,
+      height: 10,
+      orientation: 1,
+      format: 'jpeg',
+      takenAt: null,
+      camera: null,
+      topk: [
+        { index: top1, prob: p1 },
+        { index: (top1 + 1) % classNames.length, prob: p2 },
+      ],
+      feature: new Float32Array([1, 0]),
     };
   });
   catalog.writeResults(modelRowId, results);

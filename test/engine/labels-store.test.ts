@@ -23,9 +23,16 @@ test('labelling many images is one undo step; undo, redo and the history survive
     const second = store.apply(some, { label: 'dog', rank: 'species' }, 'manual', 'Label ten dogs');
     assert.equal(second.changedImageIds.length, 10);
     // Applying the same label again changes nothing and records no step.
-    assert.deepEqual(store.apply(some, { label: 'dog', rank: 'species' }, 'manual'), { step: null, changedImageIds: [], protectedImageIds: [] });
+    assert.deepEqual(store.apply(some, { label: 'dog', rank: 'species' }, 'manual'), {
+      step: null,
+      changedImageIds: [],
+      protectedImageIds: [],
+    });
     assert.deepEqual(store.undoState(), { undo: 'Label ten dogs', redo: null });
-    assert.deepEqual(store.counts(), [{ label: 'cat', rank: 'species', count: 30 }, { label: 'dog', rank: 'species', count: 10 }]);
+    assert.deepEqual(store.counts(), [
+      { label: 'cat', rank: 'species', count: 30 },
+      { label: 'dog', rank: 'species', count: 10 },
+    ]);
 
     f.reopen();
     store = new LabelStore(f.catalog, f.libraryId);
@@ -33,7 +40,10 @@ test('labelling many images is one undo step; undo, redo and the history survive
     assert.equal(undone?.changedImageIds.length, 10);
     assert.equal(store.labelledCount(), 40);
     assert.deepEqual(store.counts(), [{ label: 'cat', rank: 'species', count: 40 }]);
-    assert.deepEqual(store.undoState(), { undo: first.step === null ? null : 'Label 40 images "cat"', redo: 'Label ten dogs' });
+    assert.deepEqual(store.undoState(), {
+      undo: first.step === null ? null : 'Label 40 images "cat"',
+      redo: 'Label ten dogs',
+    });
 
     f.reopen();
     store = new LabelStore(f.catalog, f.libraryId);
@@ -46,7 +56,13 @@ test('labelling many images is one undo step; undo, redo and the history survive
     assert.equal(store.undo(), null, 'nothing left to undo');
     // History keeps every change, flagged as undone.
     const history = store.history(some[0]!);
-    assert.deepEqual(history.map((h) => [h.oldLabel, h.newLabel, h.undone]), [[null, 'cat', true], ['cat', 'dog', true]]);
+    assert.deepEqual(
+      history.map((h) => [h.oldLabel, h.newLabel, h.undone]),
+      [
+        [null, 'cat', true],
+        ['cat', 'dog', true],
+      ],
+    );
     // A new action drops the redo stack.
     store.redo();
     store.apply([all[39]!], { label: 'bird', rank: 'species' }, 'manual');
@@ -63,17 +79,45 @@ test('ids outside the library are refused by name and nothing is written', () =>
   try {
     const store = new LabelStore(f.catalog, f.libraryId);
     const other = f.catalog.ensureLibrary('/elsewhere');
-    f.catalog.applyScanChanges(other, { added: [{ relPath: 'x.jpg', size: 1, mtimeMs: 1, fingerprint: null }], touched: [], changed: [], renamed: [], removed: [] });
+    f.catalog.applyScanChanges(other, {
+      added: [{ relPath: 'x.jpg', size: 1, mtimeMs: 1, fingerprint: null }],
+      touched: [],
+      changed: [],
+      renamed: [],
+      removed: [],
+    });
     const foreign = f.catalog.storedFiles(other)[0]!.id;
-    assert.throws(() => store.apply([f.id(PATHS[0]!), foreign, 987654], { label: 'cat', rank: 'species' }, 'manual'), isKind('InvalidArgument', new RegExp(`${foreign}, 987654`)));
+    assert.throws(
+      () => store.apply([f.id(PATHS[0]!), foreign, 987654], { label: 'cat', rank: 'species' }, 'manual'),
+      isKind('InvalidArgument', new RegExp(`${foreign}, 987654`)),
+    );
     assert.equal(store.labelledCount(), 0);
     assert.equal(store.undoState().undo, null);
-    assert.throws(() => store.apply([f.id(PATHS[0]!)], { label: '  ', rank: 'species' }, 'manual'), isKind('InvalidArgument', /non-empty label/));
-    assert.throws(() => store.apply([f.id(PATHS[0]!)], { label: 'x', rank: 'kingdom' as never }, 'manual'), isKind('InvalidArgument', /rank/));
-    assert.throws(() => store.apply([0], { label: 'x', rank: 'species' }, 'manual'), isKind('InvalidArgument', /imageIds\[0\]/));
-    const twice = store.applyEach([{ imageId: f.id(PATHS[1]!), label: 'first', rank: 'species' }, { imageId: f.id(PATHS[1]!), label: 'last', rank: 'genus' }], 'manual');
+    assert.throws(
+      () => store.apply([f.id(PATHS[0]!)], { label: '  ', rank: 'species' }, 'manual'),
+      isKind('InvalidArgument', /non-empty label/),
+    );
+    assert.throws(
+      () => store.apply([f.id(PATHS[0]!)], { label: 'x', rank: 'kingdom' as never }, 'manual'),
+      isKind('InvalidArgument', /rank/),
+    );
+    assert.throws(
+      () => store.apply([0], { label: 'x', rank: 'species' }, 'manual'),
+      isKind('InvalidArgument', /imageIds\[0\]/),
+    );
+    const twice = store.applyEach(
+      [
+        { imageId: f.id(PATHS[1]!), label: 'first', rank: 'species' },
+        { imageId: f.id(PATHS[1]!), label: 'last', rank: 'genus' },
+      ],
+      'manual',
+    );
     assert.deepEqual(twice.changedImageIds, [f.id(PATHS[1]!)]);
-    assert.deepEqual([store.labelOf(f.id(PATHS[1]!))?.label, store.labelOf(f.id(PATHS[1]!))?.rank], ['last', 'genus'], 'a repeated id: the last assignment wins');
+    assert.deepEqual(
+      [store.labelOf(f.id(PATHS[1]!))?.label, store.labelOf(f.id(PATHS[1]!))?.rank],
+      ['last', 'genus'],
+      'a repeated id: the last assignment wins',
+    );
   } finally {
     f.cleanup();
   }
@@ -88,13 +132,23 @@ test('labels from user-driven sources are never overwritten by automatic sources
     store.apply([b], { label: 'dog', rank: 'species' }, 'accepted');
     store.apply([c], { label: 'frog', rank: 'species' }, 'imported');
     store.apply([d], { label: 'bird', rank: 'species' }, 'propagated');
-    const change = store.applyEach([a, b, c, d, e].map((imageId) => ({ imageId, label: 'bird', rank: 'species' as const, score: 0.7 })), 'model');
+    const change = store.applyEach(
+      [a, b, c, d, e].map((imageId) => ({ imageId, label: 'bird', rank: 'species' as const, score: 0.7 })),
+      'model',
+    );
     assert.deepEqual(change.protectedImageIds, [a, b, c]);
     assert.deepEqual(change.changedImageIds, [d, e]);
     assert.equal(store.labelOf(a)?.label, 'cat');
     assert.equal(store.labelOf(a)?.source, 'manual');
-    assert.deepEqual({ ...store.labelOf(d), updatedAt: '' }, { imageId: d, label: 'bird', rank: 'species', source: 'model', score: 0.7, updatedAt: '' });
-    assert.deepEqual(store.apply([a, b], null, 'propagated').protectedImageIds, [a, b], 'an automatic source cannot clear them either');
+    assert.deepEqual(
+      { ...store.labelOf(d), updatedAt: '' },
+      { imageId: d, label: 'bird', rank: 'species', source: 'model', score: 0.7, updatedAt: '' },
+    );
+    assert.deepEqual(
+      store.apply([a, b], null, 'propagated').protectedImageIds,
+      [a, b],
+      'an automatic source cannot clear them either',
+    );
     assert.equal(store.labelOf(a)?.label, 'cat');
     // A manual action overrides anything.
     assert.deepEqual(store.apply([d], { label: 'cat', rank: 'species' }, 'manual').changedImageIds, [d]);
@@ -116,8 +170,15 @@ test('rename relabels every image in one step and the vocabulary follows; merge;
     assert.throws(() => store.rename('Nope', 'X'), isKind('InvalidArgument', /"Nope"/));
     const renamed = store.rename('Cardnal', 'Red Cardinal');
     assert.equal(renamed.changedImageIds.length, 5);
-    assert.equal(store.labelOf(ids[0]!)?.source, 'manual', 'rename keeps each label\'s source');
-    assert.deepEqual(store.vocabulary().map((v) => [v.label, v.count, v.userAdded]), [['Cardinal', 3, true], ['Icteridae', 0, true], ['Red Cardinal', 5, false]]);
+    assert.equal(store.labelOf(ids[0]!)?.source, 'manual', "rename keeps each label's source");
+    assert.deepEqual(
+      store.vocabulary().map((v) => [v.label, v.count, v.userAdded]),
+      [
+        ['Cardinal', 3, true],
+        ['Icteridae', 0, true],
+        ['Red Cardinal', 5, false],
+      ],
+    );
     store.undo();
     assert.equal(store.labelOf(ids[0]!)?.label, 'Cardnal');
     store.redo();
@@ -127,7 +188,10 @@ test('rename relabels every image in one step and the vocabulary follows; merge;
     assert.throws(() => store.merge('Cardinal', 'Cardinal'), isKind('InvalidArgument', /two different labels/));
     assert.throws(() => store.removeFromVocabulary('Cardinal'), isKind('InvalidArgument', /8 images carry it/));
     store.removeFromVocabulary('Icteridae');
-    assert.deepEqual(store.vocabulary().map((v) => v.label), ['Cardinal']);
+    assert.deepEqual(
+      store.vocabulary().map((v) => v.label),
+      ['Cardinal'],
+    );
     assert.equal(store.vocabulary()[0]?.rank, 'species');
   } finally {
     f.cleanup();

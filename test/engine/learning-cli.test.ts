@@ -38,7 +38,9 @@ function withCatalog<T>(work: (catalog: Catalog, libraryId: number) => T): T {
 }
 
 function labelsNow(): Map<number, LabelRecord> {
-  return withCatalog((catalog, libraryId) => new Map(new LabelStore(catalog, libraryId).allLabels().map((r) => [r.imageId, r])));
+  return withCatalog(
+    (catalog, libraryId) => new Map(new LabelStore(catalog, libraryId).allLabels().map((r) => [r.imageId, r])),
+  );
 }
 
 before(async () => {
@@ -55,7 +57,10 @@ before(async () => {
       copyFileSync(join(source, name), join(newPhotos, name));
     }
   }
-  const imported = await runFieldmark(['models', 'import', referencePath('weights', 'resnet20-12fca82f.th'), '--like', BASE], env);
+  const imported = await runFieldmark(
+    ['models', 'import', referencePath('weights', 'resnet20-12fca82f.th'), '--like', BASE],
+    env,
+  );
   assert.equal(imported.code, 0, imported.stderr);
   const classified = await runFieldmark(['classify', library, '--model', BASE, '--db', db], env);
   assert.equal(classified.code, 0, classified.stderr);
@@ -71,7 +76,10 @@ before(async () => {
   const rows = ['path,label'];
   for (const c of classes) {
     const all = readdirSync(join(library, c)).sort();
-    const files = [...all.filter((f) => right(`${c}/${f}`)), ...all.filter((f) => !right(`${c}/${f}`))].slice(0, LABELLED_PER_CLASS);
+    const files = [...all.filter((f) => right(`${c}/${f}`)), ...all.filter((f) => !right(`${c}/${f}`))].slice(
+      0,
+      LABELLED_PER_CLASS,
+    );
     for (const file of files) {
       const path = `${c}/${file}`;
       let label = c;
@@ -84,7 +92,10 @@ before(async () => {
   }
   assert.equal(flipped.size, 4, 'four confidently classified images to flip');
   writeFileSync(join(work.path, 'labels.csv'), `${rows.join('\n')}\n`);
-  const labelled = await runFieldmark(['labels', 'import', library, '--csv', join(work.path, 'labels.csv'), '--db', db], env);
+  const labelled = await runFieldmark(
+    ['labels', 'import', library, '--csv', join(work.path, 'labels.csv'), '--db', db],
+    env,
+  );
   assert.equal(labelled.code, 0, labelled.stderr + labelled.stdout);
   for (const [id, record] of labelsNow()) manualBefore.set(id, record.label);
   assert.equal(manualBefore.size, 10 * LABELLED_PER_CLASS);
@@ -104,8 +115,11 @@ test('labels suspects lists the four flipped labels first, suggesting the true c
   }
 });
 
-test('labels propagate suggests labels for unlabelled images and never touches the user\'s labels', async () => {
-  const dry = await runFieldmark(['labels', 'propagate', library, '--db', db, '--dry-run', '--min-score', '0', '--json'], env);
+test("labels propagate suggests labels for unlabelled images and never touches the user's labels", async () => {
+  const dry = await runFieldmark(
+    ['labels', 'propagate', library, '--db', db, '--dry-run', '--min-score', '0', '--json'],
+    env,
+  );
   assert.equal(dry.code, 0, dry.stderr);
   const drySummary = jsonLines(dry.stdout).find((l) => l.type === 'summary')!;
   assert.equal(drySummary.written, 0);
@@ -156,13 +170,20 @@ test('train writes one ONNX model (backbone + head) with its metadata and predic
     assert.deepEqual(own.vectors, base.vectors);
   });
   const labels = labelsNow();
-  for (const [id, label] of manualBefore) assert.equal(labels.get(id)?.label, label, 'model labels never replace the user\'s');
-  assert.ok([...labels.values()].some((r) => r.source === 'model'), 'unlabelled images get model labels');
+  for (const [id, label] of manualBefore)
+    assert.equal(labels.get(id)?.label, label, "model labels never replace the user's");
+  assert.ok(
+    [...labels.values()].some((r) => r.source === 'model'),
+    'unlabelled images get model labels',
+  );
 });
 
 test('evaluate reports the trained model against the folder names, and writes the confusion matrix and reliability diagram', async () => {
   const out = join(work.path, 'evaluation');
-  const run = await runFieldmark(['evaluate', library, '--db', db, '--model', 'my-cifar', '--truth', 'folders', '--json', '--out', out], env);
+  const run = await runFieldmark(
+    ['evaluate', library, '--db', db, '--model', 'my-cifar', '--truth', 'folders', '--json', '--out', out],
+    env,
+  );
   assert.equal(run.code, 0, run.stderr);
   const result = jsonLines(run.stdout)[0]!;
   assert.equal(result.count, 10 * PER_CLASS);
@@ -170,14 +191,15 @@ test('evaluate reports the trained model against the folder names, and writes th
   const diagonal = confusion.reduce((sum, row, i) => sum + row[i]!, 0);
   assert.equal(diagonal / (result.count as number), result.top1);
   assert.ok((result.top1 as number) > 0.6, `top-1 ${result.top1}`);
-  for (const file of ['confusion.csv', 'confusion.svg', 'reliability.svg', 'evaluation.json']) assert.ok(existsSync(join(out, file)), file);
+  for (const file of ['confusion.csv', 'confusion.svg', 'reliability.svg', 'evaluation.json'])
+    assert.ok(existsSync(join(out, file)), file);
   assert.match(readFileSync(join(out, 'confusion.csv'), 'utf8'), /^true\\predicted,airplane,automobile,bird,/);
   const base = await runFieldmark(['evaluate', library, '--db', db, '--model', BASE, '--truth', 'folders'], env);
   assert.equal(base.code, 0, base.stderr);
   assert.match(base.stdout, /top-1 \d+\.\d\d%/);
 });
 
-test('the exported model gives the in-app head\'s probabilities (1e-4) through the normal classify pipeline', async () => {
+test("the exported model gives the in-app head's probabilities (1e-4) through the normal classify pipeline", async () => {
   const otherDb = join(work.path, 'through-onnx.sqlite');
   const run = await runFieldmark(['classify', library, '--model', trainedPath, '--db', otherDb], env);
   assert.equal(run.code, 0, run.stderr);
@@ -201,22 +223,31 @@ test('the exported model gives the in-app head\'s probabilities (1e-4) through t
     }
     assert.ok(worst < 1e-4, `largest probability difference ${worst}`);
     // The `features` output is the base backbone's: the same vectors as the base model stored.
-    const baseFeatures = withCatalog((catalog, id) => catalog.features(id, catalog.listModels().find((m) => m.id === BASE)!.rowId));
+    const baseFeatures = withCatalog((catalog, id) =>
+      catalog.features(id, catalog.listModels().find((m) => m.id === BASE)!.rowId),
+    );
     const ownFeatures = onnx.features(libraryId, onnx.listModels()[0]!.rowId);
     assert.equal(ownFeatures.imageIds.length, baseFeatures.imageIds.length);
     let featureGap = 0;
-    for (let i = 0; i < ownFeatures.vectors.length; i++) featureGap = Math.max(featureGap, Math.abs(ownFeatures.vectors[i]! - baseFeatures.vectors[i]!));
+    for (let i = 0; i < ownFeatures.vectors.length; i++)
+      featureGap = Math.max(featureGap, Math.abs(ownFeatures.vectors[i]! - baseFeatures.vectors[i]!));
     assert.ok(featureGap < 1e-5, `largest feature difference ${featureGap}`);
   } finally {
     onnx.close();
   }
-  const fresh = await runFieldmark(['classify', newPhotos, '--model', trainedPath, '--db', join(work.path, 'new.sqlite'), '--json'], env);
+  const fresh = await runFieldmark(
+    ['classify', newPhotos, '--model', trainedPath, '--db', join(work.path, 'new.sqlite'), '--json'],
+    env,
+  );
   assert.equal(fresh.code, 0, fresh.stderr);
   const results = jsonLines(fresh.stdout).filter((l) => l.type === 'result');
   assert.equal(results.length, 30);
   const right = results.filter((r) => {
     const c = Number(/_(\d+)\.jpg$/.exec(String(r.path))![1]);
-    return JSON.stringify(r).includes(`"${classes[c]}"`) && String((r as { prediction?: unknown }).prediction ?? '') === classes[c];
+    return (
+      JSON.stringify(r).includes(`"${classes[c]}"`) &&
+      String((r as { prediction?: unknown }).prediction ?? '') === classes[c]
+    );
   }).length;
   assert.ok(right >= 15, `${right} of 30 new images classified right by the trained model`);
 });
@@ -228,7 +259,10 @@ test('bad arguments exit 2 and say what was expected', async () => {
   const notOnnx = await runFieldmark(['train', library, '--db', db, '--out', join(work.path, 'model.txt')], env);
   assert.equal(notOnnx.code, 2);
   assert.match(notOnnx.stderr, /ending in \.onnx/);
-  const badTruth = await runFieldmark(['evaluate', library, '--db', db, '--model', BASE, '--truth', join(work.path, 'missing.csv')], env);
+  const badTruth = await runFieldmark(
+    ['evaluate', library, '--db', db, '--model', BASE, '--truth', join(work.path, 'missing.csv')],
+    env,
+  );
   assert.equal(badTruth.code, 2);
   assert.match(badTruth.stderr, /--truth: expected labels, folders or a readable CSV file/);
   const badScore = await runFieldmark(['labels', 'propagate', library, '--db', db, '--min-score', '2'], env);

@@ -21,13 +21,27 @@ test('a seeded ResNet-18 with a new 3-class head: same features, probabilities o
   const metadata = await readModelMetadata(base);
   const dim = metadata.featureDim;
   const random = seededRandom(4);
-  const head = { classCount: 3, dim, weights: Float32Array.from({ length: 3 * dim }, () => (random() - 0.5) * 20), bias: Float32Array.from([0.1, -0.2, 0.3]) };
+  const head = {
+    classCount: 3,
+    dim,
+    weights: Float32Array.from({ length: 3 * dim }, () => (random() - 0.5) * 20),
+    bias: Float32Array.from([0.1, -0.2, 0.3]),
+  };
   const out = join(work.path, 'headed.onnx');
-  await writeModelWithHead(base, head, { ...metadata, id: 'headed', classNames: ['a', 'b', 'c'], labelSet: 'custom' }, out);
+  await writeModelWithHead(
+    base,
+    head,
+    { ...metadata, id: 'headed', classNames: ['a', 'b', 'c'], labelSet: 'custom' },
+    out,
+  );
   assert.deepEqual((await readModelMetadata(out)).classNames, ['a', 'b', 'c']);
 
   const { height, width } = metadata.preprocess.input;
-  const input = new ort.Tensor('float32', Float32Array.from({ length: 2 * 3 * height * width }, () => random() * 2 - 1), [2, 3, height, width]);
+  const input = new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: 2 * 3 * height * width }, () => random() * 2 - 1),
+    [2, 3, height, width],
+  );
   const baseSession = await ort.InferenceSession.create(base);
   const headed = await ort.InferenceSession.create(out);
   try {
@@ -38,9 +52,15 @@ test('a seeded ResNet-18 with a new 3-class head: same features, probabilities o
     const baseFeatures = a.features!.data as Float32Array;
     for (let i = 0; i < features.length; i++) assert.ok(Math.abs(features[i]! - baseFeatures[i]!) < 1e-6);
     assert.deepEqual(b.probabilities!.dims, [2, 3]);
-    const expected = headProbabilities({ classNames: ['a', 'b', 'c'], dim, weights: head.weights, bias: head.bias }, features, 2, false);
+    const expected = headProbabilities(
+      { classNames: ['a', 'b', 'c'], dim, weights: head.weights, bias: head.bias },
+      features,
+      2,
+      false,
+    );
     const probabilities = b.probabilities!.data as Float32Array;
-    for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(probabilities[i]! - expected[i]!) < 1e-4, `${probabilities[i]} vs ${expected[i]}`);
+    for (let i = 0; i < expected.length; i++)
+      assert.ok(Math.abs(probabilities[i]! - expected[i]!) < 1e-4, `${probabilities[i]} vs ${expected[i]}`);
   } finally {
     await baseSession.release();
     await headed.release();
@@ -66,6 +86,13 @@ test('a graph without a classifier after "features" is refused, and so is a head
   const metadata = await readModelMetadata(base);
   const small = { ...metadata, featureDim: 4 };
   const head = { classCount: 2, dim: 4, weights: new Float32Array(8), bias: new Float32Array(2) };
-  await assert.rejects(writeModelWithHead(path, head, small, join(work.path, 'x.onnx')), (e: unknown) => e instanceof FieldmarkError && e.kind === 'ModelInvalid' && /Gemm or MatMul classifier/.test(e.message));
-  await assert.rejects(writeModelWithHead(base, head, metadata, join(work.path, 'y.onnx')), (e: unknown) => e instanceof FieldmarkError && e.kind === 'InvalidArgument' && /features of length/.test(e.message));
+  await assert.rejects(
+    writeModelWithHead(path, head, small, join(work.path, 'x.onnx')),
+    (e: unknown) =>
+      e instanceof FieldmarkError && e.kind === 'ModelInvalid' && /Gemm or MatMul classifier/.test(e.message),
+  );
+  await assert.rejects(
+    writeModelWithHead(base, head, metadata, join(work.path, 'y.onnx')),
+    (e: unknown) => e instanceof FieldmarkError && e.kind === 'InvalidArgument' && /features of length/.test(e.message),
+  );
 });

@@ -77,8 +77,15 @@ test('labels flipped on purpose come out at the top of the suspects', async () =
   assert.ok(trained.outOfFold, 'out-of-fold probabilities');
   const graph = await knnGraph(data.vectors, data.rows, data.dim, 8);
   const suspects = rankSuspects(trained.outOfFold!, data.labels, 3, graph);
-  assert.deepEqual(suspects.slice(0, flipped.length).map((s) => s.row).sort((a, b) => a - b), flipped);
-  for (const s of suspects.slice(0, flipped.length)) assert.equal(s.suggested, (data.labels[s.row]! + 2) % 3, 'the suggestion is the original label');
+  assert.deepEqual(
+    suspects
+      .slice(0, flipped.length)
+      .map((s) => s.row)
+      .sort((a, b) => a - b),
+    flipped,
+  );
+  for (const s of suspects.slice(0, flipped.length))
+    assert.equal(s.suggested, (data.labels[s.row]! + 2) % 3, 'the suggestion is the original label');
 });
 
 test('label spreading reaches the unlabelled rows of each cluster with its label', async () => {
@@ -87,7 +94,8 @@ test('label spreading reaches the unlabelled rows of each cluster with its label
   for (let i = 0; i < 9; i++) seeds[i] = data.labels[i]!;
   const graph = await knnGraph(data.vectors, data.rows, data.dim, 6);
   assert.equal(graph.k, 6);
-  for (let i = 0; i < data.rows; i++) assert.ok(!graph.neighbours.subarray(i * 6, i * 6 + 6).includes(i), 'a row is not its own neighbour');
+  for (let i = 0; i < data.rows; i++)
+    assert.ok(!graph.neighbours.subarray(i * 6, i * 6 + 6).includes(i), 'a row is not its own neighbour');
   const spread = spreadLabels(graph, seeds, 3);
   let correct = 0;
   for (let i = 9; i < data.rows; i++) if (spread.label[i] === data.labels[i]) correct += 1;
@@ -100,7 +108,11 @@ test('training refuses a label with a single image, and cancelling stops the wor
   data.labels[0] = 2;
   const single = { ...data, classNames: [...data.classNames, 'lonely'], labels: Int32Array.from(data.labels) };
   single.labels[1] = 3;
-  await assert.rejects(trainHead(single), (error: unknown) => error instanceof FieldmarkError && error.kind === 'InvalidArgument' && /"lonely" has 1/.test(error.message));
+  await assert.rejects(
+    trainHead(single),
+    (error: unknown) =>
+      error instanceof FieldmarkError && error.kind === 'InvalidArgument' && /"lonely" has 1/.test(error.message),
+  );
   const big = clusters(3000, 256, 10, 0.5, 6);
   const controller = new AbortController();
   const progress: number[] = [];

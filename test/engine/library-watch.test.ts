@@ -15,7 +15,11 @@ import { referencePath } from '../fixtures/zoo-helpers.js';
 const TOTAL = BIRDS + 2;
 
 /** Polls `check` until it holds; fails with `what` after `timeoutMs`. */
-async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -31,22 +35,34 @@ describe('an open library follows its folder', () => {
   const events: AppEvent[] = [];
   let spareBirds: string[] = [];
 
-  const predictedPaths = () => events.flatMap((event) => (event.type === 'predictions' ? event.items.map((item) => item.relPath) : []));
+  const predictedPaths = () =>
+    events.flatMap((event) => (event.type === 'predictions' ? event.items.map((item) => item.relPath) : []));
   const lastStats = () => events.filter((event) => event.type === 'stats').at(-1);
   /** Indexing runs started so far (each shows 'scanning' first). */
   const runs = () => events.filter((event) => event.type === 'indexing' && event.status.state === 'scanning').length;
-  const idleAfterRun = (runsBefore: number) => async () => runs() > runsBefore && (await service.handlers['indexing.status']({})).state === 'finished';
-  const listed = async () => (await service.handlers['images.list']({ sort: 'name', order: 'asc', offset: 0, limit: 100 })).items;
+  const idleAfterRun = (runsBefore: number) => async () =>
+    runs() > runsBefore && (await service.handlers['indexing.status']({})).state === 'finished';
+  const listed = async () =>
+    (await service.handlers['images.list']({ sort: 'name', order: 'asc', offset: 0, limit: 100 })).items;
 
   before(async () => {
     fixture = await makeTestLibrary('library-watch');
-    spareBirds = (await readdir(referencePath('birds', 'images'))).filter((file) => file.endsWith('.jpg')).sort().slice(BIRDS, BIRDS + 4);
+    spareBirds = (await readdir(referencePath('birds', 'images')))
+      .filter((file) => file.endsWith('.jpg'))
+      .sort()
+      .slice(BIRDS, BIRDS + 4);
     assert.equal(spareBirds.length, 4);
     service = makeService(fixture, events);
     const ended = jobEnd(service);
     await service.openLibrary(fixture.library);
     assert.equal((await ended).state, 'finished');
-    assert.deepEqual(await service.handlers['library.stats']({}), { total: TOTAL, indexed: TOTAL - 1, failed: 1, pending: 0, labelled: 0 });
+    assert.deepEqual(await service.handlers['library.stats']({}), {
+      total: TOTAL,
+      indexed: TOTAL - 1,
+      failed: 1,
+      pending: 0,
+      labelled: 0,
+    });
   });
 
   after(async () => {
@@ -59,7 +75,9 @@ describe('an open library follows its folder', () => {
     await waitFor('a prediction for birds/new.jpg', () => predictedPaths().includes('birds/new.jpg'));
     const stats = await waitFor('stats with the new file', () => {
       const event = lastStats();
-      return event?.type === 'stats' && event.stats.total === TOTAL + 1 && event.stats.indexed === TOTAL ? event.stats : false;
+      return event?.type === 'stats' && event.stats.total === TOTAL + 1 && event.stats.indexed === TOTAL
+        ? event.stats
+        : false;
     });
     assert.equal(stats.pending, 0);
   });
@@ -67,7 +85,10 @@ describe('an open library follows its folder', () => {
   it('indexes a changed file again', async () => {
     const before = predictedPaths().filter((path) => path === 'birds/new.jpg').length;
     await copyFile(referencePath('birds', 'images', spareBirds[1]!), join(fixture.library, 'birds', 'new.jpg'));
-    await waitFor('a second prediction for birds/new.jpg', () => predictedPaths().filter((path) => path === 'birds/new.jpg').length > before);
+    await waitFor(
+      'a second prediction for birds/new.jpg',
+      () => predictedPaths().filter((path) => path === 'birds/new.jpg').length > before,
+    );
     assert.equal((await service.handlers['library.stats']({})).total, TOTAL + 1);
   });
 
@@ -80,7 +101,10 @@ describe('an open library follows its folder', () => {
     await rename(join(fixture.library, 'birds', 'new.jpg'), join(fixture.library, 'sorted', 'moved.jpg'));
     await waitFor('the moved file listed at its new path', async () => {
       const items = await listed();
-      return items.some((tile) => tile.relPath === 'sorted/moved.jpg' && tile.status === 'indexed') && !items.some((tile) => tile.relPath === 'birds/new.jpg');
+      return (
+        items.some((tile) => tile.relPath === 'sorted/moved.jpg' && tile.status === 'indexed') &&
+        !items.some((tile) => tile.relPath === 'birds/new.jpg')
+      );
     });
     // The case Node 20's recursive fs.watch misses on Linux: a file created in a folder renamed after the watch started.
     await waitFor('a run after the move', idleAfterRun(runsBefore));

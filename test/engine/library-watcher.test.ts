@@ -47,7 +47,13 @@ test('hidden and ignored files are not changes; a visible one after them is', as
   const root = join(work.path, 'ignored');
   mkdirSync(root, { recursive: true });
   const seen: number[] = [];
-  const watcher = watchLibrary({ root, onChange: () => seen.push(Date.now()), quietMs: 100, rescanMs: 0, ignore: (path) => path.startsWith(join(root, 'catalog.db')) });
+  const watcher = watchLibrary({
+    root,
+    onChange: () => seen.push(Date.now()),
+    quietMs: 100,
+    rescanMs: 0,
+    ignore: (path) => path.startsWith(join(root, 'catalog.db')),
+  });
   try {
     await watcher.ready();
     assert.equal(watcher.watchedFolders(), 1);

@@ -37,7 +37,11 @@ test('models.rows: every registry model plus the library model, no two with the 
   await jobEnd(service);
   const rows = await service.handlers['models.rows']({});
   const names = rows.map((row) => row.name);
-  assert.equal(new Set(names).size, names.length, `duplicate names: ${names.filter((n, i) => names.indexOf(n) !== i).join(', ')}`);
+  assert.equal(
+    new Set(names).size,
+    names.length,
+    `duplicate names: ${names.filter((n, i) => names.indexOf(n) !== i).join(', ')}`,
+  );
   const own = rows.find((row) => row.id === fixture.modelPath);
   assert.ok(own, 'the library model is listed');
   assert.equal(own.inUse, true);
@@ -58,23 +62,39 @@ test('a download with a wrong checksum is refused and its partial file removed',
   // A registry of one model whose checkpoint URL is the local server and whose hash is not the file's.
   const modelsDir = join(fixture.dir, 'models-data');
   await mkdir(join(modelsDir, 'labels'), { recursive: true });
-  const registry = JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(join(repoRoot, 'models', 'registry.json'), 'utf8'))) as { defaultModel: string; models: { id: string; checkpoint: { url: string; sha256Prefix: string } }[] };
+  const registry = JSON.parse(
+    await import('node:fs/promises').then((fs) => fs.readFile(join(repoRoot, 'models', 'registry.json'), 'utf8')),
+  ) as { defaultModel: string; models: { id: string; checkpoint: { url: string; sha256Prefix: string } }[] };
   const entry = registry.models.find((m) => m.id === 'akamaster-resnet20_cifar10')!;
-  entry.checkpoint = { url: `${server.url}/file.pth`, sha256Prefix: server.sha256.startsWith('0') ? '11111111' : '00000000' };
+  entry.checkpoint = {
+    url: `${server.url}/file.pth`,
+    sha256Prefix: server.sha256.startsWith('0') ? '11111111' : '00000000',
+  };
   await writeFile(join(modelsDir, 'registry.json'), JSON.stringify({ ...registry, models: [entry] }));
-  for (const file of await readdir(join(repoRoot, 'models', 'labels'))) await copyFile(join(repoRoot, 'models', 'labels', file), join(modelsDir, 'labels', file));
+  for (const file of await readdir(join(repoRoot, 'models', 'labels')))
+    await copyFile(join(repoRoot, 'models', 'labels', file), join(modelsDir, 'labels', file));
   fixture.env.FIELDMARK_MODELS_DIR = modelsDir;
   const events: AppEvent[] = [];
   const service = makeService(fixture, events);
   t.after(() => service.close());
   const started = await service.handlers['models.download']({ id: entry.id });
   assert.equal(started.find((row) => row.id === entry.id)?.state, 'downloading');
-  const failed = await waitFor(events, (event) => (event.type === 'models.changed' ? event.rows.find((row: ModelRow) => row.id === entry.id && row.state === 'failed') : undefined));
+  const failed = await waitFor(events, (event) =>
+    event.type === 'models.changed'
+      ? event.rows.find((row: ModelRow) => row.id === entry.id && row.state === 'failed')
+      : undefined,
+  );
   assert.match(failed.error ?? '', /SHA-256|checksum/i);
-  const error = await waitFor(events, (event) => (event.type === 'error' && event.error.kind === 'DownloadFailed' ? event.error : undefined));
+  const error = await waitFor(events, (event) =>
+    event.type === 'error' && event.error.kind === 'DownloadFailed' ? event.error : undefined,
+  );
   assert.match(error.message, /akamaster-resnet20_cifar10/);
   const leftovers = await readdir(join(fixture.dir, 'cache'), { recursive: true });
-  assert.deepEqual(leftovers.filter((file) => String(file).includes('file.pth')), [], `partial or refused file left: ${leftovers.join(', ')}`);
+  assert.deepEqual(
+    leftovers.filter((file) => String(file).includes('file.pth')),
+    [],
+    `partial or refused file left: ${leftovers.join(', ')}`,
+  );
   assert.ok(server.requests.length >= 1, 'the engine did download');
 });
 
@@ -82,28 +102,49 @@ test('folder counts, the folder filter and the folder browser', async (t) => {
   const fixture = await makeTestLibrary('fieldmark-models-folders-');
   t.after(fixture.cleanup);
   await mkdir(join(fixture.library, 'birds', 'deeper'));
-  await copyFile(join(fixture.library, 'photos', 'chelsea_exif_orientation_6.jpg'), join(fixture.library, 'birds', 'deeper', 'cat.jpg'));
+  await copyFile(
+    join(fixture.library, 'photos', 'chelsea_exif_orientation_6.jpg'),
+    join(fixture.library, 'birds', 'deeper', 'cat.jpg'),
+  );
   const service = makeService(fixture);
   t.after(() => service.close());
   await service.openLibrary(fixture.library);
   await jobEnd(service);
   const folders = await service.handlers['library.folders']({});
   const count = (path: string) => folders.find((folder) => folder.path === path)?.count;
-  const stats = service.handlers['library.stats']({}) as { total: number; indexed: number; failed: number; pending: number };
+  const stats = service.handlers['library.stats']({}) as {
+    total: number;
+    indexed: number;
+    failed: number;
+    pending: number;
+  };
   assert.equal(count(''), stats.total);
   assert.equal(stats.total, stats.indexed + stats.failed + stats.pending);
   assert.equal(count('birds'), BIRDS + 1);
   assert.equal(count('birds/deeper'), 1);
   assert.equal(count('photos'), 2);
-  const page = await service.handlers['images.list']({ folder: 'birds', sort: 'name', order: 'asc', offset: 0, limit: 100 });
+  const page = await service.handlers['images.list']({
+    folder: 'birds',
+    sort: 'name',
+    order: 'asc',
+    offset: 0,
+    limit: 100,
+  });
   assert.equal(page.total, BIRDS + 1);
   assert.ok(page.items.every((item) => item.relPath.startsWith('birds/')));
   // "bird" is a prefix of "birds" but not a folder: nothing.
-  assert.equal((await service.handlers['images.list']({ folder: 'bird', sort: 'name', order: 'asc', offset: 0, limit: 100 })).total, 0);
+  assert.equal(
+    (await service.handlers['images.list']({ folder: 'bird', sort: 'name', order: 'asc', offset: 0, limit: 100 }))
+      .total,
+    0,
+  );
   const listing = await service.handlers['library.browse']({ path: fixture.library });
   assert.deepEqual(listing.folders, ['birds', 'photos']);
   assert.equal(listing.parent, fixture.dir);
-  await assert.rejects(Promise.resolve().then(() => service.handlers['library.browse']({ path: 'relative/path' })), /absolute path/);
+  await assert.rejects(
+    Promise.resolve().then(() => service.handlers['library.browse']({ path: 'relative/path' })),
+    /absolute path/,
+  );
 });
 
 test('the banner event names the model when its file disappears while the app runs, and startIndexing reports it', async (t) => {
@@ -115,7 +156,9 @@ test('the banner event names the model when its file disappears while the app ru
   await service.openLibrary(fixture.library);
   await jobEnd(service);
   await rm(fixture.modelPath);
-  const problem = await waitFor(events, (event) => (event.type === 'model.problem' && event.problem ? event.problem : undefined));
+  const problem = await waitFor(events, (event) =>
+    event.type === 'model.problem' && event.problem ? event.problem : undefined,
+  );
   assert.equal(problem.kind, 'ModelMissing');
   assert.ok(problem.message.includes(fixture.modelPath), problem.message);
   assert.deepEqual(await service.handlers['models.problem']({}), problem);

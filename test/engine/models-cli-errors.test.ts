@@ -11,7 +11,11 @@ import { makeTempDir, referencePath } from '../fixtures/zoo-helpers.js';
 
 async function setup() {
   const temp = await makeTempDir('fieldmark-model-errors-');
-  const env = { FIELDMARK_CACHE_DIR: join(temp.dir, 'cache'), FIELDMARK_DATA_DIR: join(temp.dir, 'data'), FIELDMARK_USER_DATA: join(temp.dir, 'user') };
+  const env = {
+    FIELDMARK_CACHE_DIR: join(temp.dir, 'cache'),
+    FIELDMARK_DATA_DIR: join(temp.dir, 'data'),
+    FIELDMARK_USER_DATA: join(temp.dir, 'user'),
+  };
   const broken = join(temp.dir, 'broken.onnx');
   await writeFile(broken, 'this is not an ONNX file, just text');
   const folder = join(temp.dir, 'photos');
@@ -20,9 +24,24 @@ async function setup() {
 }
 
 const CASES = [
-  { name: 'an unknown id', model: () => 'resnet999_nonexistent', expect: (stderr: string) => /resnet999_nonexistent/.test(stderr) && /models list|models download|\.onnx/.test(stderr) },
-  { name: 'a registry model not downloaded', model: () => 'resnet18_8xb32_in1k', expect: (stderr: string) => stderr.includes('fieldmark models download resnet18_8xb32_in1k') && stderr.includes('models import') },
-  { name: 'a broken model file', model: (broken: string) => broken, expect: (stderr: string, broken: string) => stderr.includes(broken) && /models import|\.onnx file path/.test(stderr) },
+  {
+    name: 'an unknown id',
+    model: () => 'resnet999_nonexistent',
+    expect: (stderr: string) =>
+      /resnet999_nonexistent/.test(stderr) && /models list|models download|\.onnx/.test(stderr),
+  },
+  {
+    name: 'a registry model not downloaded',
+    model: () => 'resnet18_8xb32_in1k',
+    expect: (stderr: string) =>
+      stderr.includes('fieldmark models download resnet18_8xb32_in1k') && stderr.includes('models import'),
+  },
+  {
+    name: 'a broken model file',
+    model: (broken: string) => broken,
+    expect: (stderr: string, broken: string) =>
+      stderr.includes(broken) && /models import|\.onnx file path/.test(stderr),
+  },
 ];
 
 for (const command of ['classify', 'serve'] as const) {
@@ -31,11 +50,17 @@ for (const command of ['classify', 'serve'] as const) {
       const fixture = await setup();
       t.after(fixture.cleanup);
       const db = join(fixture.dir, 'catalog.sqlite');
-      const run = await runFieldmark([command, fixture.folder, '--model', model(fixture.broken), '--db', db], fixture.env);
+      const run = await runFieldmark(
+        [command, fixture.folder, '--model', model(fixture.broken), '--db', db],
+        fixture.env,
+      );
       assert.equal(run.code, 2, `${run.stderr}\n${run.stdout}`);
       assert.ok(expect(run.stderr, fixture.broken), run.stderr);
       // Before any work: no catalog was made, serve printed no URL.
-      assert.deepEqual((await readdir(fixture.dir)).filter((file) => file.startsWith('catalog')), []);
+      assert.deepEqual(
+        (await readdir(fixture.dir)).filter((file) => file.startsWith('catalog')),
+        [],
+      );
       assert.equal(run.stdout.trim(), '');
     });
   }
@@ -45,8 +70,14 @@ test('classify still runs with a usable model (the check is not over-eager)', as
   const fixture = await setup();
   t.after(fixture.cleanup);
   const model = join(fixture.dir, 'ok.onnx');
-  const build = await runFieldmark(['models', 'build', '--arch', 'resnet18-cifar', '--classes', 'cifar10', '--seed', '1', '--out', model], fixture.env);
+  const build = await runFieldmark(
+    ['models', 'build', '--arch', 'resnet18-cifar', '--classes', 'cifar10', '--seed', '1', '--out', model],
+    fixture.env,
+  );
   assert.equal(build.code, 0, build.stderr);
-  const run = await runFieldmark(['classify', referencePath('photos'), '--model', model, '--db', join(fixture.dir, 'c.sqlite'), '--json'], fixture.env);
+  const run = await runFieldmark(
+    ['classify', referencePath('photos'), '--model', model, '--db', join(fixture.dir, 'c.sqlite'), '--json'],
+    fixture.env,
+  );
   assert.equal(run.code, 0, run.stderr);
 });

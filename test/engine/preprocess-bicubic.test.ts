@@ -34,9 +34,13 @@ sys.stdout.buffer.write(r.crop((x1, y1, x1 + 224, y1 + 224)).tobytes())
 
 for (const photo of ['chelsea.png', 'coffee.png', 'astronaut.png']) {
   test(`Pillow BICUBIC resize of ${photo} matches Pillow exactly`, async (t) => {
-    const python = spawnSync(PYTHON_PATH, ['-c', PILLOW_SCRIPT, referencePath('photos', photo)], { maxBuffer: 1 << 24 });
+    const python = spawnSync(PYTHON_PATH, ['-c', PILLOW_SCRIPT, referencePath('photos', photo)], {
+      maxBuffer: 1 << 24,
+    });
     if (python.status !== 0) {
-      t.skip(`Pillow is not available to ${PYTHON_PATH} (set FIELDMARK_PYTHON, or apt-get install python3-pil): ${python.stderr?.toString().split('\n').filter(Boolean).pop() ?? python.error?.message}`);
+      t.skip(
+        `Pillow is not available to ${PYTHON_PATH} (set FIELDMARK_PYTHON, or apt-get install python3-pil): ${python.stderr?.toString().split('\n').filter(Boolean).pop() ?? python.error?.message}`,
+      );
       return;
     }
     const expected = new Uint8Array(python.stdout);

@@ -20,7 +20,13 @@ const in1k: PreprocessSpec = {
   mean: [...IMAGENET_MEAN],
   std: [...IMAGENET_STD],
 };
-const cifar: PreprocessSpec = { resize: { kind: 'none' }, crop: null, input: { width: 32, height: 32 }, mean: [...IMAGENET_MEAN], std: [...IMAGENET_STD] };
+const cifar: PreprocessSpec = {
+  resize: { kind: 'none' },
+  crop: null,
+  input: { width: 32, height: 32 },
+  mean: [...IMAGENET_MEAN],
+  std: [...IMAGENET_STD],
+};
 
 const photo = (name: string): Buffer => readFileSync(referencePath('photos', name));
 
@@ -31,7 +37,12 @@ function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
   return sum / a.length;
 }
 
-async function assertFails(file: Buffer, kind: ErrorKind, message: RegExp, options?: { maxPixels?: number }): Promise<void> {
+async function assertFails(
+  file: Buffer,
+  kind: ErrorKind,
+  message: RegExp,
+  options?: { maxPixels?: number },
+): Promise<void> {
   await assert.rejects(prepareImage(file, in1k, options), (error: unknown) => {
     assert.ok(error instanceof FieldmarkError, `expected a FieldmarkError but got ${String(error)}`);
     assert.equal(error.kind, kind, error.message);
@@ -42,8 +53,16 @@ async function assertFails(file: Buffer, kind: ErrorKind, message: RegExp, optio
 
 test('broken files fail with the kind that says what is wrong', async () => {
   await assertFails(photo('zero_bytes.jpg'), 'EmptyFile', /empty \(0 bytes\)/);
-  await assertFails(photo('not_an_image.jpg'), 'NotAnImage', /not a known image format \(it starts with bytes 54 68 69 73/);
-  await assertFails(photo('coffee_truncated_60pct.jpg'), 'DecodeFailed', /JPEG data is truncated or corrupt.*premature end/i);
+  await assertFails(
+    photo('not_an_image.jpg'),
+    'NotAnImage',
+    /not a known image format \(it starts with bytes 54 68 69 73/,
+  );
+  await assertFails(
+    photo('coffee_truncated_60pct.jpg'),
+    'DecodeFailed',
+    /JPEG data is truncated or corrupt.*premature end/i,
+  );
   await assertFails(photo('coffee_corrupt_header.jpg'), 'DecodeFailed', /JPEG data is truncated or corrupt/);
   await assertFails(photo('skimage_truncated.jpg'), 'DecodeFailed', /JPEG data is truncated or corrupt/);
   await assertFails(photo('chelsea.bmp'), 'UnsupportedFormat', /BMP images are not supported/);
@@ -81,11 +100,23 @@ test('a decompression bomb (a small PNG claiming 50000x50000 pixels) is refused 
     pngChunk('IEND', new Uint8Array(0)),
   ]);
   assert.ok(bomb.length < 2000);
-  await assertFails(bomb, 'ImageTooLarge', /50000x50000 pixels \(2500\.0 megapixels\), over the limit of 100\.0 megapixels/);
+  await assertFails(
+    bomb,
+    'ImageTooLarge',
+    /50000x50000 pixels \(2500\.0 megapixels\), over the limit of 100\.0 megapixels/,
+  );
   assert.equal(DEFAULT_MAX_PIXELS, 100_000_000);
   // The limit is an option: a normal photo over a small limit is refused the same way.
-  await assertFails(photo('chelsea.png'), 'ImageTooLarge', /451x300 pixels \(0\.1 megapixels\), over the limit of 0\.1 megapixels/, { maxPixels: 100_000 });
-  await assert.rejects(prepareImage(photo('chelsea.png'), in1k, { maxPixels: 0 }), /expected a positive integer for maxPixels but received 0 \(number\)/);
+  await assertFails(
+    photo('chelsea.png'),
+    'ImageTooLarge',
+    /451x300 pixels \(0\.1 megapixels\), over the limit of 0\.1 megapixels/,
+    { maxPixels: 100_000 },
+  );
+  await assert.rejects(
+    prepareImage(photo('chelsea.png'), in1k, { maxPixels: 0 }),
+    /expected a positive integer for maxPixels but received 0 \(number\)/,
+  );
 });
 
 test('EXIF orientations 1-8 of chelsea all give 451x300 and nearly the same crop', async () => {
@@ -147,7 +178,11 @@ test('alpha is dropped without compositing, grey becomes 3 channels, 16-bit beco
 
   const radial = await preparePixels(photo('chelsea_rgba_radial_alpha.png'), in1k);
   const opaque = await preparePixels(photo('chelsea.png'), in1k);
-  assert.equal(meanAbsDiff(radial.pixels, opaque.pixels), 0, 'RGBA: colour channels kept as stored, not blended with a background');
+  assert.equal(
+    meanAbsDiff(radial.pixels, opaque.pixels),
+    0,
+    'RGBA: colour channels kept as stored, not blended with a background',
+  );
 });
 
 test('other formats decode: webp, tiff, gif (first frame), palette png, 1x1 png, png with a .jpg name', async () => {
@@ -169,11 +204,14 @@ test('other formats decode: webp, tiff, gif (first frame), palette png, 1x1 png,
   const misnamed = await prepareImage(photo('png_content_with_jpg_extension.jpg'), in1k);
   assert.equal(misnamed.format, 'png');
   for (const image of [webp, gif, animated, tiny, palette, misnamed]) {
-    assert.ok(image.tensor.every((v) => Number.isFinite(v) && v > -2.2 && v < 2.7), 'values in the normalised range');
+    assert.ok(
+      image.tensor.every((v) => Number.isFinite(v) && v > -2.2 && v < 2.7),
+      'values in the normalised range',
+    );
   }
 });
 
-test('CMYK JPEG is converted with OpenCV\'s formula (as the cv2 reference), not through an ICC profile', async () => {
+test("CMYK JPEG is converted with OpenCV's formula (as the cv2 reference), not through an ICC profile", async () => {
   const cmyk = await preparePixels(photo('coffee_cmyk.jpg'), in1k);
   const rgb = await preparePixels(photo('coffee.png'), in1k);
   const diff = meanAbsDiff(cmyk.pixels, rgb.pixels);
@@ -182,14 +220,20 @@ test('CMYK JPEG is converted with OpenCV\'s formula (as the cv2 reference), not 
 });
 
 test('resize none (CIFAR): a 32x32 image is used as is, other sizes are resized to 32x32', async () => {
-  const { data, info } = await sharp(photo('chelsea.png')).resize(32, 32, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(photo('chelsea.png'))
+    .resize(32, 32, { fit: 'fill' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const small = await sharp(data, { raw: info }).png().toBuffer();
   const exact = await preparePixels(small, cifar);
   assert.deepEqual(exact.pixels, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   const image = await prepareImage(small, cifar);
   assert.equal(image.tensor.length, 3 * 32 * 32);
   assert.ok(Math.abs(image.tensor[0]! - (data[0]! - IMAGENET_MEAN[0]) / IMAGENET_STD[0]) < 1e-6);
-  assert.ok(Math.abs(image.tensor[1024]! - (data[1]! - IMAGENET_MEAN[1]) / IMAGENET_STD[1]) < 1e-6, 'planar layout: G plane starts at H*W');
+  assert.ok(
+    Math.abs(image.tensor[1024]! - (data[1]! - IMAGENET_MEAN[1]) / IMAGENET_STD[1]) < 1e-6,
+    'planar layout: G plane starts at H*W',
+  );
 
   const big = await preparePixels(photo('chelsea.png'), cifar);
   assert.deepEqual(big.plan.finalResize, { width: 32, height: 32 });

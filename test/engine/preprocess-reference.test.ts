@@ -33,17 +33,40 @@ interface ReferenceResult {
   normalized_channel_mean: [number, number, number];
 }
 
-const common = { mean: [...IMAGENET_MEAN] as [number, number, number], std: [...IMAGENET_STD] as [number, number, number] };
+const common = {
+  mean: [...IMAGENET_MEAN] as [number, number, number],
+  std: [...IMAGENET_STD] as [number, number, number],
+};
 const specs: Record<ReferenceResult['pipeline'], PreprocessSpec> = {
-  in1k_cv2: { resize: { kind: 'short-edge', size: 256, backend: 'cv2' }, crop: { width: 224, height: 224 }, input: { width: 224, height: 224 }, ...common },
-  in1k_pillow: { resize: { kind: 'short-edge', size: 256, backend: 'pillow' }, crop: { width: 224, height: 224 }, input: { width: 224, height: 224 }, ...common },
-  cub448_cv2: { resize: { kind: 'fixed', width: 600, height: 600, backend: 'cv2' }, crop: { width: 448, height: 448 }, input: { width: 448, height: 448 }, ...common },
+  in1k_cv2: {
+    resize: { kind: 'short-edge', size: 256, backend: 'cv2' },
+    crop: { width: 224, height: 224 },
+    input: { width: 224, height: 224 },
+    ...common,
+  },
+  in1k_pillow: {
+    resize: { kind: 'short-edge', size: 256, backend: 'pillow' },
+    crop: { width: 224, height: 224 },
+    input: { width: 224, height: 224 },
+    ...common,
+  },
+  cub448_cv2: {
+    resize: { kind: 'fixed', width: 600, height: 600, backend: 'cv2' },
+    crop: { width: 448, height: 448 },
+    input: { width: 448, height: 448 },
+    ...common,
+  },
 };
 
-const reference = JSON.parse(readFileSync(referencePath('expected', 'preprocess_reference.json'), 'utf8')) as { results: ReferenceResult[] };
+const reference = JSON.parse(readFileSync(referencePath('expected', 'preprocess_reference.json'), 'utf8')) as {
+  results: ReferenceResult[];
+};
 
 async function referencePixels(result: ReferenceResult): Promise<Uint8Array> {
-  const { data, info } = await sharp(referencePath(result.output_png)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(referencePath(result.output_png))
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   assert.deepEqual([info.height, info.width], result.output_hw);
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
@@ -76,15 +99,24 @@ for (const pipeline of Object.keys(specs) as ReferenceResult['pipeline'][]) {
       const prepared = await preparePixels(file, specs[pipeline], { shrinkOnLoad: false });
       const { plan } = prepared;
       const [x1, y1, x2, y2] = result.crop_box_xyxy_inclusive;
-      assert.deepEqual([plan.source.height, plan.source.width], result.decoded_hw_after_exif, `${result.image} decoded size`);
+      assert.deepEqual(
+        [plan.source.height, plan.source.width],
+        result.decoded_hw_after_exif,
+        `${result.image} decoded size`,
+      );
       assert.deepEqual([plan.resized.width, plan.resized.height], result.resized_wh, `${result.image} resize size`);
-      assert.deepEqual([plan.crop.x, plan.crop.y, plan.crop.x + plan.crop.width - 1, plan.crop.y + plan.crop.height - 1], [x1, y1, x2, y2], `${result.image} crop box`);
+      assert.deepEqual(
+        [plan.crop.x, plan.crop.y, plan.crop.x + plan.crop.width - 1, plan.crop.y + plan.crop.height - 1],
+        [x1, y1, x2, y2],
+        `${result.image} crop box`,
+      );
       assert.equal(plan.finalResize, null);
 
       const { mean, max } = meanAbsDiff(prepared.pixels, await referencePixels(result));
       diffs.push(mean);
       worst = Math.max(worst, max);
-      if (result.image.endsWith('.png')) assert.equal(max, 0, `${result.image}: lossless source must match exactly (mean ${mean})`);
+      if (result.image.endsWith('.png'))
+        assert.equal(max, 0, `${result.image}: lossless source must match exactly (mean ${mean})`);
       else assert.ok(mean <= 0.25, `${result.image}: mean abs diff ${mean.toFixed(4)} exceeds 0.25`);
 
       const { tensor } = await prepareImage(file, specs[pipeline], { shrinkOnLoad: false });
@@ -94,11 +126,16 @@ for (const pipeline of Object.keys(specs) as ReferenceResult['pipeline'][]) {
         let sum = 0;
         for (let i = c * plane; i < (c + 1) * plane; i++) sum += tensor[i]!;
         const channelMean = sum / plane;
-        assert.ok(Math.abs(channelMean - result.normalized_channel_mean[c]!) < 5e-4, `${result.image} channel ${c} mean ${channelMean} vs ${result.normalized_channel_mean[c]}`);
+        assert.ok(
+          Math.abs(channelMean - result.normalized_channel_mean[c]!) < 5e-4,
+          `${result.image} channel ${c} mean ${channelMean} vs ${result.normalized_channel_mean[c]}`,
+        );
       }
     }
     const average = diffs.reduce((a, b) => a + b, 0) / diffs.length;
-    console.log(`${pipeline} exact: mean abs diff max ${Math.max(...diffs).toFixed(4)}, average ${average.toFixed(4)}, largest single difference ${worst} over ${diffs.length} images`);
+    console.log(
+      `${pipeline} exact: mean abs diff max ${Math.max(...diffs).toFixed(4)}, average ${average.toFixed(4)}, largest single difference ${worst} over ${diffs.length} images`,
+    );
   });
 
   test(`${pipeline}: default path (shrink-on-load for big JPEGs) stays close to the references`, async () => {
@@ -109,8 +146,13 @@ for (const pipeline of Object.keys(specs) as ReferenceResult['pipeline'][]) {
       const { mean } = meanAbsDiff(prepared.pixels, await referencePixels(result));
       const shrunk = prepared.decoded.width !== prepared.plan.source.width;
       if (shrunk) lines.push(`${result.image.split('/').pop()} ${mean.toFixed(3)}`);
-      assert.ok(mean <= (shrunk ? limit : 0.25), `${result.image}: mean abs diff ${mean.toFixed(4)} (shrink-on-load ${shrunk})`);
+      assert.ok(
+        mean <= (shrunk ? limit : 0.25),
+        `${result.image}: mean abs diff ${mean.toFixed(4)} (shrink-on-load ${shrunk})`,
+      );
     }
-    console.log(`${pipeline} default: images decoded with shrink-on-load and their mean abs diff: ${lines.join(', ') || 'none'}`);
+    console.log(
+      `${pipeline} default: images decoded with shrink-on-load and their mean abs diff: ${lines.join(', ') || 'none'}`,
+    );
   });
 }

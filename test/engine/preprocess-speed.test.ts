@@ -47,12 +47,21 @@ before(async () => {
       tiles.push({ input, left, top });
     }
   }
-  const mosaic = await sharp({ create: { width: 4032, height: 3024, channels: 3, background: '#808080' } }).composite(tiles).jpeg({ quality: 90 }).toBuffer();
+  const mosaic = await sharp({ create: { width: 4032, height: 3024, channels: 3, background: '#808080' } })
+    .composite(tiles)
+    .jpeg({ quality: 90 })
+    .toBuffer();
   files['mosaic 4032x3024'] = mosaic;
   files['mosaic 1280x960'] = await sharp(mosaic).resize(1280, 960, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
   // A portrait camera file: stored landscape with EXIF orientation 6.
-  files['coffee 4032x3024 exif6'] = await sharp(coffee).withMetadata({ orientation: 6 }).jpeg({ quality: 90 }).toBuffer();
-  writeFileSync(join(dir.path, 'sizes.json'), JSON.stringify(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, v.length]))));
+  files['coffee 4032x3024 exif6'] = await sharp(coffee)
+    .withMetadata({ orientation: 6 })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+  writeFileSync(
+    join(dir.path, 'sizes.json'),
+    JSON.stringify(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, v.length]))),
+  );
 });
 
 after(() => {
@@ -60,7 +69,12 @@ after(() => {
   dir.cleanup();
 });
 
-async function timePerImage(file: Buffer, backend: 'cv2' | 'pillow', options: PrepareOptions, runs: number): Promise<number> {
+async function timePerImage(
+  file: Buffer,
+  backend: 'cv2' | 'pillow',
+  options: PrepareOptions,
+  runs: number,
+): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
@@ -85,9 +99,18 @@ test('decode + preprocess time per image (median), default path vs exact path', 
     for (const backend of ['cv2', 'pillow'] as const) {
       const fast = await timePerImage(file, backend, {}, runs);
       const exact = await timePerImage(file, backend, { shrinkOnLoad: false }, runs);
-      const diff = meanAbsDiff((await preparePixels(file, spec(backend))).pixels, (await preparePixels(file, spec(backend), { shrinkOnLoad: false })).pixels);
-      lines.push(`${name.padEnd(17)} ${backend.padEnd(6)} default ${fast.toFixed(1).padStart(6)} ms  exact ${exact.toFixed(1).padStart(6)} ms  crop mean abs diff ${diff.toFixed(2)}`);
-      if (name.includes('4032')) assert.ok(fast < exact, `${name} ${backend}: shrink-on-load (${fast} ms) should beat a full decode (${exact} ms)`);
+      const diff = meanAbsDiff(
+        (await preparePixels(file, spec(backend))).pixels,
+        (await preparePixels(file, spec(backend), { shrinkOnLoad: false })).pixels,
+      );
+      lines.push(
+        `${name.padEnd(17)} ${backend.padEnd(6)} default ${fast.toFixed(1).padStart(6)} ms  exact ${exact.toFixed(1).padStart(6)} ms  crop mean abs diff ${diff.toFixed(2)}`,
+      );
+      if (name.includes('4032'))
+        assert.ok(
+          fast < exact,
+          `${name} ${backend}: shrink-on-load (${fast} ms) should beat a full decode (${exact} ms)`,
+        );
       // Pillow antialiases like sharp's linear kernel, so the shrunk path stays close.
       if (backend === 'pillow') assert.ok(diff < 2.5, `${name} pillow diff ${diff}`);
       // cv2 does not antialias: only smooth content stays close (detailed content is measured, not asserted).
@@ -110,10 +133,13 @@ test('shrink-on-load of an EXIF-rotated big JPEG gives the oriented geometry', a
 test('a truncated big JPEG fails with DecodeFailed on the shrink-on-load path too', async () => {
   const big = files['mosaic 4032x3024']!;
   for (const fraction of [0.6, 0.99]) {
-    await assert.rejects(preparePixels(big.subarray(0, Math.floor(big.length * fraction)), spec('cv2')), (error: unknown) => {
-      assert.equal((error as { kind?: string }).kind, 'DecodeFailed');
-      assert.match((error as Error).message, /truncated or corrupt/);
-      return true;
-    });
+    await assert.rejects(
+      preparePixels(big.subarray(0, Math.floor(big.length * fraction)), spec('cv2')),
+      (error: unknown) => {
+        assert.equal((error as { kind?: string }).kind, 'DecodeFailed');
+        assert.match((error as Error).message, /truncated or corrupt/);
+        return true;
+      },
+    );
   }
 });

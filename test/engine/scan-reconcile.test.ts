@@ -12,7 +12,16 @@ function copyPhoto(name: string, target: string): void {
   writeFileSync(target, readFileSync(referencePath('photos', name)));
 }
 
-const NONE: ReconcileSummary = { added: 0, changed: 0, touched: 0, unchanged: 0, removed: 0, returned: 0, renamed: 0, ignored: 0 };
+const NONE: ReconcileSummary = {
+  added: 0,
+  changed: 0,
+  touched: 0,
+  unchanged: 0,
+  removed: 0,
+  returned: 0,
+  renamed: 0,
+  ignored: 0,
+};
 
 interface Fixture {
   root: string;
@@ -36,13 +45,20 @@ async function setup(): Promise<Fixture> {
   copyPhoto('png_content_with_jpg_extension.jpg', join(root, 'png_content_with_jpg_extension.jpg'));
   copyPhoto('tiny_1x1.png', join(root, 'scan-without-extension')); // an image by content only
   copyPhoto('tiny_1x1.png', join(root, '.thumbnails', 'thumb.png'));
-  for (const name of ['zero_bytes.jpg', 'not_an_image.jpg', 'coffee_truncated_60pct.jpg']) copyPhoto(name, join(root, 'broken', name));
+  for (const name of ['zero_bytes.jpg', 'not_an_image.jpg', 'coffee_truncated_60pct.jpg'])
+    copyPhoto(name, join(root, 'broken', name));
   writeFileSync(join(root, 'notes.txt'), 'not a photo\n');
   writeFileSync(join(root, 'README'), 'no extension, no image\n');
   symlinkSync('..', join(root, 'Reise 2023', 'loop'));
   const catalog = Catalog.open(join(dir.path, 'data', 'library.sqlite'));
   const library = catalog.ensureLibrary(root);
-  const model = catalog.ensureModel({ id: 'test-model', fileSha256: 'e'.repeat(64), metadataJson: '{}', classCount: 10, featureDim: 2 });
+  const model = catalog.ensureModel({
+    id: 'test-model',
+    fileSha256: 'e'.repeat(64),
+    metadataJson: '{}',
+    classCount: 10,
+    featureDim: 2,
+  });
   return {
     root,
     catalog,
@@ -50,7 +66,13 @@ async function setup(): Promise<Fixture> {
     model,
     scan: async (options) => reconcileScan(catalog, library, await walkLibrary(root, () => undefined), options),
     // Present files only: the scanner keeps gone files' rows, marked missing.
-    byPath: () => new Map(catalog.storedFiles(library).filter((f) => f.missingSince === null).map((f) => [f.relPath, { id: f.id, status: f.status }])),
+    byPath: () =>
+      new Map(
+        catalog
+          .storedFiles(library)
+          .filter((f) => f.missingSince === null)
+          .map((f) => [f.relPath, { id: f.id, status: f.status }]),
+      ),
     cleanup: () => {
       catalog.close();
       dir.cleanup();
@@ -65,8 +87,26 @@ async function processAll(f: Fixture): Promise<void> {
     const fingerprint = await sha256File(join(f.root, image.relPath));
     results.push(
       image.relPath.startsWith('broken/')
-        ? { imageId: image.id, ok: false, fingerprint, errorKind: 'DecodeFailed', errorMessage: `${image.relPath} cannot be decoded` }
-        : { imageId: image.id, ok: true, fingerprint, width: 8, height: 8, orientation: 1, format: 'jpeg', takenAt: null, camera: null, topk: [{ index: 1, prob: 0.9 }], feature: new Float32Array([0.6, 0.8]) },
+        ? {
+            imageId: image.id,
+            ok: false,
+            fingerprint,
+            errorKind: 'DecodeFailed',
+            errorMessage: `${image.relPath} cannot be decoded`,
+          }
+        : {
+            imageId: image.id,
+            ok: true,
+            fingerprint,
+            width: 8,
+            height: 8,
+            orientation: 1,
+            format: 'jpeg',
+            takenAt: null,
+            camera: null,
+            topk: [{ index: 1, prob: 0.9 }],
+            feature: new Float32Array([0.6, 0.8]),
+          },
     );
   }
   f.catalog.writeResults(f.model, results);
@@ -109,7 +149,10 @@ test('a touched file keeps its results; a modified one alone goes back to pendin
     utimesSync(join(f.root, 'Reise 2023', 'c.webp'), new Date(2001, 1, 1), new Date(2001, 1, 1));
     copyPhoto('tiny_1x1.png', join(f.root, 'a.jpg')); // new content under the same name
     assert.deepEqual(await f.scan(), { ...NONE, changed: 1, touched: 1, unchanged: CANDIDATES.length - 2, ignored: 2 });
-    assert.deepEqual(f.catalog.imagesToProcess(f.library, f.model).map((i) => i.relPath), ['a.jpg']);
+    assert.deepEqual(
+      f.catalog.imagesToProcess(f.library, f.model).map((i) => i.relPath),
+      ['a.jpg'],
+    );
     const details = f.catalog.imageDetails(a, f.model);
     assert.equal(details?.prediction, null);
     assert.equal(details?.label?.label, 'tiny');
@@ -118,7 +161,10 @@ test('a touched file keeps its results; a modified one alone goes back to pendin
     // A failed file is retried once its content changes, not before.
     copyPhoto('tiny_8x8.jpg', join(f.root, 'broken', 'zero_bytes.jpg'));
     assert.equal((await f.scan()).changed, 1);
-    assert.deepEqual(f.catalog.imagesToProcess(f.library, f.model).map((i) => i.relPath), ['a.jpg', 'broken/zero_bytes.jpg']);
+    assert.deepEqual(
+      f.catalog.imagesToProcess(f.library, f.model).map((i) => i.relPath),
+      ['a.jpg', 'broken/zero_bytes.jpg'],
+    );
   } finally {
     f.cleanup();
   }
@@ -147,7 +193,10 @@ test('a renamed or moved file keeps its id, prediction and label; a copy is a ne
     assert.equal(details?.label?.label, 'palette');
     assert.equal(f.catalog.features(f.library, f.model).imageIds.includes(b), true);
     // Only the copy needs the model; the original keeps its results.
-    assert.deepEqual(f.catalog.imagesToProcess(f.library, f.model).map((i) => i.relPath), ['copy-of-c.webp']);
+    assert.deepEqual(
+      f.catalog.imagesToProcess(f.library, f.model).map((i) => i.relPath),
+      ['copy-of-c.webp'],
+    );
   } finally {
     f.cleanup();
   }
@@ -161,7 +210,12 @@ test('a deleted file is marked missing, its results kept but not counted; files 
     rmSync(join(f.root, 'png_content_with_jpg_extension.jpg'));
     rmSync(join(f.root, 'Reise 2023'), { recursive: true });
     // The walk could not read "Reise 2023" (say, a permission problem): its images stay.
-    assert.deepEqual(await f.scan({ unreadable: ['Reise 2023'] }), { ...NONE, removed: 1, unchanged: CANDIDATES.length - 3, ignored: 2 });
+    assert.deepEqual(await f.scan({ unreadable: ['Reise 2023'] }), {
+      ...NONE,
+      removed: 1,
+      unchanged: CANDIDATES.length - 3,
+      ignored: 2,
+    });
     assert.equal(f.byPath().has('png_content_with_jpg_extension.jpg'), false);
     assert.equal(f.byPath().has('Reise 2023/c.webp'), true);
     // Once the walk reads it again and the files are really gone, they go too.

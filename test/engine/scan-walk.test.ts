@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FieldmarkError } from '../../main/util/errors.js';
-import { walkLibrary, walkLibraryFiles, sniffImageFormat, readFileHead, SNIFF_BYTES } from '../../main/engine/scan/index.js';
+import {
+  walkLibrary,
+  walkLibraryFiles,
+  sniffImageFormat,
+  readFileHead,
+  SNIFF_BYTES,
+} from '../../main/engine/scan/index.js';
 import type { WalkProblem } from '../../main/engine/scan/index.js';
 import { referencePath, tempDir } from '../helpers/paths.js';
 
@@ -25,7 +31,8 @@ function buildLibrary(root: string, outside: string): void {
   copyPhoto('tiny_1x1.png', join(root, 'Ordner äöü', '日本', 'katze.png'));
   copyPhoto('tiny_1x1.png', join(root, '.hidden', 'secret.png'));
   copyPhoto('tiny_1x1.png', join(root, '.dotfile.png'));
-  for (const name of ['zero_bytes.jpg', 'not_an_image.jpg', 'coffee_truncated_60pct.jpg']) copyPhoto(name, join(root, 'broken', name));
+  for (const name of ['zero_bytes.jpg', 'not_an_image.jpg', 'coffee_truncated_60pct.jpg'])
+    copyPhoto(name, join(root, 'broken', name));
   writeFileSync(join(root, 'notes.txt'), 'shopping list\n');
   copyPhoto('palette_10x10.png', join(outside, 'far', 'far.png'));
   symlinkSync('.', join(root, 'loop'));
@@ -84,8 +91,14 @@ test('walkLibraryFiles streams, and a missing or non-folder root is fatal', asyn
     const seen: string[] = [];
     for await (const file of walkLibraryFiles(root.path, () => undefined)) seen.push(file.relPath);
     assert.deepEqual(seen, ['one.jpg']);
-    await assert.rejects(walkLibrary(join(root.path, 'nope'), () => undefined), isKind('NotFound', /nope/));
-    await assert.rejects(walkLibrary(join(root.path, 'one.jpg'), () => undefined), isKind('InvalidArgument', /expected a folder/));
+    await assert.rejects(
+      walkLibrary(join(root.path, 'nope'), () => undefined),
+      isKind('NotFound', /nope/),
+    );
+    await assert.rejects(
+      walkLibrary(join(root.path, 'one.jpg'), () => undefined),
+      isKind('InvalidArgument', /expected a folder/),
+    );
   } finally {
     root.cleanup();
   }
@@ -105,15 +118,24 @@ test('an unreadable folder is reported and the rest of the library is still list
     const problems: WalkProblem[] = [];
     const files = await walkLibrary(root.path, (p) => problems.push(p));
     chmodSync(join(root.path, 'locked'), 0o755);
-    assert.deepEqual(files.map((f) => f.relPath), ['open.jpg']);
-    assert.deepEqual(problems.map((p) => [p.relPath, p.kind]), [['locked', 'ReadFailed']]);
+    assert.deepEqual(
+      files.map((f) => f.relPath),
+      ['open.jpg'],
+    );
+    assert.deepEqual(
+      problems.map((p) => [p.relPath, p.kind]),
+      [['locked', 'ReadFailed']],
+    );
   } finally {
     root.cleanup();
   }
 });
 
 test('sniffImageFormat agrees with the reference photo manifest', async () => {
-  const manifest = JSON.parse(readFileSync(referencePath('photos', 'manifest.json'), 'utf8')) as { file: string; format: string | null }[];
+  const manifest = JSON.parse(readFileSync(referencePath('photos', 'manifest.json'), 'utf8')) as {
+    file: string;
+    format: string | null;
+  }[];
   // Formats sharp does not name in the manifest, and files whose first bytes are broken on purpose.
   const expected: Record<string, string | null> = {
     'chelsea.bmp': 'bmp',

@@ -61,7 +61,9 @@ class Client {
   async call(method: string, input: unknown): Promise<unknown> {
     const seq = this.seq++;
     this.socket.send(JSON.stringify({ type: 'request', seq, method, input }));
-    return this.waitFor((message) => message.type === 'reply' && message.seq === seq).then((message) => (message.type === 'reply' ? message.reply : null));
+    return this.waitFor((message) => message.type === 'reply' && message.seq === seq).then((message) =>
+      message.type === 'reply' ? message.reply : null,
+    );
   }
   async waitFor(match: (message: WireServerMessage) => boolean, timeoutMs = 60_000): Promise<WireServerMessage> {
     const deadline = Date.now() + timeoutMs;
@@ -102,7 +104,10 @@ describe('fieldmark serve: HTTP and WebSocket transport', () => {
     assert.equal((await fetch(`${base}/`)).status, 401);
     assert.equal((await fetch(`${base}/app.js`)).status, 401);
     assert.equal((await fetch(`${base}/?token=nope`)).status, 403);
-    assert.equal((await fetch(`${base}/app.js`, { headers: { cookie: `fieldmark_token_${server.port}=nope` } })).status, 403);
+    assert.equal(
+      (await fetch(`${base}/app.js`, { headers: { cookie: `fieldmark_token_${server.port}=nope` } })).status,
+      403,
+    );
     assert.equal((await fetch(`${base}/app.js`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, 200);
   });
 
@@ -151,20 +156,34 @@ describe('fieldmark serve: HTTP and WebSocket transport', () => {
   it('runs the contract over the websocket: replies, events and binary feature frames', async () => {
     const client = await Client.open(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`, base);
     try {
-      const info = (await client.call('app.info', {})) as { ok: boolean; value: { transport: string; canPickFolder: boolean } };
+      const info = (await client.call('app.info', {})) as {
+        ok: boolean;
+        value: { transport: string; canPickFolder: boolean };
+      };
       assert.deepEqual([info.ok, info.value.transport, info.value.canPickFolder], [true, 'web', false]);
       assert.deepEqual(await client.call('library.current', {}), { ok: true, value: null });
-      const bad = (await client.call('images.list', { sort: 'size' })) as { ok: boolean; error: { kind: string; message: string } };
+      const bad = (await client.call('images.list', { sort: 'size' })) as {
+        ok: boolean;
+        error: { kind: string; message: string };
+      };
       assert.equal(bad.ok, false);
       assert.equal(bad.error.kind, 'InvalidArgument');
       assert.match(bad.error.message, /^images\.list: input\./);
       const noLibrary = (await client.call('library.stats', {})) as { ok: boolean; error: { kind: string } };
       assert.equal(noLibrary.error.kind, 'NotFound');
 
-      const opened = (await client.call('library.open', { root: fixture.library })) as { ok: boolean; value: { root: string } };
+      const opened = (await client.call('library.open', { root: fixture.library })) as {
+        ok: boolean;
+        value: { root: string };
+      };
       assert.equal(opened.ok, true, JSON.stringify(opened));
-      await client.waitFor((message) => message.type === 'event' && message.event.type === 'indexing' && message.event.status.state === 'finished');
-      const predictions = client.messages.flatMap((message) => (message.type === 'event' && message.event.type === 'predictions' ? message.event.items : []));
+      await client.waitFor(
+        (message) =>
+          message.type === 'event' && message.event.type === 'indexing' && message.event.status.state === 'finished',
+      );
+      const predictions = client.messages.flatMap((message) =>
+        message.type === 'event' && message.event.type === 'predictions' ? message.event.items : [],
+      );
       assert.equal(predictions.length, BIRDS + 1);
       // Feature batches come as binary frames; they are sent before the job's final state.
       const frames = client.binary;
@@ -183,14 +202,27 @@ describe('fieldmark serve: HTTP and WebSocket transport', () => {
       }
       assert.equal(vectors, BIRDS + 1);
 
-      const page = (await client.call('images.list', { sort: 'name', order: 'asc', offset: 0, limit: 1 })) as { value: { items: { id: number }[] } };
+      const page = (await client.call('images.list', { sort: 'name', order: 'asc', offset: 0, limit: 1 })) as {
+        value: { items: { id: number }[] };
+      };
       const id = page.value.items[0]!.id;
       const thumb = await fetch(`${base}/thumb/${id}`, { headers: { authorization: `Bearer ${TOKEN}` } });
       assert.equal(thumb.status, 200);
       assert.equal(thumb.headers.get('content-type'), 'image/webp');
-      assert.equal((await fetch(`${base}/image/${id}`, { headers: { authorization: `Bearer ${TOKEN}` } })).headers.get('content-type'), 'image/jpeg');
-      assert.equal((await fetch(`${base}/thumb/987654`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, 404);
-      assert.equal((await fetch(`${base}/thumb/..%2F..%2Fetc%2Fpasswd`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, 404);
+      assert.equal(
+        (await fetch(`${base}/image/${id}`, { headers: { authorization: `Bearer ${TOKEN}` } })).headers.get(
+          'content-type',
+        ),
+        'image/jpeg',
+      );
+      assert.equal(
+        (await fetch(`${base}/thumb/987654`, { headers: { authorization: `Bearer ${TOKEN}` } })).status,
+        404,
+      );
+      assert.equal(
+        (await fetch(`${base}/thumb/..%2F..%2Fetc%2Fpasswd`, { headers: { authorization: `Bearer ${TOKEN}` } })).status,
+        404,
+      );
     } finally {
       client.socket.close();
     }

@@ -10,12 +10,29 @@ const work = tempDir('similar');
 const library = join(work.path, 'photos');
 const model = join(work.path, 'm.onnx');
 const env = { FIELDMARK_DATA_DIR: join(work.path, 'data') };
-const photos = ['chelsea.png', 'chelsea.tif', 'chelsea.webp', 'coffee.png', 'astronaut.png', 'rocket.jpg', 'camera_grayscale.png', 'zero_bytes.jpg'];
+const photos = [
+  'chelsea.png',
+  'chelsea.tif',
+  'chelsea.webp',
+  'coffee.png',
+  'astronaut.png',
+  'rocket.jpg',
+  'camera_grayscale.png',
+  'zero_bytes.jpg',
+];
 
 before(async () => {
   mkdirSync(library);
   for (const name of photos) copyFileSync(referencePath('photos', name), join(library, name));
-  assert.equal((await runFieldmark(['models', 'build', '--arch', 'resnet18', '--classes', 'imagenet1k', '--seed', '2', '--out', model], env)).code, 0);
+  assert.equal(
+    (
+      await runFieldmark(
+        ['models', 'build', '--arch', 'resnet18', '--classes', 'imagenet1k', '--seed', '2', '--out', model],
+        env,
+      )
+    ).code,
+    0,
+  );
   const classified = await runFieldmark(['classify', library, '--model', model], env);
   assert.equal(classified.code, 0, classified.stderr);
 });
@@ -26,7 +43,13 @@ test('similar ranks the same picture in other formats first, with cosine ~1', as
   assert.equal(run.code, 0, run.stderr);
   const lines = jsonLines(run.stdout);
   assert.equal(lines.length, 3);
-  assert.deepEqual(lines.slice(0, 2).map((l) => l.path).sort(), ['chelsea.tif', 'chelsea.webp']);
+  assert.deepEqual(
+    lines
+      .slice(0, 2)
+      .map((l) => l.path)
+      .sort(),
+    ['chelsea.tif', 'chelsea.webp'],
+  );
   for (const line of lines.slice(0, 2)) assert.ok((line.score as number) > 0.99, JSON.stringify(line));
   assert.ok((lines[2]!.score as number) < (lines[1]!.score as number));
   assert.ok(!lines.some((l) => l.path === 'chelsea.png'), 'the query itself is not listed');
@@ -48,10 +71,16 @@ test('export writes one row per image with its label and saved prediction, witho
   const rows = readFileSync(csv, 'utf8').split('\r\n').filter(Boolean);
   assert.equal(rows[0], 'path,label,label_source,label_rank,prediction,confidence,top_k,model,labelled_at');
   // Every image, the failed one too (it has no prediction, but it could carry a label).
-  assert.deepEqual(rows.slice(1).map((r) => r.split(',')[0]), [...photos].sort());
+  assert.deepEqual(
+    rows.slice(1).map((r) => r.split(',')[0]),
+    [...photos].sort(),
+  );
   // The untrained imagenet1k model's classes have real names (models/labels/imagenet1k.json), never "class N".
   const predicted = rows.slice(1).filter((r) => !r.startsWith('zero_bytes.jpg'));
-  assert.ok(predicted.every((r) => !/,class \d+,/.test(r) && r.split(',')[4] !== ''), predicted.join('\n'));
+  assert.ok(
+    predicted.every((r) => !/,class \d+,/.test(r) && r.split(',')[4] !== ''),
+    predicted.join('\n'),
+  );
   const missingCsv = await runFieldmark(['export', library], env);
   assert.equal(missingCsv.code, 2);
   assert.match(missingCsv.stderr, /--csv is required/);

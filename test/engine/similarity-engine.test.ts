@@ -34,18 +34,37 @@ async function classify(folder: string): Promise<void> {
 async function open(folder: string): Promise<{ library: OpenLibrary; core: SimilarityCore; modelRowId: number }> {
   const library = await openLibrary(folder, { env });
   const modelRowId = library.catalog.listModels()[0]!.rowId;
-  const core = new SimilarityCore({ catalog: library.catalog, libraryId: library.libraryId, modelRowId, savePrefix: null });
+  const core = new SimilarityCore({
+    catalog: library.catalog,
+    libraryId: library.libraryId,
+    modelRowId,
+    savePrefix: null,
+  });
   return { library, core, modelRowId };
 }
 
 before(async () => {
-  const converted = await runFieldmark(['models', 'convert', referencePath('weights', 'resnet20-12fca82f.th'), '--like', 'akamaster-resnet20_cifar10', '--out', model], env);
+  const converted = await runFieldmark(
+    [
+      'models',
+      'convert',
+      referencePath('weights', 'resnet20-12fca82f.th'),
+      '--like',
+      'akamaster-resnet20_cifar10',
+      '--out',
+      model,
+    ],
+    env,
+  );
   assert.equal(converted.code, 0, converted.stderr);
   planted = await makePlantedLibrary(join(work.path, 'planted'));
   mkdirSync(distinctFolder);
   for (const name of planted.originals) copyFileSync(join(planted.folder, name), join(distinctFolder, name));
   mkdirSync(cifarFolder);
-  const names = readdirSync(referencePath('cifar10_test', 'jpg')).sort().filter((_, i) => i % 10 === 0).slice(0, CIFAR_COUNT);
+  const names = readdirSync(referencePath('cifar10_test', 'jpg'))
+    .sort()
+    .filter((_, i) => i % 10 === 0)
+    .slice(0, CIFAR_COUNT);
   for (const name of names) copyFileSync(referencePath('cifar10_test', 'jpg', name), join(cifarFolder, name));
   for (const folder of [planted.folder, distinctFolder, cifarFolder]) await classify(folder);
 });
@@ -62,9 +81,13 @@ test('exact search (usearch) returns what a brute-force scan returns, scores inc
       const reference = nearestNeighbours(core.store, core.vectorOf(id), 10, id);
       assert.equal(answer.neighbours.length, 10);
       for (let i = 0; i < 10; i++) {
-        assert.ok(Math.abs(answer.neighbours[i]!.score - reference[i]!.score) < 1e-4, `rank ${i}: ${answer.neighbours[i]!.score} vs ${reference[i]!.score}`);
+        assert.ok(
+          Math.abs(answer.neighbours[i]!.score - reference[i]!.score) < 1e-4,
+          `rank ${i}: ${answer.neighbours[i]!.score} vs ${reference[i]!.score}`,
+        );
         // Equal ids, except where two scores tie to float precision.
-        if (answer.neighbours[i]!.imageId !== reference[i]!.imageId) assert.ok(Math.abs(answer.neighbours[i]!.score - reference[i]!.score) < 1e-5);
+        if (answer.neighbours[i]!.imageId !== reference[i]!.imageId)
+          assert.ok(Math.abs(answer.neighbours[i]!.score - reference[i]!.score) < 1e-5);
       }
       for (let i = 1; i < 10; i++) assert.ok(answer.neighbours[i - 1]!.score >= answer.neighbours[i]!.score);
     }
@@ -77,21 +100,51 @@ test('exact search through the int8 pre-scan returns the float32 ranking and sco
   const library = await openLibrary(cifarFolder, { env });
   try {
     const modelRowId = library.catalog.listModels()[0]!.rowId;
-    const plain = new SimilarityCore({ catalog: library.catalog, libraryId: library.libraryId, modelRowId, savePrefix: null });
-    const coded = new SimilarityCore({ catalog: library.catalog, libraryId: library.libraryId, modelRowId, savePrefix: null, int8ScanMin: 0 });
+    const plain = new SimilarityCore({
+      catalog: library.catalog,
+      libraryId: library.libraryId,
+      modelRowId,
+      savePrefix: null,
+    });
+    const coded = new SimilarityCore({
+      catalog: library.catalog,
+      libraryId: library.libraryId,
+      modelRowId,
+      savePrefix: null,
+      int8ScanMin: 0,
+    });
     assert.equal(plain.store.codes, null);
     assert.ok(coded.store.codes);
     for (let q = 0; q < 50; q++) {
       const id = coded.store.imageIds[q * 19]!;
       const a = plain.search({ positives: [id], top: 10, method: 'exact' }).neighbours;
-      const b = coded.search({ positives: [id], top: 10, method: 'exact', filter: q % 5 === 0 ? { classIndex: q % 10 } : undefined });
+      const b = coded.search({
+        positives: [id],
+        top: 10,
+        method: 'exact',
+        filter: q % 5 === 0 ? { classIndex: q % 10 } : undefined,
+      });
       if (q % 5 === 0) continue; // filtered queries: checked for order only below
-      assert.deepEqual(b.neighbours.map((n) => n.imageId), a.map((n) => n.imageId));
+      assert.deepEqual(
+        b.neighbours.map((n) => n.imageId),
+        a.map((n) => n.imageId),
+      );
       b.neighbours.forEach((n, i) => assert.ok(Math.abs(n.score - a[i]!.score) < 1e-5));
     }
-    const filtered = coded.search({ positives: [coded.store.imageIds[0]!], top: 10, filter: { classIndex: 2 } }).neighbours;
-    const reference = plain.search({ positives: [coded.store.imageIds[0]!], top: 10, filter: { classIndex: 2 } }).neighbours;
-    assert.deepEqual(filtered.map((n) => n.imageId), reference.map((n) => n.imageId));
+    const filtered = coded.search({
+      positives: [coded.store.imageIds[0]!],
+      top: 10,
+      filter: { classIndex: 2 },
+    }).neighbours;
+    const reference = plain.search({
+      positives: [coded.store.imageIds[0]!],
+      top: 10,
+      filter: { classIndex: 2 },
+    }).neighbours;
+    assert.deepEqual(
+      filtered.map((n) => n.imageId),
+      reference.map((n) => n.imageId),
+    );
   } finally {
     library.catalog.close();
   }
@@ -104,7 +157,9 @@ test('the HNSW index reaches recall@10 >= 0.95 against exact search on real-imag
     const queries = 100;
     for (let q = 0; q < queries; q++) {
       const id = core.store.imageIds[q * 10]!;
-      const exact = new Set(core.search({ positives: [id], top: 10, method: 'exact' }).neighbours.map((n) => n.imageId));
+      const exact = new Set(
+        core.search({ positives: [id], top: 10, method: 'exact' }).neighbours.map((n) => n.imageId),
+      );
       const approximate = core.search({ positives: [id], top: 10, method: 'approximate' });
       assert.equal(approximate.method, 'approximate');
       hits += approximate.neighbours.filter((n) => exact.has(n.imageId)).length;
@@ -120,11 +175,14 @@ test('neighbours share the query class far above chance with the pretrained mode
   const { library, core } = await open(cifarFolder);
   try {
     const labelOf = new Map<number, string>();
-    for (const item of library.catalog.listImages({ libraryId: library.libraryId, modelRowId: null }).items) labelOf.set(item.id, item.relPath.split('_')[1]!);
+    for (const item of library.catalog.listImages({ libraryId: library.libraryId, modelRowId: null }).items)
+      labelOf.set(item.id, item.relPath.split('_')[1]!);
     let same = 0;
     for (let q = 0; q < 200; q++) {
       const id = core.store.imageIds[q * 5]!;
-      same += core.search({ positives: [id], top: 10 }).neighbours.filter((n) => labelOf.get(n.imageId) === labelOf.get(id)).length;
+      same += core
+        .search({ positives: [id], top: 10 })
+        .neighbours.filter((n) => labelOf.get(n.imageId) === labelOf.get(id)).length;
     }
     assert.ok(same / 2000 > 0.5, `same-class share of the 10 nearest: ${same / 2000} (chance 0.1)`);
   } finally {
@@ -170,9 +228,16 @@ test('a negative pushes its look-alikes down (Rocchio: mean(pos) - 0.5 mean(neg)
     const plain = core.search({ positives: [positive], top: CIFAR_COUNT - 2 }).neighbours.map((n) => n.imageId);
     const pushed = core.search({ positives: [positive], negatives: [negative], top: CIFAR_COUNT - 2 }).neighbours;
     assert.ok(!pushed.some((n) => n.imageId === negative));
-    const likeNegative = core.search({ positives: [negative], top: 5 }).neighbours.map((n) => n.imageId).filter((id) => id !== positive);
-    const meanRank = (order: number[]) => likeNegative.reduce((sum, id) => sum + order.indexOf(id), 0) / likeNegative.length;
-    assert.ok(meanRank(pushed.map((n) => n.imageId)) > meanRank(plain), `negative's neighbours: mean rank ${meanRank(plain)} -> ${meanRank(pushed.map((n) => n.imageId))}`);
+    const likeNegative = core
+      .search({ positives: [negative], top: 5 })
+      .neighbours.map((n) => n.imageId)
+      .filter((id) => id !== positive);
+    const meanRank = (order: number[]) =>
+      likeNegative.reduce((sum, id) => sum + order.indexOf(id), 0) / likeNegative.length;
+    assert.ok(
+      meanRank(pushed.map((n) => n.imageId)) > meanRank(plain),
+      `negative's neighbours: mean rank ${meanRank(plain)} -> ${meanRank(pushed.map((n) => n.imageId))}`,
+    );
     const q = new Float32Array(core.store.dim);
     core.vectorOf(positive).forEach((v, i) => (q[i] = v - NEGATIVE_WEIGHT * core.vectorOf(negative)[i]!));
     normalizeInPlace(q);
@@ -187,7 +252,13 @@ test('the worker builds the index in the background, saves it beside the catalog
   const library = await openLibrary(cifarFolder, { env });
   const modelRowId = library.catalog.listModels()[0]!.rowId;
   library.catalog.close();
-  const params = { catalogPath: library.catalogPath, libraryId: library.libraryId, modelRowId, approximateMin: 500, persist: true };
+  const params = {
+    catalogPath: library.catalogPath,
+    libraryId: library.libraryId,
+    modelRowId,
+    approximateMin: 500,
+    persist: true,
+  };
   const engine = await SimilarityEngine.open(params);
   try {
     const first = await engine.search({ positives: [5], top: 10, method: 'exact' });
@@ -218,9 +289,18 @@ test('the worker builds the index in the background, saves it beside the catalog
 test('UMAP maps the library in the worker and keeps same-class images together', async () => {
   const library = await openLibrary(cifarFolder, { env });
   const modelRowId = library.catalog.listModels()[0]!.rowId;
-  const labelOf = new Map(library.catalog.listImages({ libraryId: library.libraryId, modelRowId: null }).items.map((item) => [item.id, item.relPath.split('_')[1]!]));
+  const labelOf = new Map(
+    library.catalog
+      .listImages({ libraryId: library.libraryId, modelRowId: null })
+      .items.map((item) => [item.id, item.relPath.split('_')[1]!]),
+  );
   library.catalog.close();
-  const engine = await SimilarityEngine.open({ catalogPath: library.catalogPath, libraryId: library.libraryId, modelRowId, persist: true });
+  const engine = await SimilarityEngine.open({
+    catalogPath: library.catalogPath,
+    libraryId: library.libraryId,
+    modelRowId,
+    persist: true,
+  });
   try {
     const map = await engine.projection('umap');
     assert.equal(map.kind, 'umap');
@@ -254,7 +334,11 @@ test('duplicates groups each planted photo with its resized, recompressed and cr
   for (const group of groups) {
     const keepers = (group.members as { path: string; keep: boolean }[]).filter((m) => m.keep);
     assert.equal(keepers.length, 1);
-    assert.match(keepers[0]!.path, /\.JPEG$|-crop\.png$|-q35\.jpg$/, 'a full-size member is kept, not the half-size copy');
+    assert.match(
+      keepers[0]!.path,
+      /\.JPEG$|-crop\.png$|-q35\.jpg$/,
+      'a full-size member is kept, not the half-size copy',
+    );
   }
   const csv = join(work.path, 'dups.csv');
   const written = await runFieldmark(['duplicates', planted.folder, '--csv', csv], env);
@@ -274,7 +358,10 @@ test('similar takes a photo from outside the library: run through the model, not
   const [original, copies] = [...planted.copies][1]!;
   const outside = join(work.path, 'outside.jpg');
   const meta = await sharp(join(planted.folder, original)).metadata();
-  await sharp(join(planted.folder, original)).resize(Math.round(meta.width! * 0.7)).jpeg({ quality: 60 }).toFile(outside);
+  await sharp(join(planted.folder, original))
+    .resize(Math.round(meta.width! * 0.7))
+    .jpeg({ quality: 60 })
+    .toFile(outside);
   const before = await open(planted.folder);
   const count = before.core.store.size;
   before.library.catalog.close();

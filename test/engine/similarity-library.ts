@@ -19,7 +19,9 @@ export interface PlantedLibrary {
 /** Copies `count` distinct photos (every `stride`-th sample) and plants three copies of each of the first `planted`. */
 export async function makePlantedLibrary(folder: string, count = 24, planted = 3): Promise<PlantedLibrary> {
   mkdirSync(folder, { recursive: true });
-  const samples = readdirSync(referencePath('imagenet_samples', 'images')).filter((n) => n.endsWith('.JPEG')).sort();
+  const samples = readdirSync(referencePath('imagenet_samples', 'images'))
+    .filter((n) => n.endsWith('.JPEG'))
+    .sort();
   const stride = Math.max(1, Math.floor(samples.length / count));
   const originals = samples.filter((_, i) => i % stride === 0).slice(0, count);
   const copies = new Map<string, string[]>();
@@ -32,11 +34,17 @@ export async function makePlantedLibrary(folder: string, count = 24, planted = 3
     const w = meta.width!;
     const h = meta.height!;
     const made = [`${stem}-half.jpg`, `${stem}-q35.jpg`, `${stem}-crop.png`];
-    await sharp(source).resize(Math.round(w / 2), Math.round(h / 2)).jpeg({ quality: 90 }).toFile(join(folder, made[0]!));
+    await sharp(source)
+      .resize(Math.round(w / 2), Math.round(h / 2))
+      .jpeg({ quality: 90 })
+      .toFile(join(folder, made[0]!));
     await sharp(source).jpeg({ quality: 35 }).toFile(join(folder, made[1]!));
     const dx = Math.round(w * 0.04);
     const dy = Math.round(h * 0.04);
-    await sharp(source).extract({ left: dx, top: dy, width: w - 2 * dx, height: h - 2 * dy }).png().toFile(join(folder, made[2]!));
+    await sharp(source)
+      .extract({ left: dx, top: dy, width: w - 2 * dx, height: h - 2 * dy })
+      .png()
+      .toFile(join(folder, made[2]!));
     copies.set(name, made);
   }
   return { folder, originals, copies };

@@ -14,7 +14,11 @@ for (const project of ['tsconfig.json', 'renderer/tsconfig.json']) {
       t.skip(`${project} does not exist`);
       return;
     }
-    const run = spawnSync(process.execPath, [tsc, '-p', project, '--noEmit'], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 1 << 24 });
+    const run = spawnSync(process.execPath, [tsc, '-p', project, '--noEmit'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    });
     assert.equal(run.status, 0, `${run.stdout}${run.stderr}`.slice(0, 4000));
   });
 }

@@ -33,7 +33,9 @@ async function runIndices(modelPath: string, indices: number[], mean: number[], 
     chunk.forEach((index, n) => {
       const record = index * RECORD + 1;
       for (let c = 0; c < 3; c += 1) {
-        for (let i = 0; i < 1024; i += 1) input[n * 3072 + c * 1024 + i] = ((testBatch[record + c * 1024 + i] as number) - (mean[c] as number)) / (std[c] as number);
+        for (let i = 0; i < 1024; i += 1)
+          input[n * 3072 + c * 1024 + i] =
+            ((testBatch[record + c * 1024 + i] as number) - (mean[c] as number)) / (std[c] as number);
       }
     });
     const out = await session.run({ input: new ort.Tensor('float32', input, [chunk.length, 3, 32, 32]) });
@@ -61,13 +63,21 @@ test('the legacy akamaster checkpoint reads with the values torch.load gives', a
   const conv1 = checkpoint.tensors.get('module.conv1.weight');
   assert.deepEqual(conv1?.shape, [16, 3, 3, 3]);
   // torch.load(...)['state_dict']['module.conv1.weight'].flatten()[:3]
-  assert.deepEqual([...(conv1?.data?.subarray(0, 3) ?? [])].map((v) => Number(v.toFixed(4))), [-0.1382, -0.1624, 0.8207]);
+  assert.deepEqual(
+    [...(conv1?.data?.subarray(0, 3) ?? [])].map((v) => Number(v.toFixed(4))),
+    [-0.1382, -0.1624, 0.8207],
+  );
   assert.equal(checkpoint.classNames, null);
 });
 
-for (const [depth, hash] of [[20, '12fca82f'], [32, 'd509ac18']] as const) {
+for (const [depth, hash] of [
+  [20, '12fca82f'],
+  [32, 'd509ac18'],
+] as const) {
   test(`akamaster ResNet-${depth} converts and reproduces the reference logits and predictions`, async () => {
-    const reference = JSON.parse(readFileSync(referencePath('expected', `cifar10_resnet${depth}_reference.json`), 'utf8')) as Reference;
+    const reference = JSON.parse(
+      readFileSync(referencePath('expected', `cifar10_resnet${depth}_reference.json`), 'utf8'),
+    ) as Reference;
     const outPath = join(dir, `r${depth}.onnx`);
     const result = await convertCheckpoint({
       checkpointPath: referencePath('weights', `resnet${depth}-${hash}.th`),
@@ -77,17 +87,43 @@ for (const [depth, hash] of [[20, '12fca82f'], [32, 'd509ac18']] as const) {
     });
     const { metadata } = result;
     assert.equal(metadata.architecture, `akamaster-resnet${depth}`);
-    assert.deepEqual(metadata.classNames, ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']);
-    assert.deepEqual(metadata.preprocess, { resize: { kind: 'none' }, crop: null, input: { width: 32, height: 32 }, mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375] });
+    assert.deepEqual(metadata.classNames, [
+      'airplane',
+      'automobile',
+      'bird',
+      'cat',
+      'deer',
+      'dog',
+      'frog',
+      'horse',
+      'ship',
+      'truck',
+    ]);
+    assert.deepEqual(metadata.preprocess, {
+      resize: { kind: 'none' },
+      crop: null,
+      input: { width: 32, height: 32 },
+      mean: [123.675, 116.28, 103.53],
+      std: [58.395, 57.12, 57.375],
+    });
 
-    const subset = await runIndices(outPath, reference.logits_subset_indices, metadata.preprocess.mean, metadata.preprocess.std);
+    const subset = await runIndices(
+      outPath,
+      reference.logits_subset_indices,
+      metadata.preprocess.mean,
+      metadata.preprocess.std,
+    );
     let worst = 0;
-    reference.logits_subset.forEach((row, n) => row.forEach((value, k) => (worst = Math.max(worst, Math.abs((subset[n * 10 + k] as number) - value)))));
+    reference.logits_subset.forEach((row, n) =>
+      row.forEach((value, k) => (worst = Math.max(worst, Math.abs((subset[n * 10 + k] as number) - value)))),
+    );
     assert.ok(worst < 1e-3, `largest logit difference ${worst}`);
 
     // The whole test batch: about 5 s (R-20) and 8 s (R-32) on two cores.
     const indices = Array.from({ length: 10000 }, (_, i) => i);
-    const predictions = argmaxRows(await runIndices(outPath, indices, metadata.preprocess.mean, metadata.preprocess.std));
+    const predictions = argmaxRows(
+      await runIndices(outPath, indices, metadata.preprocess.mean, metadata.preprocess.std),
+    );
     const agree = predictions.filter((p, n) => p === reference.predictions[indices[n] as number]).length;
     assert.equal(agree, indices.length, `${agree} of ${indices.length} predictions equal the reference`);
     const correct = predictions.filter((p, n) => p === testBatch[(indices[n] as number) * RECORD]).length;

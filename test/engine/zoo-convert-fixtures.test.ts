@@ -66,13 +66,25 @@ test('PyTorch checkpoints in every layout, block, stem, shortcut and format conv
     assert.ok(worst < 1e-3, `${c.name}: largest probability difference ${worst}`);
     const top1 = new Set<number>();
     for (let n = 0; n < c.batch; n += 1) {
-      assert.equal(argmax(probabilities, n * c.classes, c.classes), argmax(c.probabilities, n * c.classes, c.classes), `${c.name}: top-1 of input ${n}`);
+      assert.equal(
+        argmax(probabilities, n * c.classes, c.classes),
+        argmax(c.probabilities, n * c.classes, c.classes),
+        `${c.name}: top-1 of input ${n}`,
+      );
       top1.add(argmax(probabilities, n * c.classes, c.classes));
       // The fixture is informative: no one-hot softmax that would hide differences.
-      assert.ok(Math.max(...probabilities.subarray(n * c.classes, (n + 1) * c.classes)) < 0.99, `${c.name}: input ${n} is not saturated`);
+      assert.ok(
+        Math.max(...probabilities.subarray(n * c.classes, (n + 1) * c.classes)) < 0.99,
+        `${c.name}: input ${n} is not saturated`,
+      );
     }
     assert.ok(top1.size > 1, `${c.name}: the inputs get different classes`);
-    features.forEach((f, i) => assert.ok(Math.abs(f - (c.features[i] as number)) < 1e-3 * Math.max(1, Math.abs(c.features[i] as number)), `${c.name}: feature ${i}`));
+    features.forEach((f, i) =>
+      assert.ok(
+        Math.abs(f - (c.features[i] as number)) < 1e-3 * Math.max(1, Math.abs(c.features[i] as number)),
+        `${c.name}: feature ${i}`,
+      ),
+    );
     const metadata = await readModelMetadata(outPath);
     assert.equal(metadata.trained, true);
     assert.equal(metadata.source.kind === 'checkpoint' && metadata.source.file, c.file);
@@ -86,7 +98,22 @@ test('PyTorch checkpoints in every layout, block, stem, shortcut and format conv
   }
   // Every stem, shortcut and block kind, in all three layouts and both file formats.
   const all = [...seen].join('\n');
-  for (const part of ['plain7x7', 'deep', 'cifar3x3', 'avgpool-conv', 'zero-pad', 'conv shortcut', 'basic', 'bottleneck', 'openmmlab/zip', 'openmmlab/legacy', 'torchvision/zip', 'torchvision/legacy', 'akamaster/zip', 'akamaster/legacy']) {
+  for (const part of [
+    'plain7x7',
+    'deep',
+    'cifar3x3',
+    'avgpool-conv',
+    'zero-pad',
+    'conv shortcut',
+    'basic',
+    'bottleneck',
+    'openmmlab/zip',
+    'openmmlab/legacy',
+    'torchvision/zip',
+    'torchvision/legacy',
+    'akamaster/zip',
+    'akamaster/legacy',
+  ]) {
     assert.ok(all.includes(part), `fixtures cover ${part}`);
   }
 });
@@ -95,7 +122,12 @@ test('a --classes file that does not exist is reported before any model is writt
   if (skipReason) return t.skip(skipReason);
   const c = cases.find((candidate) => candidate.name === 'mm_fp16_bottleneck');
   assert.ok(c);
-  const result = await convertCheckpoint({ checkpointPath: join(dir, c.file), outPath: join(dir, 'fp16-again.onnx'), classes: join(dir, 'none.json'), preprocess: 'resnet50_8xb32_in1k' }).catch((error: unknown) => error);
+  const result = await convertCheckpoint({
+    checkpointPath: join(dir, c.file),
+    outPath: join(dir, 'fp16-again.onnx'),
+    classes: join(dir, 'none.json'),
+    preprocess: 'resnet50_8xb32_in1k',
+  }).catch((error: unknown) => error);
   assert.ok(result instanceof FieldmarkError && result.kind === 'NotFound', String(result));
   assert.ok(!existsSync(join(dir, 'fp16-again.onnx')));
 });
@@ -103,12 +135,15 @@ test('a --classes file that does not exist is reported before any model is writt
 test('malicious checkpoints (zip and legacy) are refused without running anything', async (t) => {
   if (skipReason) return t.skip(skipReason);
   for (const file of ['malicious.pth', 'malicious-legacy.pth']) {
-    await assert.rejects(convertCheckpoint({ checkpointPath: join(dir, file), outPath: join(dir, 'evil.onnx') }), (error: unknown) => {
-      assert.ok(error instanceof FieldmarkError);
-      assert.equal(error.kind, 'UnsafeCheckpoint');
-      assert.match(error.message, new RegExp(`${file.replace('.', '\\.')}: refusing the global "posix\\.system"`));
-      return true;
-    });
+    await assert.rejects(
+      convertCheckpoint({ checkpointPath: join(dir, file), outPath: join(dir, 'evil.onnx') }),
+      (error: unknown) => {
+        assert.ok(error instanceof FieldmarkError);
+        assert.equal(error.kind, 'UnsafeCheckpoint');
+        assert.match(error.message, new RegExp(`${file.replace('.', '\\.')}: refusing the global "posix\\.system"`));
+        return true;
+      },
+    );
   }
   assert.ok(!existsSync(join(dir, 'evil.onnx')));
   assert.ok(!existsSync(join(process.cwd(), 'MALICIOUS_RAN')) && !existsSync(join(dir, 'MALICIOUS_RAN')));
@@ -118,7 +153,11 @@ test('--like takes the registry entry label set and preprocessing; mismatched cl
   if (skipReason) return t.skip(skipReason);
   const aka = cases.find((candidate) => candidate.name === 'aka_zero_pad');
   assert.ok(aka);
-  const result = await convertCheckpoint({ checkpointPath: join(dir, aka.file), outPath: join(dir, 'like.onnx'), like: 'akamaster-resnet20_cifar10' });
+  const result = await convertCheckpoint({
+    checkpointPath: join(dir, aka.file),
+    outPath: join(dir, 'like.onnx'),
+    like: 'akamaster-resnet20_cifar10',
+  });
   assert.equal(result.metadata.labelSet, 'cifar10');
   assert.deepEqual(result.metadata.classNames.slice(0, 2), ['airplane', 'automobile']);
   assert.deepEqual(result.metadata.preprocess.mean, [123.675, 116.28, 103.53]);

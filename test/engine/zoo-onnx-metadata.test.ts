@@ -33,9 +33,21 @@ function tinyModel(metadata: Record<string, string>): OnnxModel {
     producerName: 'test',
     producerVersion: '0',
     nodes: [
-      { opType: 'Flatten', name: 'flat', inputs: ['input'], outputs: ['features'], attributes: [{ name: 'axis', kind: 'int', value: 1 }] },
+      {
+        opType: 'Flatten',
+        name: 'flat',
+        inputs: ['input'],
+        outputs: ['features'],
+        attributes: [{ name: 'axis', kind: 'int', value: 1 }],
+      },
       { opType: 'Mul', name: 'scale', inputs: ['features', 'two'], outputs: ['scaled'] },
-      { opType: 'Softmax', name: 'soft', inputs: ['scaled'], outputs: ['probabilities'], attributes: [{ name: 'axis', kind: 'int', value: 1 }] },
+      {
+        opType: 'Softmax',
+        name: 'soft',
+        inputs: ['scaled'],
+        outputs: ['probabilities'],
+        attributes: [{ name: 'axis', kind: 'int', value: 1 }],
+      },
     ],
     initializers: [{ name: 'two', dims: [1], data: Float32Array.from([2]) }],
     inputs: [{ name: 'input', elemType: 'float32', shape: ['batch', 1, 1, 2] }],
@@ -53,7 +65,9 @@ test('metadata written into metadata_props reads back, and onnxruntime sees the 
   assert.deepEqual(await readModelMetadata(path), METADATA);
   assert.deepEqual(await readMetadataProps(path), { fieldmark: JSON.stringify(METADATA), note: 'é ✓' });
   const session = await ort.InferenceSession.create(path);
-  const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from([0, Math.log(3) / 2]), [1, 1, 1, 2]) });
+  const out = await session.run({
+    input: new ort.Tensor('float32', Float32Array.from([0, Math.log(3) / 2]), [1, 1, 1, 2]),
+  });
   const p = out.probabilities?.data as Float32Array;
   assert.ok(Math.abs((p[0] as number) - 0.25) < 1e-6 && Math.abs((p[1] as number) - 0.75) < 1e-6);
   await session.release();
@@ -76,17 +90,38 @@ test('a missing file is ModelMissing naming the path', async () => {
 test('a model without the fieldmark key is ModelInvalid listing the keys it has', async () => {
   const path = join(dir, 'foreign.onnx');
   await writeOnnxModel(tinyModel({ author: 'someone' }), path);
-  await assert.rejects(readModelMetadata(path), expectKind('ModelInvalid', /foreign\.onnx has no "fieldmark" metadata.*received metadata keys author/));
+  await assert.rejects(
+    readModelMetadata(path),
+    expectKind('ModelInvalid', /foreign\.onnx has no "fieldmark" metadata.*received metadata keys author/),
+  );
 });
 
 test('malformed fieldmark JSON or fields are ModelInvalid naming the problem', async () => {
   const notJson = join(dir, 'not-json.onnx');
   await writeOnnxModel(tinyModel({ fieldmark: '{oops' }), notJson);
-  await assert.rejects(readModelMetadata(notJson), expectKind('ModelInvalid', /not-json\.onnx has malformed "fieldmark" metadata: not JSON/));
+  await assert.rejects(
+    readModelMetadata(notJson),
+    expectKind('ModelInvalid', /not-json\.onnx has malformed "fieldmark" metadata: not JSON/),
+  );
   const badField = join(dir, 'bad-field.onnx');
-  await writeOnnxModel(tinyModel({ fieldmark: JSON.stringify({ ...METADATA, featureDim: -1, preprocess: { ...METADATA.preprocess, std: [1, 0, 1] } }) }), badField);
-  await assert.rejects(readModelMetadata(badField), expectKind('ModelInvalid', /bad-field\.onnx has malformed.*featureDim: /));
-  await assert.rejects(readModelMetadata(badField), expectKind('ModelInvalid', /preprocess\.std\.?\d*: std values must be positive/));
+  await writeOnnxModel(
+    tinyModel({
+      fieldmark: JSON.stringify({
+        ...METADATA,
+        featureDim: -1,
+        preprocess: { ...METADATA.preprocess, std: [1, 0, 1] },
+      }),
+    }),
+    badField,
+  );
+  await assert.rejects(
+    readModelMetadata(badField),
+    expectKind('ModelInvalid', /bad-field\.onnx has malformed.*featureDim: /),
+  );
+  await assert.rejects(
+    readModelMetadata(badField),
+    expectKind('ModelInvalid', /preprocess\.std\.?\d*: std values must be positive/),
+  );
 });
 
 test('files that are not ONNX are ModelInvalid', async () => {

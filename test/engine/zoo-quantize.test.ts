@@ -34,17 +34,31 @@ let minmax: QuantizeResult;
 const phases = new Set<QuantizeProgress['phase']>();
 
 before(async () => {
-  await convertCheckpoint({ checkpointPath: referencePath('weights', 'resnet20-12fca82f.th'), outPath: floatPath, like: 'akamaster-resnet20_cifar10', env });
+  await convertCheckpoint({
+    checkpointPath: referencePath('weights', 'resnet20-12fca82f.th'),
+    outPath: floatPath,
+    like: 'akamaster-resnet20_cifar10',
+    env,
+  });
   await mkdir(calibration);
   const source = referencePath('cifar10_test', 'jpg');
   const names = (await readdir(source)).sort().slice(0, 300);
   await Promise.all(names.map((name) => copyFile(join(source, name), join(calibration, name))));
-  minmax = await quantizeModel({ model: floatPath, calibrationFolder: calibration, images: 100, checkImages: 200, outPath: join(work.path, 'r20-int8.onnx'), env, onProgress: (p) => phases.add(p.phase) });
+  minmax = await quantizeModel({
+    model: floatPath,
+    calibrationFolder: calibration,
+    images: 100,
+    checkImages: 200,
+    outPath: join(work.path, 'r20-int8.onnx'),
+    env,
+    onProgress: (p) => phases.add(p.phase),
+  });
 });
 after(() => work.cleanup());
 
 const floatModel = async (): Promise<OnnxModel> => parseOnnxModel(new Uint8Array(await readFile(floatPath)));
-const int8Model = async (path = minmax.path): Promise<OnnxModel> => parseOnnxModel(new Uint8Array(await readFile(path)));
+const int8Model = async (path = minmax.path): Promise<OnnxModel> =>
+  parseOnnxModel(new Uint8Array(await readFile(path)));
 
 test('every Conv and the head Gemm get per-channel int8 weights with scale max|w|/127 (reference computed here)', async () => {
   const float = await floatModel();
@@ -64,16 +78,24 @@ test('every Conv and the head Gemm get per-channel int8 weights with scale max|w
     const scales = int8Init.get(dq?.inputs[1] as string);
     const zeroPoints = int8Init.get(dq?.inputs[2] as string);
     assert.ok(q?.data instanceof Int8Array, `${node.name} weights are int8`);
-    assert.ok(zeroPoints?.data instanceof Int8Array && zeroPoints.data.every((z) => z === 0), 'symmetric: zero points 0');
-    const stored = floatInit.get(node.name === 'head.fc' ? 'head.fc.weight' : `${node.name}.weight`)?.data as Float32Array;
+    assert.ok(
+      zeroPoints?.data instanceof Int8Array && zeroPoints.data.every((z) => z === 0),
+      'symmetric: zero points 0',
+    );
+    const stored = floatInit.get(node.name === 'head.fc' ? 'head.fc.weight' : `${node.name}.weight`)
+      ?.data as Float32Array;
     const channels = q.dims[0] as number;
     const per = stored.length / channels;
     // The first conv reads pixels: its weights carry the normalisation (W / std of the input channel).
-    const original = node.name === 'stem.0' ? stored.map((w, i) => w / (std[Math.floor((i % per) / (per / 3))] as number)) : stored;
+    const original =
+      node.name === 'stem.0' ? stored.map((w, i) => w / (std[Math.floor((i % per) / (per / 3))] as number)) : stored;
     for (let o = 0; o < channels; o += 1) {
       let maxAbs = 0;
       for (let i = o * per; i < (o + 1) * per; i += 1) maxAbs = Math.max(maxAbs, Math.abs(original[i] as number));
-      assert.ok(Math.abs((scales?.data[o] as number) - maxAbs / 127) <= 1e-7 * maxAbs, `${node.name} channel ${o} scale`);
+      assert.ok(
+        Math.abs((scales?.data[o] as number) - maxAbs / 127) <= 1e-7 * maxAbs,
+        `${node.name} channel ${o} scale`,
+      );
     }
     if (node.opType === 'Conv') {
       const biasDq = producers.get(node.inputs[2] as string);
@@ -99,7 +121,8 @@ test('reading pixels instead of normalised values changes nothing in float (norm
   for (let i = 0; i < images.length; i += 1) {
     const pa = a.probabilities[i] as Float32Array;
     const pb = b.probabilities[i] as Float32Array;
-    for (let k = 0; k < pa.length; k += 1) assert.ok(Math.abs((pa[k] as number) - (pb[k] as number)) < 1e-4, `image ${i} class ${k}: ${pa[k]} vs ${pb[k]}`);
+    for (let k = 0; k < pa.length; k += 1)
+      assert.ok(Math.abs((pa[k] as number) - (pb[k] as number)) < 1e-4, `image ${i} class ${k}: ${pa[k]} vs ${pb[k]}`);
   }
 });
 
@@ -107,10 +130,17 @@ test('the graph is valid: nodes in topological order, every input defined, outpu
   const int8 = await int8Model();
   const defined = new Set([...int8.initializers.map((t) => t.name), ...int8.inputs.map((i) => i.name)]);
   for (const node of int8.nodes) {
-    for (const input of node.inputs) assert.ok(input === '' || defined.has(input), `${node.name} reads ${input} before it is defined`);
+    for (const input of node.inputs)
+      assert.ok(input === '' || defined.has(input), `${node.name} reads ${input} before it is defined`);
     for (const output of node.outputs) defined.add(output);
   }
-  assert.deepEqual(int8.outputs.map((o) => [o.name, o.elemType]), [['probabilities', 'float32'], ['features', 'float32']]);
+  assert.deepEqual(
+    int8.outputs.map((o) => [o.name, o.elemType]),
+    [
+      ['probabilities', 'float32'],
+      ['features', 'float32'],
+    ],
+  );
   assert.equal(int8.nodes.filter((n) => n.opType === 'Relu').length, 0, 'ReLUs are folded into the quantizers');
 });
 
@@ -137,10 +167,20 @@ test('the int8 model agrees with the float model on held-out real images; figure
 });
 
 test('percentile and entropy calibration clip what minmax keeps', async () => {
-  const scalesOf = async (model: OnnxModel) => new Map(model.initializers.filter((t) => t.name.endsWith('.relu.scale')).map((t) => [t.name, t.data[0] as number]));
+  const scalesOf = async (model: OnnxModel) =>
+    new Map(model.initializers.filter((t) => t.name.endsWith('.relu.scale')).map((t) => [t.name, t.data[0] as number]));
   const base = await scalesOf(await int8Model());
   for (const method of ['percentile', 'entropy'] as const) {
-    const result = await quantizeModel({ model: floatPath, calibrationFolder: calibration, images: 100, checkImages: 50, method, measureSpeed: false, outPath: join(work.path, `r20-${method}.onnx`), env });
+    const result = await quantizeModel({
+      model: floatPath,
+      calibrationFolder: calibration,
+      images: 100,
+      checkImages: 50,
+      method,
+      measureSpeed: false,
+      outPath: join(work.path, `r20-${method}.onnx`),
+      env,
+    });
     assert.equal(result.quantization.method, method);
     assert.equal(result.quantization.speedup, null);
     assert.ok(result.quantization.top1Agreement >= 0.9, `${method} agreement ${result.quantization.top1Agreement}`);
@@ -154,40 +194,100 @@ test('percentile and entropy calibration clip what minmax keeps', async () => {
 
 test('it refuses models it cannot quantize, and bad calibration folders, with a clear error', async () => {
   const expectError = (promise: Promise<unknown>, kind: string, pattern: RegExp) =>
-    assert.rejects(promise, (error: unknown) => error instanceof FieldmarkError && error.kind === kind && pattern.test(error.message));
-  await expectError(quantizeModel({ model: minmax.path, calibrationFolder: calibration, env }), 'ModelInvalid', /already int8.*quantize the float model/);
+    assert.rejects(
+      promise,
+      (error: unknown) => error instanceof FieldmarkError && error.kind === kind && pattern.test(error.message),
+    );
+  await expectError(
+    quantizeModel({ model: minmax.path, calibrationFolder: calibration, env }),
+    'ModelInvalid',
+    /already int8.*quantize the float model/,
+  );
   // A graph with an operator the quantizer does not know (Sigmoid).
   const float = await floatModel();
   const first = float.nodes.findIndex((n) => n.opType === 'Relu');
-  const odd: OnnxModel = { ...float, nodes: float.nodes.map((n, i) => (i === first ? { ...n, opType: 'Sigmoid' } : n)) };
+  const odd: OnnxModel = {
+    ...float,
+    nodes: float.nodes.map((n, i) => (i === first ? { ...n, opType: 'Sigmoid' } : n)),
+  };
   const oddPath = join(work.path, 'sigmoid.onnx');
   await writeOnnxModel({ ...odd, metadata: { [METADATA_KEY]: float.metadata[METADATA_KEY] as string } }, oddPath);
-  await expectError(quantizeModel({ model: oddPath, calibrationFolder: calibration, env }), 'ModelInvalid', /cannot quantize this model: .*received Sigmoid/);
-  await expectError(quantizeModel({ model: floatPath, calibrationFolder: join(work.path, 'missing'), env }), 'NotFound', /does not exist/);
-  await expectError(quantizeModel({ model: floatPath, calibrationFolder: calibration, outPath: floatPath, env }), 'InvalidArgument', /the input model itself/);
+  await expectError(
+    quantizeModel({ model: oddPath, calibrationFolder: calibration, env }),
+    'ModelInvalid',
+    /cannot quantize this model: .*received Sigmoid/,
+  );
+  await expectError(
+    quantizeModel({ model: floatPath, calibrationFolder: join(work.path, 'missing'), env }),
+    'NotFound',
+    /does not exist/,
+  );
+  await expectError(
+    quantizeModel({ model: floatPath, calibrationFolder: calibration, outPath: floatPath, env }),
+    'InvalidArgument',
+    /the input model itself/,
+  );
   const single = join(work.path, 'single');
   await mkdir(single);
   await copyFile(join(calibration, (await readdir(calibration))[0] as string), join(single, 'one.jpg'));
-  await expectError(quantizeModel({ model: floatPath, calibrationFolder: single, env }), 'InvalidArgument', /at least 2 images/);
+  await expectError(
+    quantizeModel({ model: floatPath, calibrationFolder: single, env }),
+    'InvalidArgument',
+    /at least 2 images/,
+  );
 });
 
 test('CLI: models quantize into the cache, models list marks it int8, classify uses it by id', async () => {
   const cliEnv = { FIELDMARK_CACHE_DIR: env.FIELDMARK_CACHE_DIR };
-  const quantized = await runFieldmark(['models', 'quantize', floatPath, '--calibrate', calibration, '--images', '60', '--check', '40', '--method', 'percentile', '--json'], cliEnv);
+  const quantized = await runFieldmark(
+    [
+      'models',
+      'quantize',
+      floatPath,
+      '--calibrate',
+      calibration,
+      '--images',
+      '60',
+      '--check',
+      '40',
+      '--method',
+      'percentile',
+      '--json',
+    ],
+    cliEnv,
+  );
   assert.equal(quantized.code, 0, quantized.stderr);
   const [report] = jsonLines(quantized.stdout);
   assert.equal(report?.id, 'akamaster-resnet20_cifar10-int8');
   assert.equal(report?.floatConvs, 0);
   const listed = await runFieldmark(['models', 'list'], cliEnv);
-  assert.match(listed.stdout, /akamaster-resnet20_cifar10-int8 {2}\[int8\] {2}int8 \(percentile\), [\d.]+% top-1 agreement, mean \|dp\| [\d.]+, [\d.]+x faster here/);
+  assert.match(
+    listed.stdout,
+    /akamaster-resnet20_cifar10-int8 {2}\[int8\] {2}int8 \(percentile\), [\d.]+% top-1 agreement, mean \|dp\| [\d.]+, [\d.]+x faster here/,
+  );
   const library = join(work.path, 'library');
   await mkdir(library);
-  for (const name of (await readdir(calibration)).slice(0, 6)) await copyFile(join(calibration, name), join(library, name));
-  const classified = await runFieldmark(['classify', library, '--model', 'akamaster-resnet20_cifar10-int8', '--db', join(work.path, 'lib.sqlite'), '--json'], cliEnv);
+  for (const name of (await readdir(calibration)).slice(0, 6))
+    await copyFile(join(calibration, name), join(library, name));
+  const classified = await runFieldmark(
+    [
+      'classify',
+      library,
+      '--model',
+      'akamaster-resnet20_cifar10-int8',
+      '--db',
+      join(work.path, 'lib.sqlite'),
+      '--json',
+    ],
+    cliEnv,
+  );
   assert.equal(classified.code, 0, classified.stderr);
   const summary = jsonLines(classified.stdout).find((line) => line.type === 'summary' || 'processed' in line);
   assert.equal(summary?.processed, 6);
-  const usage = await runFieldmark(['models', 'quantize', floatPath, '--calibrate', calibration, '--method', 'kmeans'], cliEnv);
+  const usage = await runFieldmark(
+    ['models', 'quantize', floatPath, '--calibrate', calibration, '--method', 'kmeans'],
+    cliEnv,
+  );
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /--method: expected one of minmax\|percentile\|entropy, received "kmeans"/);
 });
@@ -196,20 +296,38 @@ test('app: models.quantize runs in a worker, streams progress events, and the mo
   const events: AppEvent[] = [];
   const service = new AppService({
     paths: { userDataDir: join(work.path, 'user-data'), cacheDir: join(work.path, 'app-cache') },
-    env, version: '0.0.0-test', transport: 'web', models: defaultModelProvider({ cwd: work.path, env }), log: () => undefined,
+    env,
+    version: '0.0.0-test',
+    transport: 'web',
+    models: defaultModelProvider({ cwd: work.path, env }),
+    log: () => undefined,
   });
   service.onEvent((event) => events.push(event));
-  const started = await service.handlers['models.quantize']({ modelId: floatPath, calibrationFolder: calibration, images: 40, method: 'percentile' });
+  const started = await service.handlers['models.quantize']({
+    modelId: floatPath,
+    calibrationFolder: calibration,
+    images: 40,
+    method: 'percentile',
+  });
   assert.equal(started.state, 'running');
-  await assert.rejects(Promise.resolve().then(() => service.handlers['models.quantize']({ modelId: floatPath, calibrationFolder: calibration })), /no quantization running/);
+  await assert.rejects(
+    Promise.resolve().then(() =>
+      service.handlers['models.quantize']({ modelId: floatPath, calibrationFolder: calibration }),
+    ),
+    /no quantization running/,
+  );
   const statuses = (): QuantizeStatus[] => events.flatMap((e) => (e.type === 'quantize' ? [e.status] : []));
   const deadline = Date.now() + 60_000;
   // The main thread stays free while the worker quantizes: this loop keeps turning.
-  while (!statuses().some((s) => s.state !== 'running') && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+  while (!statuses().some((s) => s.state !== 'running') && Date.now() < deadline)
+    await new Promise((resolve) => setImmediate(resolve));
   const final = statuses().at(-1);
   assert.equal(final?.state, 'done', JSON.stringify(final?.error));
   assert.equal(final?.outcome?.id, 'akamaster-resnet20_cifar10-int8');
-  assert.ok(statuses().some((s) => s.phase === 'calibrate'), 'progress events name the phase');
+  assert.ok(
+    statuses().some((s) => s.phase === 'calibrate'),
+    'progress events name the phase',
+  );
   const listed = (await service.handlers['models.list']({})).find((m) => m.id === 'akamaster-resnet20_cifar10-int8');
   assert.equal(listed?.int8?.method, 'percentile');
   assert.ok((listed?.int8?.top1Agreement ?? 0) > 0.9);

@@ -12,16 +12,62 @@ let cleanup: () => Promise<void> = async () => {};
 before(async () => ({ dir, cleanup } = await makeTempDir('zoo-seeded')));
 after(() => cleanup());
 
-const CASES: Array<{ architecture: string; classes: string; classCount: number; featureDim: number; size: number; parameters: number }> = [
-  { architecture: 'resnet18', classes: 'imagenet1k', classCount: 1000, featureDim: 512, size: 224, parameters: 11.69e6 },
-  { architecture: 'resnet50', classes: 'imagenet1k', classCount: 1000, featureDim: 2048, size: 224, parameters: 25.56e6 },
-  { architecture: 'resnetv1c50', classes: 'imagenet1k', classCount: 1000, featureDim: 2048, size: 224, parameters: 25.58e6 },
+const CASES: Array<{
+  architecture: string;
+  classes: string;
+  classCount: number;
+  featureDim: number;
+  size: number;
+  parameters: number;
+}> = [
+  {
+    architecture: 'resnet18',
+    classes: 'imagenet1k',
+    classCount: 1000,
+    featureDim: 512,
+    size: 224,
+    parameters: 11.69e6,
+  },
+  {
+    architecture: 'resnet50',
+    classes: 'imagenet1k',
+    classCount: 1000,
+    featureDim: 2048,
+    size: 224,
+    parameters: 25.56e6,
+  },
+  {
+    architecture: 'resnetv1c50',
+    classes: 'imagenet1k',
+    classCount: 1000,
+    featureDim: 2048,
+    size: 224,
+    parameters: 25.58e6,
+  },
   { architecture: 'resnetv1d50', classes: 'cub200', classCount: 200, featureDim: 2048, size: 448, parameters: 23.94e6 },
-  { architecture: 'resnet18-cifar', classes: 'cifar10', classCount: 10, featureDim: 512, size: 32, parameters: 11.17e6 },
-  { architecture: 'akamaster-resnet20', classes: 'cifar10', classCount: 10, featureDim: 64, size: 32, parameters: 0.27e6 },
+  {
+    architecture: 'resnet18-cifar',
+    classes: 'cifar10',
+    classCount: 10,
+    featureDim: 512,
+    size: 32,
+    parameters: 11.17e6,
+  },
+  {
+    architecture: 'akamaster-resnet20',
+    classes: 'cifar10',
+    classCount: 10,
+    featureDim: 64,
+    size: 32,
+    parameters: 0.27e6,
+  },
 ];
 
-async function runBatch(path: string, size: number, seed: number): Promise<{ probabilities: ort.Tensor; features: ort.Tensor }> {
+async function runBatch(
+  path: string,
+  size: number,
+  seed: number,
+): Promise<{ probabilities: ort.Tensor; features: ort.Tensor }> {
   const session = await ort.InferenceSession.create(path);
   try {
     const input = new ort.Tensor('float32', pseudoRandomInput(2 * 3 * size * size, seed), [2, 3, size, size]);
@@ -58,7 +104,10 @@ for (const c of CASES) {
       assert.ok(max < 0.99 && max > 1.2 / c.classCount, `max probability ${max}`);
     }
     const f = features.data as Float32Array;
-    assert.ok(f.every((v) => Number.isFinite(v) && v >= 0), 'pooled ReLU features are finite and non-negative');
+    assert.ok(
+      f.every((v) => Number.isFinite(v) && v >= 0),
+      'pooled ReLU features are finite and non-negative',
+    );
     assert.ok(f.some((v) => v > 0));
   });
 }
@@ -78,8 +127,18 @@ test('the same seed gives the same file, another seed other weights', async () =
 });
 
 test('models of every built-in label set carry its real class names (models/labels), never "class N"', async () => {
-  const cifar = await buildSeededModel({ architecture: 'akamaster-resnet20', classes: 'cifar10', seed: 1, outPath: join(dir, 'n1.onnx') });
+  const cifar = await buildSeededModel({
+    architecture: 'akamaster-resnet20',
+    classes: 'cifar10',
+    seed: 1,
+    outPath: join(dir, 'n1.onnx'),
+  });
   assert.deepEqual(cifar.metadata.classNames.slice(0, 3), ['airplane', 'automobile', 'bird']);
-  const cifar100 = await buildSeededModel({ architecture: 'akamaster-resnet20', classes: 'cifar100', seed: 1, outPath: join(dir, 'n2.onnx') });
+  const cifar100 = await buildSeededModel({
+    architecture: 'akamaster-resnet20',
+    classes: 'cifar100',
+    seed: 1,
+    outPath: join(dir, 'n2.onnx'),
+  });
   assert.equal(cifar100.metadata.classNames[99], 'worm');
 });

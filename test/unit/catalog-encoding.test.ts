@@ -1,13 +1,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FieldmarkError } from '../../main/util/errors.js';
-import { copyFeatureInto, decodeTopK, encodeFeature, encodeTopK, int, optStr, asRow, status } from '../../main/engine/catalog/rows.js';
+import {
+  copyFeatureInto,
+  decodeTopK,
+  encodeFeature,
+  encodeTopK,
+  int,
+  optStr,
+  asRow,
+  status,
+} from '../../main/engine/catalog/rows.js';
 import { checkId, checkOneOf, checkSha256, normalizeTakenAt } from '../../main/engine/catalog/validate.js';
 
 const isKind = (kind: string) => (error: unknown) => error instanceof FieldmarkError && error.kind === kind;
 
 test('top-k round-trips through its JSON column form', () => {
-  const topk = [{ index: 3, prob: 0.75 }, { index: 0, prob: 0.125 }];
+  const topk = [
+    { index: 3, prob: 0.75 },
+    { index: 0, prob: 0.125 },
+  ];
   assert.equal(encodeTopK(topk), '[[3,0.75],[0,0.125]]');
   assert.deepEqual(decodeTopK(encodeTopK(topk)), topk);
 });
@@ -45,7 +57,10 @@ test('argument checks say what was expected and what was received', () => {
   assert.equal(checkId('imageId', 3), 3);
   assert.throws(() => checkId('imageId', 0), /imageId: expected a positive integer id but received 0 \(number\)/);
   assert.throws(() => checkId('imageId', '3'), isKind('InvalidArgument'));
-  assert.throws(() => checkOneOf('sort', 'size', ['name', 'date'] as const), /sort: expected one of "name", "date" but received "size"/);
+  assert.throws(
+    () => checkOneOf('sort', 'size', ['name', 'date'] as const),
+    /sort: expected one of "name", "date" but received "size"/,
+  );
   assert.throws(() => checkSha256('fingerprint', 'ABC'), isKind('InvalidArgument'));
   assert.equal(checkSha256('fingerprint', 'a'.repeat(64)), 'a'.repeat(64));
 });

@@ -7,7 +7,8 @@ import { FieldmarkError } from '../../main/util/errors.js';
 function expectInvalid(method: unknown, input: unknown, pattern: RegExp): void {
   assert.throws(
     () => validateRequest(method, input),
-    (error: unknown) => error instanceof FieldmarkError && error.kind === 'InvalidArgument' && pattern.test(error.message),
+    (error: unknown) =>
+      error instanceof FieldmarkError && error.kind === 'InvalidArgument' && pattern.test(error.message),
   );
 }
 
@@ -22,7 +23,11 @@ describe('contract request validation', () => {
   });
 
   it('refuses an unknown method and names the known ones', () => {
-    expectInvalid('images.delete', {}, /unknown request method: expected one of .*images\.list.*received "images\.delete"/);
+    expectInvalid(
+      'images.delete',
+      {},
+      /unknown request method: expected one of .*images\.list.*received "images\.delete"/,
+    );
     expectInvalid(undefined, {}, /received undefined/);
   });
 
@@ -32,7 +37,11 @@ describe('contract request validation', () => {
   });
 
   it('says where the input is wrong and what it received', () => {
-    expectInvalid('images.list', { ...validList, limit: 5000 }, /images\.list: input\.limit: .*received 5000 \(number\)/);
+    expectInvalid(
+      'images.list',
+      { ...validList, limit: 5000 },
+      /images\.list: input\.limit: .*received 5000 \(number\)/,
+    );
     expectInvalid('images.list', { ...validList, sort: 'size' }, /input\.sort/);
     expectInvalid('images.list', { ...validList, offset: -1 }, /input\.offset.*received -1/);
     expectInvalid('images.list', { ...validList, minConfidence: 1.5 }, /input\.minConfidence.*received 1\.5/);
@@ -62,15 +71,24 @@ describe('dispatchRequest', () => {
   } as unknown as RequestHandlers;
 
   it('wraps the value of a handler', async () => {
-    assert.deepEqual(await dispatchRequest(handlers, 'app.info', {}), { ok: true, value: { version: '1', transport: 'web', canPickFolder: false, platform: 'linux' } });
+    assert.deepEqual(await dispatchRequest(handlers, 'app.info', {}), {
+      ok: true,
+      value: { version: '1', transport: 'web', canPickFolder: false, platform: 'linux' },
+    });
   });
 
   it('turns a FieldmarkError into its kind and message', async () => {
-    assert.deepEqual(await dispatchRequest(handlers, 'images.details', { id: 9 }), { ok: false, error: { kind: 'NotFound', message: 'image 9 is not in the library' } });
+    assert.deepEqual(await dispatchRequest(handlers, 'images.details', { id: 9 }), {
+      ok: false,
+      error: { kind: 'NotFound', message: 'image 9 is not in the library' },
+    });
   });
 
   it('turns other errors into Internal and bad input into InvalidArgument, never throwing', async () => {
-    assert.deepEqual(await dispatchRequest(handlers, 'indexing.pause', {}), { ok: false, error: { kind: 'Internal', message: 'boom' } });
+    assert.deepEqual(await dispatchRequest(handlers, 'indexing.pause', {}), {
+      ok: false,
+      error: { kind: 'Internal', message: 'boom' },
+    });
     const reply = await dispatchRequest(handlers, 'images.details', { id: -3 });
     assert.equal(reply.ok, false);
     assert.equal(!reply.ok && reply.error.kind, 'InvalidArgument');

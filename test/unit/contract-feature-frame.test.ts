@@ -35,7 +35,10 @@ describe('feature batch frames', () => {
   it('refuses vectors that do not match ids x dim', () => {
     assert.throws(
       () => encodeFeatureFrame({ imageIds: [1, 2], dim: 4, vectors: new Float32Array(7) }),
-      (error: unknown) => error instanceof FieldmarkError && error.kind === 'InvalidArgument' && /expected 2 x 4 = 8 floats, received 7/.test(error.message),
+      (error: unknown) =>
+        error instanceof FieldmarkError &&
+        error.kind === 'InvalidArgument' &&
+        /expected 2 x 4 = 8 floats, received 7/.test(error.message),
     );
   });
 });

@@ -5,7 +5,19 @@ import { fitsOnDisplays } from '../../main/electron/window-state.js';
 
 describe('desktop app launch arguments', () => {
   it('reads the folder and the settings overrides', () => {
-    const parsed = parseLaunchArgs(['dist/main/electron/app.js', '--open', '/photos', '--model', 'm.onnx', '--device', 'cpu', '--batch', '4', '--threads', '2']);
+    const parsed = parseLaunchArgs([
+      'dist/main/electron/app.js',
+      '--open',
+      '/photos',
+      '--model',
+      'm.onnx',
+      '--device',
+      'cpu',
+      '--batch',
+      '4',
+      '--threads',
+      '2',
+    ]);
     assert.equal(parsed.open, '/photos');
     assert.deepEqual(parsed.overrides, { modelId: 'm.onnx', device: 'cpu', batchSize: 4, threads: 2 });
     assert.deepEqual(parsed.problems, []);
@@ -33,7 +45,11 @@ describe('restoring the window position', () => {
   const displays = [{ x: 0, y: 0, width: 1920, height: 1080 }];
   it('keeps bounds that are on a display', () => {
     assert.equal(fitsOnDisplays({ x: 100, y: 100, width: 1280, height: 800 }, displays), true);
-    assert.equal(fitsOnDisplays({ x: 1800, y: 950, width: 1280, height: 800 }, displays), true, '120x130 still visible');
+    assert.equal(
+      fitsOnDisplays({ x: 1800, y: 950, width: 1280, height: 800 }, displays),
+      true,
+      '120x130 still visible',
+    );
   });
   it('drops bounds on a monitor that is gone', () => {
     assert.equal(fitsOnDisplays({ x: 2000, y: 0, width: 1280, height: 800 }, displays), false);

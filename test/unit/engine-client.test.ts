@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EngineClient } from '../../main/host/engine-client.js';
-import { isClientMessage, isEngineMessage, type ClientMessage, type EngineMessage } from '../../main/host/engine-protocol.js';
+import {
+  isClientMessage,
+  isEngineMessage,
+  type ClientMessage,
+  type EngineMessage,
+} from '../../main/host/engine-protocol.js';
 import { REQUEST_METHODS } from '../../main/contract/requests.js';
 import { FieldmarkError } from '../../main/util/errors.js';
 
@@ -23,7 +28,14 @@ function fakeEngine() {
     },
     exited,
   };
-  return { sent, channel, host, deliver: (message: EngineMessage) => deliver(message), exit: (reason: string) => exit(reason), terminated: () => terminated };
+  return {
+    sent,
+    channel,
+    host,
+    deliver: (message: EngineMessage) => deliver(message),
+    exit: (reason: string) => exit(reason),
+    terminated: () => terminated,
+  };
 }
 
 describe('engine client', () => {
@@ -43,19 +55,30 @@ describe('engine client', () => {
     assert.equal(b?.method, 'images.details');
     assert.notEqual(a?.seq, b?.seq);
     // Answered out of order.
-    engine.deliver({ type: 'reply', seq: b!.seq, reply: { ok: false, error: { kind: 'NotFound', message: 'no image 5' } } });
+    engine.deliver({
+      type: 'reply',
+      seq: b!.seq,
+      reply: { ok: false, error: { kind: 'NotFound', message: 'no image 5' } },
+    });
     engine.deliver({ type: 'reply', seq: a!.seq, reply: { ok: true, value: { total: 3 } } });
     assert.deepEqual(await first, { total: 3 });
-    await assert.rejects(second, (error: unknown) => error instanceof FieldmarkError && error.kind === 'NotFound' && error.message === 'no image 5');
+    await assert.rejects(
+      second,
+      (error: unknown) =>
+        error instanceof FieldmarkError && error.kind === 'NotFound' && error.message === 'no image 5',
+    );
   });
 
   it('fails a call the engine does not answer in time with Timeout', async () => {
     const engine = fakeEngine();
     const client = new EngineClient(engine.channel, engine.host, { log: () => undefined, callTimeoutMs: 20 });
-    await assert.rejects(async () => client.handlers['library.stats']({}), (error: unknown) => error instanceof FieldmarkError && error.kind === 'Timeout');
+    await assert.rejects(
+      async () => client.handlers['library.stats']({}),
+      (error: unknown) => error instanceof FieldmarkError && error.kind === 'Timeout',
+    );
   });
 
-  it('answers the engine\'s folder-dialog request and reports a side without a dialog as an error', async () => {
+  it("answers the engine's folder-dialog request and reports a side without a dialog as an error", async () => {
     const engine = fakeEngine();
     new EngineClient(engine.channel, engine.host, { log: () => undefined, pickFolder: async () => '/photos' });
     engine.deliver({ type: 'host-request', seq: 7, request: { action: 'pickFolder' } });
@@ -64,7 +87,9 @@ describe('engine client', () => {
       const check = () => (engine.sent.length >= 2 ? resolve() : setImmediate(check));
       check();
     });
-    const replies = engine.sent.filter((message): message is Extract<ClientMessage, { type: 'host-reply' }> => message.type === 'host-reply');
+    const replies = engine.sent.filter(
+      (message): message is Extract<ClientMessage, { type: 'host-reply' }> => message.type === 'host-reply',
+    );
     assert.deepEqual(replies.find((reply) => reply.seq === 7)?.reply, { ok: true, value: '/photos' });
     assert.equal(replies.find((reply) => reply.seq === 8)?.reply.ok, false);
   });

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { FieldmarkError, toErrorData, describeValue, isErrorKind } from '../../main/util/errors.js';
 
 test('toErrorData keeps the kind of a FieldmarkError and maps others to Internal', () => {
-  assert.deepEqual(toErrorData(new FieldmarkError('DecodeFailed', 'bad jpeg')), { kind: 'DecodeFailed', message: 'bad jpeg' });
+  assert.deepEqual(toErrorData(new FieldmarkError('DecodeFailed', 'bad jpeg')), {
+    kind: 'DecodeFailed',
+    message: 'bad jpeg',
+  });
   assert.deepEqual(toErrorData(new Error('boom')), { kind: 'Internal', message: 'boom' });
   assert.deepEqual(toErrorData('text'), { kind: 'Internal', message: 'text' });
 });

@@ -6,16 +6,45 @@ import { bestFuzzyScore, foldText, fuzzyScore } from '../../renderer/labels/fuzz
 import { groupedOptions, pickerChoices } from '../../renderer/labels/picker-options.js';
 
 function option(label: string, rank: LabelOption['rank'], extra: Partial<LabelOption> = {}): LabelOption {
-  return { label, rank, classId: null, scientificName: null, genus: null, family: null, order: null, count: 0, userAdded: false, ...extra };
+  return {
+    label,
+    rank,
+    classId: null,
+    scientificName: null,
+    genus: null,
+    family: null,
+    order: null,
+    count: 0,
+    userAdded: false,
+    ...extra,
+  };
 }
 
 const CUB: LabelVocabulary = {
   labelSet: 'cub200',
   hierarchical: true,
   options: [
-    option('Cardinal', 'species', { classId: '017', scientificName: 'Cardinalis cardinalis', genus: 'Cardinalis', family: 'Cardinalidae', order: 'Passeriformes' }),
-    option('Blue_Jay', 'species', { classId: '073', scientificName: 'Cyanocitta cristata', genus: 'Cyanocitta', family: 'Corvidae', order: 'Passeriformes' }),
-    option('Laysan_Albatross', 'species', { classId: '002', scientificName: 'Phoebastria immutabilis', genus: 'Phoebastria', family: 'Diomedeidae', order: 'Procellariiformes' }),
+    option('Cardinal', 'species', {
+      classId: '017',
+      scientificName: 'Cardinalis cardinalis',
+      genus: 'Cardinalis',
+      family: 'Cardinalidae',
+      order: 'Passeriformes',
+    }),
+    option('Blue_Jay', 'species', {
+      classId: '073',
+      scientificName: 'Cyanocitta cristata',
+      genus: 'Cyanocitta',
+      family: 'Corvidae',
+      order: 'Passeriformes',
+    }),
+    option('Laysan_Albatross', 'species', {
+      classId: '002',
+      scientificName: 'Phoebastria immutabilis',
+      genus: 'Phoebastria',
+      family: 'Diomedeidae',
+      order: 'Procellariiformes',
+    }),
     option('Cardinalis', 'genus', { genus: 'Cardinalis', family: 'Cardinalidae', order: 'Passeriformes' }),
     option('Cyanocitta', 'genus', { genus: 'Cyanocitta', family: 'Corvidae', order: 'Passeriformes' }),
     option('Phoebastria', 'genus', { genus: 'Phoebastria', family: 'Diomedeidae', order: 'Procellariiformes' }),
@@ -40,9 +69,16 @@ test('fuzzy matching: substrings beat scattered letters, word starts beat mid-wo
 
 test('a species is found by common name, scientific name and CUB id', () => {
   const first = (query: string) => pickerChoices(CUB, query, [], [])[0];
-  assert.deepEqual([first('cardinal')?.label, first('cardinal')?.rank], ['Cardinal', 'species'], 'the exact name first');
   assert.deepEqual(
-    pickerChoices(CUB, 'cardinal', [], []).slice(1, 3).map((choice) => choice.rank).sort(),
+    [first('cardinal')?.label, first('cardinal')?.rank],
+    ['Cardinal', 'species'],
+    'the exact name first',
+  );
+  assert.deepEqual(
+    pickerChoices(CUB, 'cardinal', [], [])
+      .slice(1, 3)
+      .map((choice) => choice.rank)
+      .sort(),
     ['family', 'genus'],
     'then the taxa it starts (back-off choices)',
   );
@@ -56,7 +92,15 @@ test('a species is found by common name, scientific name and CUB id', () => {
 
 test('an unknown query offers a new label; an existing one does not', () => {
   const choices = pickerChoices(CUB, 'garden feeder', [], []);
-  assert.deepEqual(choices.at(-1), { key: 'new:garden feeder', label: 'garden feeder', rank: 'species', section: 'new', depth: 0, detail: 'new label', prob: null });
+  assert.deepEqual(choices.at(-1), {
+    key: 'new:garden feeder',
+    label: 'garden feeder',
+    rank: 'species',
+    section: 'new',
+    depth: 0,
+    detail: 'new label',
+    prob: null,
+  });
   assert.ok(!pickerChoices(CUB, 'blue_jay', [], []).some((choice) => choice.section === 'new'));
 });
 
@@ -65,7 +109,10 @@ test('with no query: top-5 predictions first, then recent labels, then the group
     { index: 72, name: 'Blue_Jay', prob: 0.6 },
     { index: 16, name: 'Cardinal', prob: 0.3 },
   ];
-  const choices = pickerChoices(CUB, '', predictions, [{ label: 'Cardinalis', rank: 'genus' }, { label: 'Blue_Jay', rank: 'species' }]);
+  const choices = pickerChoices(CUB, '', predictions, [
+    { label: 'Cardinalis', rank: 'genus' },
+    { label: 'Blue_Jay', rank: 'species' },
+  ]);
   assert.deepEqual(
     choices.slice(0, 3).map((choice) => [choice.section, choice.label]),
     [
@@ -88,5 +135,8 @@ test('grouping lists each order, then its families, genera and species beneath',
   assert.ok(at('species:Cardinal') < at('family:Corvidae'), 'a family is complete before the next one');
   assert.ok(at('species:Blue_Jay') < at('order:Procellariiformes'));
   const flat = groupedOptions({ ...CUB, hierarchical: false }).map((entry) => entry.label);
-  assert.deepEqual(flat, [...flat].sort((a, b) => a.localeCompare(b)));
+  assert.deepEqual(
+    flat,
+    [...flat].sort((a, b) => a.localeCompare(b)),
+  );
 });

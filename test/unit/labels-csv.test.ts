@@ -5,7 +5,8 @@ import { csvField, csvRecord, neutralizeCsvCell, parseCsv, restoreCsvCell } from
 import { FieldmarkError } from '../../main/util/errors.js';
 
 const fields = (text: string) => parseCsv(text).records.map((r) => r.fields);
-const malformed = (line: number) => (error: unknown) => error instanceof FieldmarkError && error.kind === 'InvalidArgument' && error.message.startsWith(`CSV line ${line}:`);
+const malformed = (line: number) => (error: unknown) =>
+  error instanceof FieldmarkError && error.kind === 'InvalidArgument' && error.message.startsWith(`CSV line ${line}:`);
 
 test('cells a spreadsheet would run as formulas get a leading quote; numbers do not; the quote comes off on reading', () => {
   for (const cell of ['=SUM(A1:A9)', '+1', '-2+3', '@cmd', '\tx', '\rx', "'=already"]) {
@@ -22,12 +23,27 @@ test('cells a spreadsheet would run as formulas get a leading quote; numbers do 
 });
 
 test('the parser takes a BOM, CRLF, LF and CR line ends, quoted commas, doubled quotes, line breaks and unicode', () => {
-  assert.deepEqual(fields('\uFEFFpath,label\r\na.jpg,cat\r\n'), [['path', 'label'], ['a.jpg', 'cat']]);
-  assert.deepEqual(fields('a,b\nc,d'), [['a', 'b'], ['c', 'd']], 'no final line break');
+  assert.deepEqual(fields('\uFEFFpath,label\r\na.jpg,cat\r\n'), [
+    ['path', 'label'],
+    ['a.jpg', 'cat'],
+  ]);
+  assert.deepEqual(
+    fields('a,b\nc,d'),
+    [
+      ['a', 'b'],
+      ['c', 'd'],
+    ],
+    'no final line break',
+  );
   assert.deepEqual(fields('a\rb\r'), [['a'], ['b']]);
   assert.deepEqual(fields('"x, y","say ""hi""","two\r\nlines"\r\n'), [['x, y', 'say "hi"', 'two\r\nlines']]);
-  assert.deepEqual(fields('Vögel/ü.jpg,"Großer Brachvogel 🐦",日本\n'), [['Vögel/ü.jpg', 'Großer Brachvogel 🐦', '日本']]);
-  assert.deepEqual(fields('a,,\n,,\n'), [['a', '', ''], ['', '', '']]);
+  assert.deepEqual(fields('Vögel/ü.jpg,"Großer Brachvogel 🐦",日本\n'), [
+    ['Vögel/ü.jpg', 'Großer Brachvogel 🐦', '日本'],
+  ]);
+  assert.deepEqual(fields('a,,\n,,\n'), [
+    ['a', '', ''],
+    ['', '', ''],
+  ]);
   assert.deepEqual(fields('a\n\n\nb\n'), [['a'], ['b']], 'blank lines are skipped');
   assert.deepEqual(fields('""\n'), [['']], 'a quoted empty field is a record');
   assert.deepEqual(fields(''), []);
@@ -55,7 +71,30 @@ function prng(seed: number): () => number {
 }
 
 test('fuzzed round trip (seeded): any cells written by csvRecord parse back exactly', () => {
-  const alphabet = ['a', 'Z', '0', ' ', ',', '"', "'", '\r', '\n', '\r\n', '\t', '=', '+', '-', '@', 'é', 'ß', '鳥', '🐦', '\u200b', ';', '\\'];
+  const alphabet = [
+    'a',
+    'Z',
+    '0',
+    ' ',
+    ',',
+    '"',
+    "'",
+    '\r',
+    '\n',
+    '\r\n',
+    '\t',
+    '=',
+    '+',
+    '-',
+    '@',
+    'é',
+    'ß',
+    '鳥',
+    '🐦',
+    '\u200b',
+    ';',
+    '\\',
+  ];
   for (const seed of [1, 2, 3, 42, 2026]) {
     const random = prng(seed);
     const rows: string[][] = [];

@@ -37,21 +37,28 @@ test('a forbidden import of each kind fails the check, naming file, line and rul
   const root = join(work.path, 'bad');
   writeTree(root, {
     // The upward import issue 12 found: the model zoo reaching into the app.
-    'main/zoo/model-cache.ts': "import { join } from 'node:path';\nimport { resolveAppPaths } from '../app/app-paths.js';\nexport const x = join(resolveAppPaths.name);\n",
+    'main/zoo/model-cache.ts':
+      "import { join } from 'node:path';\nimport { resolveAppPaths } from '../app/app-paths.js';\nexport const x = join(resolveAppPaths.name);\n",
     'main/app/app-paths.ts': 'export function resolveAppPaths() {}\n',
     'main/engine/window.ts': "import { BrowserWindow } from 'electron';\nexport type W = BrowserWindow;\n",
-    'main/engine/ok.ts': "import { readFile } from 'node:fs/promises';\nimport type { Reply } from '../contract/types.js';\nexport type R = Reply<typeof readFile>;\n",
+    'main/engine/ok.ts':
+      "import { readFile } from 'node:fs/promises';\nimport type { Reply } from '../contract/types.js';\nexport type R = Reply<typeof readFile>;\n",
     'main/contract/types.ts': 'export type Reply<T> = { ok: true; value: T };\nexport const VERSION = 1;\n',
     'main/cli/uses-electron.ts': "const electron = await import('electron');\nexport default electron;\n",
     'renderer/reads-disk.ts': "import { readFileSync } from 'fs';\nexport const read = readFileSync;\n",
-    'renderer/contract-value.tsx': "import { VERSION } from '../main/contract/types.js';\nexport const v = <b>{VERSION}</b>;\n",
-    'renderer/contract-type.ts': "import type { Reply } from '../main/contract/types.js';\nimport { type Reply as R2 } from '../main/contract/types.js';\nexport type A = Reply<number> | R2<string>;\n",
-    'preload/index.ts': "import { contextBridge } from 'electron';\nimport { startIndexJob } from '../main/engine/pipeline/index-job.js';\ncontextBridge.exposeInMainWorld('x', startIndexJob);\n",
+    'renderer/contract-value.tsx':
+      "import { VERSION } from '../main/contract/types.js';\nexport const v = <b>{VERSION}</b>;\n",
+    'renderer/contract-type.ts':
+      "import type { Reply } from '../main/contract/types.js';\nimport { type Reply as R2 } from '../main/contract/types.js';\nexport type A = Reply<number> | R2<string>;\n",
+    'preload/index.ts':
+      "import { contextBridge } from 'electron';\nimport { startIndexJob } from '../main/engine/pipeline/index-job.js';\ncontextBridge.exposeInMainWorld('x', startIndexJob);\n",
   });
   const { code, out } = check(root);
   assert.equal(code, 1, out);
   const lines = out.trim().split('\n');
-  const found = lines.filter((line) => line.includes(' breaks ')).map((line) => line.split(':').slice(0, 2).join(':') + ' ' + line.split(' breaks ')[1]!.split(':')[0]);
+  const found = lines
+    .filter((line) => line.includes(' breaks '))
+    .map((line) => line.split(':').slice(0, 2).join(':') + ' ' + line.split(' breaks ')[1]!.split(':')[0]);
   assert.deepEqual(found.sort(), [
     'main/cli/uses-electron.ts:1 electron-only-in-main-electron',
     'main/engine/window.ts:1 electron-only-in-main-electron',
@@ -70,7 +77,11 @@ test('a config naming an unknown layer is refused with exit 2', () => {
   mkdirSync(root, { recursive: true });
   writeFileSync(
     join(root, 'layers.config.json'),
-    JSON.stringify({ roots: ['main'], layers: { engine: 'main/engine/' }, rules: [{ name: 'r', comment: 'c', from: ['engine'], forbidden: { layers: ['ap'] } }] }),
+    JSON.stringify({
+      roots: ['main'],
+      layers: { engine: 'main/engine/' },
+      rules: [{ name: 'r', comment: 'c', from: ['engine'], forbidden: { layers: ['ap'] } }],
+    }),
   );
   const { code, err } = check(root);
   assert.equal(code, 2);

@@ -31,7 +31,9 @@ test('evaluation equals the hand-computed confusion matrix, accuracies and per-c
   assert.ok(Math.abs(result.top1 - 4 / 6) < 1e-12);
   assert.ok(Math.abs(result.top5 - 5 / 6) < 1e-12);
   const cat = result.perClass.find((m) => m.label === 'cat')!;
-  assert.ok(Math.abs(cat.precision - 2 / 3) < 1e-12 && Math.abs(cat.recall - 2 / 3) < 1e-12 && Math.abs(cat.f1 - 2 / 3) < 1e-12);
+  assert.ok(
+    Math.abs(cat.precision - 2 / 3) < 1e-12 && Math.abs(cat.recall - 2 / 3) < 1e-12 && Math.abs(cat.f1 - 2 / 3) < 1e-12,
+  );
   const dog = result.perClass.find((m) => m.label === 'dog')!;
   assert.deepEqual([dog.support, dog.predicted, dog.precision, dog.recall], [2, 2, 0.5, 0.5]);
   assert.ok(Math.abs(result.macroF1 - (2 / 3 + 0.5 + 1) / 3) < 1e-12);
@@ -43,7 +45,10 @@ test('expected calibration error is the count-weighted gap between accuracy and 
   // [0.9,1.0]: 0.9, 0.95, 0.99 all right -> |1 - 0.9467|.
   const expected = (0.55 + 0.6 + 0.3 + 3 * Math.abs(1 - (0.9 + 0.95 + 0.99) / 3)) / 6;
   assert.ok(Math.abs(result.ece - expected) < 1e-9, `${result.ece} vs ${expected}`);
-  assert.equal(result.reliability.reduce((n, b) => n + b.count, 0), 6);
+  assert.equal(
+    result.reliability.reduce((n, b) => n + b.count, 0),
+    6,
+  );
   assert.equal(result.reliability[9]!.count, 3);
 });
 
@@ -66,6 +71,10 @@ test('CUB ids and names both match a model class named "NNN.Name"', () => {
   const classes = ['001.Black_footed_Albatross', '017.Cardinal', '200.Common_Yellowthroat'];
   assert.deepEqual(mapModelClassesToLabels(classes, ['Cardinal']), [null, 'Cardinal', null]);
   assert.deepEqual(mapModelClassesToLabels(classes, ['017']), [null, '017', null]);
-  assert.deepEqual(mapModelClassesToLabels(classes, ['017.Cardinal', 'black footed albatross']), ['black footed albatross', '017.Cardinal', null]);
+  assert.deepEqual(mapModelClassesToLabels(classes, ['017.Cardinal', 'black footed albatross']), [
+    'black footed albatross',
+    '017.Cardinal',
+    null,
+  ]);
   assert.deepEqual(classNamesAsLabels(['airplane', 'cat'], ['Cat']), ['airplane', 'Cat']);
 });

@@ -4,16 +4,25 @@ import { topK, l2NormalizedRow } from '../../main/engine/inference/postprocess.j
 
 test('topK returns the k largest of the requested row, highest first', () => {
   const probs = new Float32Array([0.1, 0.2, 0.7, /* row 1 */ 0.5, 0.05, 0.45]);
-  assert.deepEqual(topK(probs, 0, 3, 2).map((c) => c.index), [2, 1]);
-  assert.deepEqual(topK(probs, 1, 3, 3).map((c) => c.index), [0, 2, 1]);
+  assert.deepEqual(
+    topK(probs, 0, 3, 2).map((c) => c.index),
+    [2, 1],
+  );
+  assert.deepEqual(
+    topK(probs, 1, 3, 3).map((c) => c.index),
+    [0, 2, 1],
+  );
   assert.equal(topK(probs, 1, 3, 10).length, 3);
 });
 
 test('topK agrees with a full sort on random rows', () => {
   let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const row = new Float32Array(1000).map(() => random());
-  const expected = [...row].map((prob, index) => ({ index, prob })).sort((a, b) => b.prob - a.prob || a.index - b.index).slice(0, 5);
+  const expected = [...row]
+    .map((prob, index) => ({ index, prob }))
+    .sort((a, b) => b.prob - a.prob || a.index - b.index)
+    .slice(0, 5);
   assert.deepEqual(topK(row, 0, 1000, 5), expected);
 });
 

@@ -15,7 +15,10 @@ interface AsciiTag {
 function buildExif(little: boolean, ifd0Tags: AsciiTag[], dateTimeOriginal?: string): Uint8Array {
   const bytes: number[] = [];
   const u16 = (v: number): number[] => (little ? [v & 0xff, v >> 8] : [v >> 8, v & 0xff]);
-  const u32 = (v: number): number[] => (little ? [v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24] : [v >>> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff]);
+  const u32 = (v: number): number[] =>
+    little
+      ? [v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24]
+      : [v >>> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff];
   const ascii = (text: string): number[] => [...Array.from(text, (c) => c.charCodeAt(0)), 0];
 
   const ifd0Count = ifd0Tags.length + (dateTimeOriginal ? 1 : 0);
@@ -24,7 +27,12 @@ function buildExif(little: boolean, ifd0Tags: AsciiTag[], dateTimeOriginal?: str
   const exifIfdSize = dateTimeOriginal ? 2 + 12 + 4 : 0;
   let dataOffset = exifIfdOffset + exifIfdSize;
   const data: number[] = [];
-  const entry = (tag: number, type: number, count: number, valueOrOffset: number[]): number[] => [...u16(tag), ...u16(type), ...u32(count), ...valueOrOffset];
+  const entry = (tag: number, type: number, count: number, valueOrOffset: number[]): number[] => [
+    ...u16(tag),
+    ...u16(type),
+    ...u32(count),
+    ...valueOrOffset,
+  ];
   const asciiEntry = (tag: number, text: string): number[] => {
     const value = ascii(text);
     if (value.length <= 4) return entry(tag, 2, value.length, [...value, 0, 0, 0, 0].slice(0, 4));
@@ -60,7 +68,10 @@ test('parseExifSummary reads DateTimeOriginal, Make and Model in both byte order
 });
 
 test('parseExifSummary: Model that repeats Make is not doubled; short inline strings work', () => {
-  const exif = buildExif(true, [{ tag: 0x010f, text: 'Canon' }, { tag: 0x0110, text: 'Canon EOS 5D' }]);
+  const exif = buildExif(true, [
+    { tag: 0x010f, text: 'Canon' },
+    { tag: 0x0110, text: 'Canon EOS 5D' },
+  ]);
   assert.deepEqual(parseExifSummary(exif), { takenAt: null, camera: 'Canon EOS 5D' });
   assert.equal(parseExifSummary(buildExif(false, [{ tag: 0x0110, text: 'X1' }])).camera, 'X1');
   assert.equal(parseExifSummary(buildExif(false, [{ tag: 0x010f, text: '  Nikon  ' }])).camera, 'Nikon');
@@ -100,7 +111,8 @@ test('exifDateToIso accepts EXIF dates and rejects blanks and impossible values'
 
 test('sniffImageFormat recognises image signatures and nothing else', () => {
   const bytes = (...values: number[]): Uint8Array => new Uint8Array([...values, ...new Array<number>(32).fill(0)]);
-  const text = (s: string): Uint8Array => new Uint8Array([...Array.from(s, (c) => c.charCodeAt(0)), ...new Array<number>(32).fill(0)]);
+  const text = (s: string): Uint8Array =>
+    new Uint8Array([...Array.from(s, (c) => c.charCodeAt(0)), ...new Array<number>(32).fill(0)]);
   assert.equal(sniffImageFormat(bytes(0xff, 0xd8, 0xff, 0xe0)), 'JPEG');
   assert.equal(sniffImageFormat(bytes(0xff, 0xd8, 0x00, 0x00)), 'JPEG');
   assert.equal(sniffImageFormat(bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)), 'PNG');

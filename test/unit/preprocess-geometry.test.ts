@@ -72,20 +72,51 @@ test('resizeTargetSize follows the rule kind', () => {
   assert.deepEqual(resizeTargetSize(cub.resize, { width: 1000, height: 10 }), { width: 600, height: 600 });
   assert.deepEqual(resizeTargetSize(cifar.resize, { width: 40, height: 30 }), { width: 40, height: 30 });
   assert.deepEqual(resizeTargetSize(in1k.resize, { width: 640, height: 427 }), { width: 383, height: 256 });
-  assert.throws(() => resizeTargetSize({ kind: 'fixed', width: 0, height: 600, backend: 'cv2' }, { width: 10, height: 10 }), invalidArgument);
-  assert.throws(() => resizeTargetSize({ kind: 'stretch' } as never, { width: 10, height: 10 }), /expected resize kind short-edge, fixed or none but received "stretch"/);
+  assert.throws(
+    () => resizeTargetSize({ kind: 'fixed', width: 0, height: 600, backend: 'cv2' }, { width: 10, height: 10 }),
+    invalidArgument,
+  );
+  assert.throws(
+    () => resizeTargetSize({ kind: 'stretch' } as never, { width: 10, height: 10 }),
+    /expected resize kind short-edge, fixed or none but received "stretch"/,
+  );
 });
 
 test('centerCropBox uses round-half-even offsets and clamps to small images', () => {
-  assert.deepEqual(centerCropBox({ width: 293, height: 256 }, { width: 224, height: 224 }), { x: 34, y: 16, width: 224, height: 224 });
-  assert.deepEqual(centerCropBox({ width: 383, height: 256 }, { width: 224, height: 224 }), { x: 80, y: 16, width: 224, height: 224 });
-  assert.deepEqual(centerCropBox({ width: 600, height: 600 }, { width: 448, height: 448 }), { x: 76, y: 76, width: 448, height: 448 });
+  assert.deepEqual(centerCropBox({ width: 293, height: 256 }, { width: 224, height: 224 }), {
+    x: 34,
+    y: 16,
+    width: 224,
+    height: 224,
+  });
+  assert.deepEqual(centerCropBox({ width: 383, height: 256 }, { width: 224, height: 224 }), {
+    x: 80,
+    y: 16,
+    width: 224,
+    height: 224,
+  });
+  assert.deepEqual(centerCropBox({ width: 600, height: 600 }, { width: 448, height: 448 }), {
+    x: 76,
+    y: 76,
+    width: 448,
+    height: 448,
+  });
   // (257 - 224) / 2 = 16.5 -> 16; (259 - 224) / 2 = 17.5 -> 18
   assert.equal(centerCropBox({ width: 257, height: 224 }, { width: 224, height: 224 }).x, 16);
   assert.equal(centerCropBox({ width: 259, height: 224 }, { width: 224, height: 224 }).x, 18);
   // Smaller than the crop: offset 0 and the box is the image (no padding).
-  assert.deepEqual(centerCropBox({ width: 100, height: 300 }, { width: 224, height: 224 }), { x: 0, y: 38, width: 100, height: 224 });
-  assert.deepEqual(centerCropBox({ width: 10, height: 10 }, { width: 224, height: 224 }), { x: 0, y: 0, width: 10, height: 10 });
+  assert.deepEqual(centerCropBox({ width: 100, height: 300 }, { width: 224, height: 224 }), {
+    x: 0,
+    y: 38,
+    width: 100,
+    height: 224,
+  });
+  assert.deepEqual(centerCropBox({ width: 10, height: 10 }, { width: 224, height: 224 }), {
+    x: 0,
+    y: 0,
+    width: 10,
+    height: 10,
+  });
   assert.throws(() => centerCropBox({ width: 10, height: 10 }, { width: 0, height: 224 }), invalidArgument);
   assert.throws(() => centerCropBox({ width: -3, height: 10 }, { width: 2, height: 2 }), invalidArgument);
 });
@@ -96,7 +127,11 @@ test('planPreprocess gives the mmpretrain geometry and fits odd cases to the mod
   assert.deepEqual(plan.crop, { x: 80, y: 16, width: 224, height: 224 });
   assert.equal(plan.finalResize, null);
   assert.equal(plan.backend, 'cv2');
-  assert.equal(planPreprocess({ ...in1k, resize: { kind: 'short-edge', size: 256, backend: 'pillow' } }, { width: 8, height: 8 }).backend, 'pillow');
+  assert.equal(
+    planPreprocess({ ...in1k, resize: { kind: 'short-edge', size: 256, backend: 'pillow' } }, { width: 8, height: 8 })
+      .backend,
+    'pillow',
+  );
 
   // CIFAR: a 32x32 image is used as is; anything else is resized to 32x32 (documented deviation).
   const exact = planPreprocess(cifar, { width: 32, height: 32 });
@@ -107,20 +142,40 @@ test('planPreprocess gives the mmpretrain geometry and fits odd cases to the mod
   assert.deepEqual(other.finalResize, { width: 32, height: 32 });
 
   // A crop larger than the resized image is clamped, then resized to the input size.
-  const small = planPreprocess({ ...in1k, resize: { kind: 'fixed', width: 100, height: 100, backend: 'cv2' } }, { width: 640, height: 427 });
+  const small = planPreprocess(
+    { ...in1k, resize: { kind: 'fixed', width: 100, height: 100, backend: 'cv2' } },
+    { width: 640, height: 427 },
+  );
   assert.deepEqual(small.crop, { x: 0, y: 0, width: 100, height: 100 });
   assert.deepEqual(small.finalResize, { width: 224, height: 224 });
 });
 
 test('planPreprocess rejects invalid specs and sizes', () => {
   assert.throws(() => planPreprocess(in1k, { width: 0, height: 10 }), invalidArgument);
-  assert.throws(() => planPreprocess({ ...in1k, input: { width: 224, height: 0 } }, { width: 10, height: 10 }), invalidArgument);
-  assert.throws(() => planPreprocess({ ...in1k, crop: { width: 224.5, height: 224 } }, { width: 300, height: 300 }), invalidArgument);
   assert.throws(
-    () => planPreprocess({ ...in1k, resize: { kind: 'short-edge', size: 256, backend: 'magick' as never } }, { width: 300, height: 300 }),
+    () => planPreprocess({ ...in1k, input: { width: 224, height: 0 } }, { width: 10, height: 10 }),
+    invalidArgument,
+  );
+  assert.throws(
+    () => planPreprocess({ ...in1k, crop: { width: 224.5, height: 224 } }, { width: 300, height: 300 }),
+    invalidArgument,
+  );
+  assert.throws(
+    () =>
+      planPreprocess(
+        { ...in1k, resize: { kind: 'short-edge', size: 256, backend: 'magick' as never } },
+        { width: 300, height: 300 },
+      ),
     /expected resize backend cv2 or pillow but received "magick"/,
   );
-  assert.throws(() => planPreprocess({ ...in1k, resize: { kind: 'short-edge', size: -256, backend: 'cv2' } }, { width: 300, height: 300 }), invalidArgument);
+  assert.throws(
+    () =>
+      planPreprocess(
+        { ...in1k, resize: { kind: 'short-edge', size: -256, backend: 'cv2' } },
+        { width: 300, height: 300 },
+      ),
+    invalidArgument,
+  );
 });
 
 test('sharpJpegShrinkFactor mirrors sharp: largest of 8/4/2 below the ratio, halved on integer ratios', () => {

@@ -30,7 +30,11 @@ const resizers = { cv2: resizeRegionCv2, pillow: resizeRegionPillow };
 for (const [name, resize] of Object.entries(resizers)) {
   test(`${name}: a region equals the same pixels of the full resize`, () => {
     const src = pattern(97, 61);
-    for (const dst of [{ width: 40, height: 25 }, { width: 150, height: 90 }, { width: 97, height: 30 }]) {
+    for (const dst of [
+      { width: 40, height: 25 },
+      { width: 150, height: 90 },
+      { width: 97, height: 30 },
+    ]) {
       const full = resize(src, dst, { x: 0, y: 0, ...dst });
       const region = { x: 7, y: 5, width: 20, height: 13 };
       const part = resize(src, dst, region);
@@ -42,7 +46,11 @@ for (const [name, resize] of Object.entries(resizers)) {
     const src = pattern(33, 21);
     assert.deepEqual(resize(src, { width: 33, height: 21 }, { x: 0, y: 0, width: 33, height: 21 }), src.data);
     const flat = constant(13, 7, [200, 17, 99]);
-    for (const dst of [{ width: 5, height: 3 }, { width: 64, height: 40 }, { width: 1, height: 1 }]) {
+    for (const dst of [
+      { width: 5, height: 3 },
+      { width: 64, height: 40 },
+      { width: 1, height: 1 },
+    ]) {
       const out = resize(flat, dst, { x: 0, y: 0, ...dst });
       for (let i = 0; i < out.length; i += 3) assert.deepEqual([out[i], out[i + 1], out[i + 2]], [200, 17, 99]);
     }
@@ -52,7 +60,10 @@ for (const [name, resize] of Object.entries(resizers)) {
 test('cv2: an exact 2x downscale is the rounded mean of 2x2 blocks (INTER_AREA fast path)', () => {
   const src: RgbImage = { data: new Uint8Array([10, 0, 255, 11, 0, 255, 12, 1, 0, 12, 2, 0]), width: 2, height: 2 };
   // (10+11+12+12+2)>>2 = 11, (0+0+1+2+2)>>2 = 1, (255+255+0+0+2)>>2 = 128
-  assert.deepEqual([...resizeRegionCv2(src, { width: 1, height: 1 }, { x: 0, y: 0, width: 1, height: 1 })], [11, 1, 128]);
+  assert.deepEqual(
+    [...resizeRegionCv2(src, { width: 1, height: 1 }, { x: 0, y: 0, width: 1, height: 1 })],
+    [11, 1, 128],
+  );
 });
 
 test('cv2: upscaling 2 pixels to 4 uses half-pixel centres and clamps at the border', () => {
@@ -68,9 +79,16 @@ test('cv2: no antialiasing when shrinking (a 4x shrink samples between two sourc
   const data = new Uint8Array(width * 3);
   for (let x = 0; x < width; x++) data.fill(x % 4 < 2 ? 0 : 255, x * 3, x * 3 + 3);
   const out = resizeRegionCv2({ data, width, height: 1 }, { width: 4, height: 1 }, { x: 0, y: 0, width: 4, height: 1 });
-  assert.deepEqual([...out].filter((_, i) => i % 3 === 0), [128, 128, 128, 128]);
+  assert.deepEqual(
+    [...out].filter((_, i) => i % 3 === 0),
+    [128, 128, 128, 128],
+  );
   // Pillow averages over the whole footprint: same mean, but it is an area filter.
-  const pil = resizeRegionPillow({ data, width, height: 1 }, { width: 4, height: 1 }, { x: 0, y: 0, width: 4, height: 1 });
+  const pil = resizeRegionPillow(
+    { data, width, height: 1 },
+    { width: 4, height: 1 },
+    { x: 0, y: 0, width: 4, height: 1 },
+  );
   assert.ok([...pil].every((v) => v > 100 && v < 160));
 });
 
@@ -103,14 +121,29 @@ test('normalizeToChw gives planar (x - mean) / std', () => {
   const tensor = normalizeToChw(pixels, 2, 1, [1, 2, 3], [2, 4, 8]);
   assert.equal(tensor.length, 6);
   assert.deepEqual([...tensor], [-0.5, 4.5, 31.5, 4.5, 31.5, 3.375]);
-  const imagenet = normalizeToChw(new Uint8Array([124, 116, 104]), 1, 1, [123.675, 116.28, 103.53], [58.395, 57.12, 57.375]);
+  const imagenet = normalizeToChw(
+    new Uint8Array([124, 116, 104]),
+    1,
+    1,
+    [123.675, 116.28, 103.53],
+    [58.395, 57.12, 57.375],
+  );
   assert.ok(Math.abs(imagenet[0]! - (124 - 123.675) / 58.395) < 1e-7);
 });
 
 test('assertNormalisation accepts 3 finite numbers with positive std and names what is wrong otherwise', () => {
   assert.doesNotThrow(() => assertNormalisation([123.675, 116.28, 103.53], [58.395, 57.12, 57.375]));
-  assert.throws(() => assertNormalisation([1, 2], [1, 1, 1]), /expected mean to be 3 finite numbers .* but received an array of length 2/);
+  assert.throws(
+    () => assertNormalisation([1, 2], [1, 1, 1]),
+    /expected mean to be 3 finite numbers .* but received an array of length 2/,
+  );
   assert.throws(() => assertNormalisation([1, 2, Number.NaN], [1, 1, 1]), /expected mean to be 3 finite numbers/);
-  assert.throws(() => assertNormalisation([1, 2, 3], 'imagenet'), /expected std to be 3 finite numbers .* but received "imagenet" \(string\)/);
-  assert.throws(() => assertNormalisation([1, 2, 3], [1, 0, 1]), /expected every std value to be above 0 but received 0 \(number\)/);
+  assert.throws(
+    () => assertNormalisation([1, 2, 3], 'imagenet'),
+    /expected std to be 3 finite numbers .* but received "imagenet" \(string\)/,
+  );
+  assert.throws(
+    () => assertNormalisation([1, 2, 3], [1, 0, 1]),
+    /expected every std value to be above 0 but received 0 \(number\)/,
+  );
 });

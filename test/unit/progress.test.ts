@@ -27,9 +27,15 @@ test('ETA is unknown before any progress and zero at the end', () => {
 });
 
 test('progress line shows counts, rate, ETA and failures within the width', () => {
-  const line = renderProgressLine({ done: 50, toProcess: 200, failed: 3, imagesPerSecond: 25.04, etaSeconds: 6, state: 'running' }, 100);
-  assert.match(line, /^\[#+\.+\] 50\/200  25%  25\.0 img\/s  ETA 00:06  3 failed$/);
-  assert.ok(renderProgressLine({ done: 1, toProcess: 2, failed: 0, imagesPerSecond: 1, etaSeconds: 1, state: 'paused' }, 40).length <= 39);
+  const line = renderProgressLine(
+    { done: 50, toProcess: 200, failed: 3, imagesPerSecond: 25.04, etaSeconds: 6, state: 'running' },
+    100,
+  );
+  assert.match(line, /^\[#+\.+\] 50\/200 {2}25% {2}25\.0 img\/s {2}ETA 00:06 {2}3 failed$/);
+  assert.ok(
+    renderProgressLine({ done: 1, toProcess: 2, failed: 0, imagesPerSecond: 1, etaSeconds: 1, state: 'paused' }, 40)
+      .length <= 39,
+  );
   assert.equal(formatDuration(3725), '1:02:05');
   assert.equal(formatDuration(null), '--:--');
 });

@@ -22,7 +22,10 @@ test('sniffImageFormat recognises each format by its magic bytes', () => {
   const bmp = bytes('BM', [0x46, 0x35, 6, 0, 0, 0, 0, 0, 0x36, 0, 0, 0], [40, 0, 0, 0], [0xc3, 1, 0, 0]);
   assert.equal(sniffImageFormat(bmp), 'bmp');
   assert.equal(sniffImageFormat(bytes('<svg xmlns="http://www.w3.org/2000/svg"/>')), 'svg');
-  assert.equal(sniffImageFormat(bytes([0xef, 0xbb, 0xbf], '<?xml version="1.0"?>\n<!-- x -->\n<svg width="1">')), 'svg');
+  assert.equal(
+    sniffImageFormat(bytes([0xef, 0xbb, 0xbf], '<?xml version="1.0"?>\n<!-- x -->\n<svg width="1">')),
+    'svg',
+  );
 });
 
 test('ISO-BMFF files are AVIF when any brand says avif, HEIF for the HEVC/HEIF brands', () => {

@@ -26,7 +26,10 @@ test('the query is the renormalised centroid of the positives minus half the neg
 test('centring subtracts the mean and renormalises each row', () => {
   const rows = Float32Array.from([1, 0, 0.8, 0.6]);
   const mean = meanVector(rows, 2);
-  assert.deepEqual(Array.from(mean).map((x) => Number(x.toFixed(6))), [0.9, 0.3]);
+  assert.deepEqual(
+    Array.from(mean).map((x) => Number(x.toFixed(6))),
+    [0.9, 0.3],
+  );
   const centred = centreRows(rows, 2, mean);
   assert.ok(Math.abs(Math.hypot(centred[0]!, centred[1]!) - 1) < 1e-6);
   assert.ok(Math.abs(centred[0]! + centred[2]!) < 1e-6, 'two rows centre to opposite directions');
@@ -37,8 +40,14 @@ test('union-find groups connected pairs and drops singletons', () => {
   sets.union(0, 1);
   sets.union(1, 2);
   sets.union(4, 5);
-  const groups = sets.groups(2).map((g) => g.sort()).sort((a, b) => b.length - a.length);
-  assert.deepEqual(groups, [[0, 1, 2], [4, 5]]);
+  const groups = sets
+    .groups(2)
+    .map((g) => g.sort())
+    .sort((a, b) => b.length - a.length);
+  assert.deepEqual(groups, [
+    [0, 1, 2],
+    [4, 5],
+  ]);
 });
 
 test('the feature store appends, replaces by id and grows', () => {
@@ -46,7 +55,10 @@ test('the feature store appends, replaces by id and grows', () => {
   assert.deepEqual(store.upsert([7, 9], Float32Array.from([1, 0, 0, 1])), [7, 9]);
   assert.deepEqual(store.upsert([7], Float32Array.from([0.6, 0.8])), []);
   assert.equal(store.size, 2);
-  assert.deepEqual(Array.from(store.vector(7)!).map((x) => Number(x.toFixed(2))), [0.6, 0.8]);
+  assert.deepEqual(
+    Array.from(store.vector(7)!).map((x) => Number(x.toFixed(2))),
+    [0.6, 0.8],
+  );
   assert.throws(() => store.upsert([1], Float32Array.from([1])), /expected 1 x 2 floats, received 1/);
   assert.throws(() => new FeatureStore(0), /positive integer feature dimension/);
 });
@@ -57,7 +69,11 @@ test('the similarity requests refuse bad input', () => {
   assert.equal(search.safeParse({ positives: [1], top: 0 }).success, false);
   assert.equal(search.safeParse({ positives: [1], threshold: 2 }).success, false);
   assert.deepEqual(search.parse({ positives: [3] }), { positives: [3], negatives: [], top: 200 });
-  assert.equal(requestSchemas['duplicates.trash'].safeParse({ imageIds: [1], confirmed: false }).success, false, 'trashing needs an explicit confirmation');
+  assert.equal(
+    requestSchemas['duplicates.trash'].safeParse({ imageIds: [1], confirmed: false }).success,
+    false,
+    'trashing needs an explicit confirmation',
+  );
   assert.equal(requestSchemas['similar.map'].safeParse({ kind: 'tsne' }).success, false);
 });
 
@@ -65,5 +81,8 @@ test('exact search answers a query given as a view into a larger buffer (usearch
   const { exactNeighbours } = await import('../../main/engine/similarity/exact-search.js');
   const store = FeatureStore.from([1, 2, 3], 2, Float32Array.from([1, 0, 0, 1, 0.6, 0.8]));
   const view = store.vectors.subarray(2, 4); // row 2's vector (0, 1), at a byte offset
-  assert.deepEqual(exactNeighbours(store, view, 2, null).map((n) => n.imageId), [2, 3]);
+  assert.deepEqual(
+    exactNeighbours(store, view, 2, null).map((n) => n.imageId),
+    [2, 3],
+  );
 });

@@ -5,10 +5,28 @@ import { parseOnnxModel } from '../../main/zoo/onnx-reader.js';
 import { encodeModel, type OnnxModel } from '../../main/zoo/onnx-writer.js';
 
 const model: OnnxModel = {
-  graphName: 'g', producerName: 'fieldmark', producerVersion: '0.1.0',
+  graphName: 'g',
+  producerName: 'fieldmark',
+  producerVersion: '0.1.0',
   nodes: [
-    { opType: 'DequantizeLinear', name: 'dq', inputs: ['w', 's', 'z'], outputs: ['wf'], attributes: [{ name: 'axis', kind: 'int', value: 0 }] },
-    { opType: 'Conv', name: 'conv', inputs: ['input', 'wf'], outputs: ['y'], attributes: [{ name: 'pads', kind: 'ints', value: [1, 1, 1, 1] }, { name: 'alpha', kind: 'float', value: 0.5 }, { name: 'mode', kind: 'string', value: 'constant' }] },
+    {
+      opType: 'DequantizeLinear',
+      name: 'dq',
+      inputs: ['w', 's', 'z'],
+      outputs: ['wf'],
+      attributes: [{ name: 'axis', kind: 'int', value: 0 }],
+    },
+    {
+      opType: 'Conv',
+      name: 'conv',
+      inputs: ['input', 'wf'],
+      outputs: ['y'],
+      attributes: [
+        { name: 'pads', kind: 'ints', value: [1, 1, 1, 1] },
+        { name: 'alpha', kind: 'float', value: 0.5 },
+        { name: 'mode', kind: 'string', value: 'constant' },
+      ],
+    },
   ],
   initializers: [
     { name: 'w', dims: [2, 1, 1, 1], data: Int8Array.from([-127, 5]) },
@@ -34,7 +52,11 @@ test('an ONNX model written by the writer reads back identically (int8, uint8, i
 });
 
 test('bytes that are not an ONNX model are refused as ModelInvalid', () => {
-  const invalid = (bytes: Uint8Array) => assert.throws(() => parseOnnxModel(bytes), (e: unknown) => e instanceof FieldmarkError && e.kind === 'ModelInvalid');
+  const invalid = (bytes: Uint8Array) =>
+    assert.throws(
+      () => parseOnnxModel(bytes),
+      (e: unknown) => e instanceof FieldmarkError && e.kind === 'ModelInvalid',
+    );
   invalid(Uint8Array.from([0x0a, 0xff, 0x01]));
   invalid(new Uint8Array(0));
   invalid(encodeModel({ ...model, nodes: [] }).toBytes());

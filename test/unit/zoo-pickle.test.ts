@@ -55,32 +55,44 @@ test('the end offset points after STOP so consecutive pickles can be read', () =
 });
 
 function expectUnsafe(bytes: Buffer, pattern: RegExp): void {
-  assert.throws(() => unpickle(bytes, 0, noStorage, 'evil.pth'), (error: unknown) => {
-    assert.ok(error instanceof FieldmarkError, String(error));
-    assert.equal(error.kind, 'UnsafeCheckpoint');
-    assert.match(error.message, pattern);
-    return true;
-  });
+  assert.throws(
+    () => unpickle(bytes, 0, noStorage, 'evil.pth'),
+    (error: unknown) => {
+      assert.ok(error instanceof FieldmarkError, String(error));
+      assert.equal(error.kind, 'UnsafeCheckpoint');
+      assert.match(error.message, pattern);
+      return true;
+    },
+  );
 }
 
 test('globals outside the allow-list are refused, naming them, before anything could run', () => {
-  expectUnsafe(Buffer.from("cos\nsystem\n(S'touch pwned'\ntR.", 'latin1'), /evil\.pth: refusing the global "os\.system"/);
+  expectUnsafe(
+    Buffer.from("cos\nsystem\n(S'touch pwned'\ntR.", 'latin1'),
+    /evil\.pth: refusing the global "os\.system"/,
+  );
   expectUnsafe(Buffer.from("cposix\nsystem\n(S'id'\ntR.", 'latin1'), /"posix\.system"/);
-  const stackGlobal = Buffer.concat([Buffer.from('8004', 'hex'), Buffer.from('\x8c\x08builtins\x8c\x04eval\x93\x8c\x031+1\x85R.', 'latin1')]);
+  const stackGlobal = Buffer.concat([
+    Buffer.from('8004', 'hex'),
+    Buffer.from('\x8c\x08builtins\x8c\x04eval\x93\x8c\x031+1\x85R.', 'latin1'),
+  ]);
   expectUnsafe(stackGlobal, /"builtins\.eval"/);
-  expectUnsafe(Buffer.from("ctorch.serialization\nload\n.", 'latin1'), /"torch\.serialization\.load"/);
+  expectUnsafe(Buffer.from('ctorch.serialization\nload\n.', 'latin1'), /"torch\.serialization\.load"/);
   // INST and OBJ build arbitrary objects: refused by opcode.
   expectUnsafe(Buffer.from("(S'id'\nios\nsystem\n.", 'latin1'), /refusing pickle opcode 0x69/);
 });
 
 test('truncated or malformed pickles are CheckpointInvalid', () => {
   const bytes = Buffer.from(PROTOCOL_2, 'hex');
-  assert.throws(() => unpickle(bytes.subarray(0, 40), 0, noStorage, 'cut.pth'), (error: unknown) => {
-    assert.ok(error instanceof FieldmarkError);
-    assert.equal(error.kind, 'CheckpointInvalid');
-    assert.match(error.message, /cut\.pth: truncated pickle/);
-    return true;
-  });
+  assert.throws(
+    () => unpickle(bytes.subarray(0, 40), 0, noStorage, 'cut.pth'),
+    (error: unknown) => {
+      assert.ok(error instanceof FieldmarkError);
+      assert.equal(error.kind, 'CheckpointInvalid');
+      assert.match(error.message, /cut\.pth: truncated pickle/);
+      return true;
+    },
+  );
   assert.throws(() => unpickle(Buffer.from('80024e7400', 'hex'), 0, noStorage, 'x'), /no MARK on the stack/);
   assert.throws(() => unpickle(Buffer.from('8002680a2e', 'hex'), 0, noStorage, 'x'), /memo entry 10 is missing/);
 });
@@ -92,7 +104,13 @@ const ZIP =
 test('zip entries are listed from the central directory, stored and deflated ones read back', () => {
   const zip = Buffer.from(ZIP, 'hex');
   const entries = listZipEntries(zip, 'test.zip');
-  assert.deepEqual(entries.map((e) => [e.name, e.method, e.size]), [['archive/stored.txt', 0, 12], ['archive/deflated.txt', 8, 300]]);
+  assert.deepEqual(
+    entries.map((e) => [e.name, e.method, e.size]),
+    [
+      ['archive/stored.txt', 0, 12],
+      ['archive/deflated.txt', 8, 300],
+    ],
+  );
   assert.equal(Buffer.from(readZipEntry(zip, entries[0]!, 'test.zip')).toString(), 'hello stored');
   assert.equal(Buffer.from(readZipEntry(zip, entries[1]!, 'test.zip')).toString(), 'hello deflated '.repeat(20));
   assert.throws(() => listZipEntries(zip.subarray(0, 100), 'cut.zip'), /cut\.zip: not a readable zip archive/);

@@ -42,14 +42,20 @@ test('a message with every field kind round-trips through the decoder', () => {
   const bytes = message.toBytes();
   assert.equal(bytes.byteLength, message.byteLength);
   const fields = [...decodeFields(bytes)];
-  assert.deepEqual(fields.map((f) => f.field), [1, 14, 2, 3, 4, 5]);
+  assert.deepEqual(
+    fields.map((f) => f.field),
+    [1, 14, 2, 3, 4, 5],
+  );
   assert.equal(fields[0]?.varint, 8n);
   const inner = [...decodeFields(fields[1]?.bytes ?? new Uint8Array())];
-  assert.deepEqual(inner.map((f) => decodeString(f.bytes ?? new Uint8Array())), ['key', 'välue']);
-  assert.equal(new DataView((fields[2]?.bytes as Uint8Array).slice().buffer).getFloat32(0, true), 1.5);
-  assert.deepEqual(decodePackedVarints(fields[3]?.bytes as Uint8Array).map(asSignedInt64), [1n, 300n, -2n]);
-  assert.deepEqual([...decodePackedFloats(fields[4]?.bytes as Uint8Array)], [0.25, -3, Math.fround(1e-3)]);
-  assert.deepEqual([...(fields[5]?.bytes as Uint8Array)], [9, 8, 7]);
+  assert.deepEqual(
+    inner.map((f) => decodeString(f.bytes ?? new Uint8Array())),
+    ['key', 'välue'],
+  );
+  assert.equal(new DataView((fields[2]!.bytes as Uint8Array).slice().buffer).getFloat32(0, true), 1.5);
+  assert.deepEqual(decodePackedVarints(fields[3]!.bytes as Uint8Array).map(asSignedInt64), [1n, 300n, -2n]);
+  assert.deepEqual([...decodePackedFloats(fields[4]!.bytes as Uint8Array)], [0.25, -3, Math.fround(1e-3)]);
+  assert.deepEqual([...(fields[5]!.bytes as Uint8Array)], [9, 8, 7]);
 });
 
 test('embedding a message shares its chunks instead of copying them', () => {

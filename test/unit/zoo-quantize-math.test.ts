@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { activationParams, quantizeBias, quantizeWeightsPerChannel, roundHalfEven } from '../../main/zoo/quantize/quant-params.js';
+import {
+  activationParams,
+  quantizeBias,
+  quantizeWeightsPerChannel,
+  roundHalfEven,
+} from '../../main/zoo/quantize/quant-params.js';
 import { klThreshold, TensorStats } from '../../main/zoo/quantize/calibration-stats.js';
 import { parseModelMetadata } from '../../main/zoo/model-metadata-schema.js';
 
@@ -18,7 +23,10 @@ test('per-channel symmetric int8 weights: scale is max|w|/127 per output channel
   assert.deepEqual(Array.from(q.values), [50, -127, 10, 0, 127, 85, -42, 1]);
   for (let i = 0; i < weights.length; i += 1) {
     const scale = q.scales[Math.floor(i / 4)] as number;
-    assert.ok(Math.abs((q.values[i] as number) * scale - (weights[i] as number)) <= scale / 2 + 1e-9, `value ${i} within half a step`);
+    assert.ok(
+      Math.abs((q.values[i] as number) * scale - (weights[i] as number)) <= scale / 2 + 1e-9,
+      `value ${i} within half a step`,
+    );
   }
 });
 
@@ -50,7 +58,8 @@ function gaussianWithOutliers(count: number): Float32Array {
   const values = new Float32Array(count);
   let state = 7;
   const uniform = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
-  for (let i = 0; i < count; i += 1) values[i] = Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  for (let i = 0; i < count; i += 1)
+    values[i] = Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
   values[0] = 40; // one outlier far in the tail
   return values;
 }
@@ -63,7 +72,10 @@ test('calibration methods: minmax keeps the outlier, percentile and entropy clip
   const minmax = stats.rangeFor('minmax');
   assert.equal(minmax.max, 40);
   const percentile = stats.rangeFor('percentile');
-  assert.ok(percentile.max > 3 && percentile.max < 5, `percentile max ${percentile.max} near the 99.99% quantile of N(0,1) (3.7)`);
+  assert.ok(
+    percentile.max > 3 && percentile.max < 5,
+    `percentile max ${percentile.max} near the 99.99% quantile of N(0,1) (3.7)`,
+  );
   assert.ok(percentile.min < -3 && percentile.min > -5, `percentile min ${percentile.min}`);
   const entropy = stats.rangeFor('entropy');
   assert.ok(entropy.max > 2 && entropy.max < 10, `entropy threshold ${entropy.max} clips the outlier`);
@@ -83,27 +95,51 @@ test('histograms survive range growth: a later, wider batch keeps earlier counts
 test('KL threshold keeps a histogram that already fits in the levels', () => {
   assert.equal(klThreshold([5, 4, 3, 0, 0], 128), 3);
   // A decaying body (most mass in the first ~100 bins) and one lone value in the last bin.
-  const long = Array.from({ length: 2048 }, (_, i) => (i < 600 ? Math.round(100000 * Math.exp(-i / 50)) : i === 2047 ? 1 : 0));
+  const long = Array.from({ length: 2048 }, (_, i) =>
+    i < 600 ? Math.round(100000 * Math.exp(-i / 50)) : i === 2047 ? 1 : 0,
+  );
   const t = klThreshold(long, 128);
   assert.ok(t >= 128 && t < 1024, `threshold ${t} keeps the body's resolution and drops the lone tail bin`);
 });
 
 test('metadata: old files without quantization stay readable; a malformed quantization field is refused', () => {
   const base = {
-    formatVersion: 1, id: 'm', architecture: 'resnet20', labelSet: 'cifar10', classNames: ['a'], featureDim: 64, trained: true,
+    formatVersion: 1,
+    id: 'm',
+    architecture: 'resnet20',
+    labelSet: 'cifar10',
+    classNames: ['a'],
+    featureDim: 64,
+    trained: true,
     source: { kind: 'seeded', seed: 1 },
-    preprocess: { resize: { kind: 'none' }, crop: null, input: { width: 32, height: 32 }, mean: [0, 0, 0], std: [1, 1, 1] },
+    preprocess: {
+      resize: { kind: 'none' },
+      crop: null,
+      input: { width: 32, height: 32 },
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
+    },
   };
   const old = parseModelMetadata(JSON.stringify(base));
   assert.ok(old.ok && old.value.quantization === undefined);
   const quantization = {
-    format: 'qdq-int8', method: 'percentile', sourceModel: 'm', calibrationImages: 200, checkImages: 100, top1Agreement: 0.99,
-    meanAbsDeltaTop1: 0.01, featureRecallAt10: null, speedup: 2.5, measuredOn: 'cpu',
+    format: 'qdq-int8',
+    method: 'percentile',
+    sourceModel: 'm',
+    calibrationImages: 200,
+    checkImages: 100,
+    top1Agreement: 0.99,
+    meanAbsDeltaTop1: 0.01,
+    featureRecallAt10: null,
+    speedup: 2.5,
+    measuredOn: 'cpu',
   };
   const withQ = parseModelMetadata(JSON.stringify({ ...base, quantization }));
   assert.ok(withQ.ok);
   assert.equal(withQ.ok && withQ.value.quantization?.method, 'percentile');
-  const bad = parseModelMetadata(JSON.stringify({ ...base, quantization: { ...quantization, method: 'kmeans', top1Agreement: 1.5 } }));
+  const bad = parseModelMetadata(
+    JSON.stringify({ ...base, quantization: { ...quantization, method: 'kmeans', top1Agreement: 1.5 } }),
+  );
   assert.equal(bad.ok, false);
   assert.match(bad.ok ? '' : bad.problem, /quantization\.method/);
   assert.match(bad.ok ? '' : bad.problem, /quantization\.top1Agreement/);

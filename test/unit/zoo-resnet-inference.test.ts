@@ -6,8 +6,14 @@ import { inferResNet } from '../../main/zoo/resnet-inference.js';
 import { checkpointSlots, type CheckpointLayout } from '../../main/zoo/resnet-weights.js';
 
 /** The key -> shape map a checkpoint of `architecture` in `layout` would hold. */
-function shapesOf(architecture: string, layout: CheckpointLayout, classes: number | null): Map<string, { shape: number[] }> {
-  return new Map(checkpointSlots(architectureSpec(architecture), layout, classes).map((slot) => [slot.key, { shape: slot.shape }]));
+function shapesOf(
+  architecture: string,
+  layout: CheckpointLayout,
+  classes: number | null,
+): Map<string, { shape: number[] }> {
+  return new Map(
+    checkpointSlots(architectureSpec(architecture), layout, classes).map((slot) => [slot.key, { shape: slot.shape }]),
+  );
 }
 
 test('every named architecture is recognised from its OpenMMLab keys and shapes alone', () => {
@@ -55,17 +61,26 @@ test('missing, unexpected and mis-shaped keys are all listed', () => {
   shapes.delete('backbone.layer3.1.bn2.running_var');
   shapes.set('backbone.layer2.0.conv2.weight', { shape: [128, 128, 5, 5] });
   shapes.set('backbone.extra.weight', { shape: [3] });
-  expectInvalid(() => inferResNet(shapes, 'broken.pth'), [
-    /broken\.pth does not fit the ResNet its keys describe \(basic \[2,2,2,2\], plain7x7 stem, conv shortcut\)/,
-    /missing keys \(1\): backbone\.layer3\.1\.bn2\.running_var/,
-    /mis-shaped keys \(1\): backbone\.layer2\.0\.conv2\.weight \[128,128,5,5\] \(expected \[128,128,3,3\]\)/,
-    /unexpected keys \(1\): backbone\.extra\.weight/,
-  ]);
+  expectInvalid(
+    () => inferResNet(shapes, 'broken.pth'),
+    [
+      /broken\.pth does not fit the ResNet its keys describe \(basic \[2,2,2,2\], plain7x7 stem, conv shortcut\)/,
+      /missing keys \(1\): backbone\.layer3\.1\.bn2\.running_var/,
+      /mis-shaped keys \(1\): backbone\.layer2\.0\.conv2\.weight \[128,128,5,5\] \(expected \[128,128,3,3\]\)/,
+      /unexpected keys \(1\): backbone\.extra\.weight/,
+    ],
+  );
 });
 
 test('state dicts that are not ResNets are refused with what was expected', () => {
-  expectInvalid(() => inferResNet(new Map([['encoder.weight', { shape: [3, 3] }]]), 'vit.pth'), [/vit\.pth: no layer1\.0\.conv1\.weight among its 1 tensors: not a ResNet/]);
+  expectInvalid(
+    () => inferResNet(new Map([['encoder.weight', { shape: [3, 3] }]]), 'vit.pth'),
+    [/vit\.pth: no layer1\.0\.conv1\.weight among its 1 tensors: not a ResNet/],
+  );
   const shapes = shapesOf('resnet18', 'torchvision', 10);
   shapes.set('conv1.weight', { shape: [64, 3, 5, 5] });
-  expectInvalid(() => inferResNet(shapes, 'odd.pth'), [/odd\.pth: conv1\.weight has a 5x5 kernel; expected 7x7 \(ImageNet\) or 3x3 \(CIFAR\)/]);
+  expectInvalid(
+    () => inferResNet(shapes, 'odd.pth'),
+    [/odd\.pth: conv1\.weight has a 5x5 kernel; expected 7x7 \(ImageNet\) or 3x3 \(CIFAR\)/],
+  );
 });

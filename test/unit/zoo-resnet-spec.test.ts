@@ -59,7 +59,9 @@ const STATE_DICT_MODELS: Array<[string, string, number]> = [
 
 test('OpenMMLab checkpoint keys and shapes match the reference listings exactly', () => {
   for (const [model, architecture, classes] of STATE_DICT_MODELS) {
-    const listing = JSON.parse(readFileSync(referencePath('state_dict_keys', `${model}.json`), 'utf8')) as { keys: Array<[string, number[]]> };
+    const listing = JSON.parse(readFileSync(referencePath('state_dict_keys', `${model}.json`), 'utf8')) as {
+      keys: Array<[string, number[]]>;
+    };
     const slots = checkpointSlots(architectureSpec(architecture), 'openmmlab', classes);
     const ours = slots.map((slot) => [slot.key, slot.shape]);
     assert.deepEqual(ours, listing.keys, `${model} (${architecture})`);
@@ -84,12 +86,15 @@ test('feature dimensions: 512 for basic blocks, 2048 for bottlenecks, 64 for aka
 });
 
 test('unknown architectures are refused with the list of known ones', () => {
-  assert.throws(() => architectureSpec('resnet19'), (error: unknown) => {
-    assert.ok(error instanceof FieldmarkError);
-    assert.equal(error.kind, 'InvalidArgument');
-    assert.match(error.message, /"resnet19".*resnet18.*akamaster-resnet1202/);
-    return true;
-  });
+  assert.throws(
+    () => architectureSpec('resnet19'),
+    (error: unknown) => {
+      assert.ok(error instanceof FieldmarkError);
+      assert.equal(error.kind, 'InvalidArgument');
+      assert.match(error.message, /"resnet19".*resnet18.*akamaster-resnet1202/);
+      return true;
+    },
+  );
   assert.equal(ARCHITECTURE_NAMES.length, 24);
   assert.equal(isCifarArchitecture('resnet50-cifar'), true);
   assert.equal(isCifarArchitecture('resnet50'), false);
@@ -99,13 +104,27 @@ test('preprocessing follows the OpenMMLab configs', () => {
   const in1k = preprocessFor('imagenet1k', 'resnet50');
   assert.deepEqual(in1k.resize, { kind: 'short-edge', size: 256, backend: 'cv2' });
   assert.deepEqual(in1k.crop, { width: 224, height: 224 });
-  assert.deepEqual(preprocessFor('imagenet1k', 'resnetv1d101').resize, { kind: 'short-edge', size: 256, backend: 'pillow' });
-  assert.deepEqual(preprocessFor('imagenet1k', 'wide-resnet50').resize, { kind: 'short-edge', size: 256, backend: 'pillow' });
+  assert.deepEqual(preprocessFor('imagenet1k', 'resnetv1d101').resize, {
+    kind: 'short-edge',
+    size: 256,
+    backend: 'pillow',
+  });
+  assert.deepEqual(preprocessFor('imagenet1k', 'wide-resnet50').resize, {
+    kind: 'short-edge',
+    size: 256,
+    backend: 'pillow',
+  });
   const cub = preprocessFor('cub200', 'resnet50');
   assert.deepEqual(cub.resize, { kind: 'fixed', width: 600, height: 600, backend: 'cv2' });
   assert.deepEqual(cub.input, { width: 448, height: 448 });
   const cifar100 = preprocessFor('cifar100', 'resnet50-cifar');
-  assert.deepEqual(cifar100, { resize: { kind: 'none' }, crop: null, input: { width: 32, height: 32 }, mean: [129.304, 124.07, 112.434], std: [68.17, 65.392, 70.418] });
+  assert.deepEqual(cifar100, {
+    resize: { kind: 'none' },
+    crop: null,
+    input: { width: 32, height: 32 },
+    mean: [129.304, 124.07, 112.434],
+    std: [68.17, 65.392, 70.418],
+  });
   assert.deepEqual(preprocessFor('cifar10', 'resnet18-cifar').mean, [125.307, 122.961, 113.8575]);
   // akamaster normalises with ImageNet statistics (0-1 scale in its code, 0-255 here).
   assert.deepEqual(preprocessFor('cifar10', 'akamaster-resnet20').mean, [123.675, 116.28, 103.53]);

@@ -18,7 +18,11 @@ new, empty catalog is started; the next classify rebuilds it from the photos (la
 old file).
 `;
 
-const OPTIONS = { db: { type: 'string' }, 'move-aside': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+const OPTIONS = {
+  db: { type: 'string' },
+  'move-aside': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 export const checkCommand: CommandHandler = async (args, context) => {
   const { values, positionals } = parseCommandArgs('check', args, OPTIONS);
@@ -29,7 +33,8 @@ export const checkCommand: CommandHandler = async (args, context) => {
   const [folder] = expectPositionals('check', positionals, ['folder']);
   const opened = libraryArguments(folder!, values.db, context);
   const file = opened.options.dbPath ?? defaultCatalogPath(await libraryRoot(opened.folder), context.env);
-  if (!existsSync(file)) throw new FieldmarkError('NotFound', `no catalog at ${file} (classify the folder first, or give --db)`);
+  if (!existsSync(file))
+    throw new FieldmarkError('NotFound', `no catalog at ${file} (classify the folder first, or give --db)`);
   const result = checkCatalog(file);
   if (result.problem === null) {
     context.stdout.write(`ok: ${file} passes the integrity check\n`);
@@ -46,6 +51,9 @@ async function libraryRoot(folder: string): Promise<string> {
   try {
     return await realpath(folder);
   } catch (error) {
-    throw new FieldmarkError('InvalidArgument', `library folder ${folder} does not exist (${(error as NodeJS.ErrnoException).code ?? 'unknown'}); give --db to check a catalog file`);
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `library folder ${folder} does not exist (${(error as NodeJS.ErrnoException).code ?? 'unknown'}); give --db to check a catalog file`,
+    );
   }
 }

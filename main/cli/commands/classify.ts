@@ -4,7 +4,14 @@
  * arguments exit 2.
  */
 import { resolve } from 'node:path';
-import { parseCommandArgs, intOption, choiceOption, optionalString, expectPositionals, libraryArguments } from '../args.js';
+import {
+  parseCommandArgs,
+  intOption,
+  choiceOption,
+  optionalString,
+  expectPositionals,
+  libraryArguments,
+} from '../args.js';
 import type { CommandHandler, CliContext } from '../context.js';
 import { EXIT_OK } from '../context.js';
 import { openLibrary } from '../../engine/library.js';
@@ -63,7 +70,10 @@ export const classifyCommand: CommandHandler = async (args, context) => {
   const device = choiceOption<DeviceRequest>('device', values.device, DEVICE_REQUESTS, 'auto');
   const batchSize = intOption('batch', values.batch, 8, 1, 256);
   const threads = values.threads === undefined ? undefined : intOption('threads', values.threads, 1, 1, 256);
-  const batchTimeoutS = values['batch-timeout'] === undefined ? undefined : intOption('batch-timeout', values['batch-timeout'], 600, 1, 86_400);
+  const batchTimeoutS =
+    values['batch-timeout'] === undefined
+      ? undefined
+      : intOption('batch-timeout', values['batch-timeout'], 600, 1, 86_400);
   const json = values.json === true;
   const csvPath = optionalString(values.csv);
 
@@ -75,12 +85,23 @@ export const classifyCommand: CommandHandler = async (args, context) => {
     // Before any work: an output that is the catalog would destroy it (issue 12, item 1).
     if (csvPath) checkCsvOutput(resolve(context.cwd, csvPath), library.catalogPath);
     if (!model.metadata.trained && !json) {
-      context.stderr.write(`note: ${model.metadata.id} has untrained (seeded) weights: its predictions are meaningless\n`);
+      context.stderr.write(
+        `note: ${model.metadata.id} has untrained (seeded) weights: its predictions are meaningless\n`,
+      );
     }
     const reporter = new ClassifyReporter(context, json, model.metadata);
     // Watching starts before the first run walks the folder, so nothing added meanwhile is missed.
     const note = (text: string) => context.stderr.write(`${text}\n`);
-    watch = values.watch === true ? await startClassifyWatch({ root: library.root, catalogPath: library.catalogPath, signal: context.signal, note, rerun: async () => void (await classifyOnce(false)) }) : null;
+    watch =
+      values.watch === true
+        ? await startClassifyWatch({
+            root: library.root,
+            catalogPath: library.catalogPath,
+            signal: context.signal,
+            note,
+            rerun: async () => void (await classifyOnce(false)),
+          })
+        : null;
     const classifyOnce = async (retryFailed: boolean): Promise<IndexSummary> => {
       const job = startIndexJob(
         {
@@ -103,7 +124,13 @@ export const classifyCommand: CommandHandler = async (args, context) => {
       reporter.finish();
       if (csvPath) {
         const rows = library.catalog.exportRows(library.libraryId, await job.modelRowId);
-        writePredictionsCsv(resolve(context.cwd, csvPath), rows, model.metadata.classNames, model.metadata.id, library.catalogPath);
+        writePredictionsCsv(
+          resolve(context.cwd, csvPath),
+          rows,
+          model.metadata.classNames,
+          model.metadata.id,
+          library.catalogPath,
+        );
       }
       const line = {
         type: 'summary',

@@ -38,7 +38,8 @@ export const duplicatesCommand: CommandHandler = async (args, context) => {
     return EXIT_OK;
   }
   const [folder] = expectPositionals('duplicates', positionals, ['folder']);
-  const threshold = values.threshold === undefined ? DEFAULT_DUPLICATE_THRESHOLD : unitOption('threshold', values.threshold);
+  const threshold =
+    values.threshold === undefined ? DEFAULT_DUPLICATE_THRESHOLD : unitOption('threshold', values.threshold);
   const csvPath = optionalString(values.csv) === undefined ? null : resolve(context.cwd, optionalString(values.csv)!);
   const opened = libraryArguments(folder!, values.db, context);
   const library = await openLibrary(opened.folder, opened.options);
@@ -55,22 +56,36 @@ export const duplicatesCommand: CommandHandler = async (args, context) => {
     if (csvPath) {
       const lines = [csvRecord(['group', 'path', 'keep', 'score', 'width', 'height', 'size'])];
       groups.forEach((group, g) => {
-        for (const m of group.members) lines.push(csvRecord([g + 1, m.relPath, m.keep ? 1 : 0, m.score.toFixed(4), m.width, m.height, m.size]));
+        for (const m of group.members)
+          lines.push(csvRecord([g + 1, m.relPath, m.keep ? 1 : 0, m.score.toFixed(4), m.width, m.height, m.size]));
       });
       writeOutputFileAtomic(csvPath, lines.join(''), { protectedPaths: [library.catalogPath] });
       context.stdout.write(`wrote ${groups.length} groups to ${csvPath}\n`);
     } else if (values.json) {
       groups.forEach((group, g) => {
-        const members = group.members.map((m) => ({ path: m.relPath, keep: m.keep, score: Number(m.score.toFixed(4)) }));
-        context.stdout.write(`${JSON.stringify({ type: 'group', group: g + 1, size: members.length, minScore: Number(group.minScore.toFixed(4)), members })}\n`);
+        const members = group.members.map((m) => ({
+          path: m.relPath,
+          keep: m.keep,
+          score: Number(m.score.toFixed(4)),
+        }));
+        context.stdout.write(
+          `${JSON.stringify({ type: 'group', group: g + 1, size: members.length, minScore: Number(group.minScore.toFixed(4)), members })}\n`,
+        );
       });
-      context.stdout.write(`${JSON.stringify({ type: 'summary', groups: groups.length, images: core.store.size, threshold })}\n`);
+      context.stdout.write(
+        `${JSON.stringify({ type: 'summary', groups: groups.length, images: core.store.size, threshold })}\n`,
+      );
     } else {
       groups.forEach((group, g) => {
-        context.stdout.write(`group ${g + 1}: ${group.members.length} photos (similarity >= ${group.minScore.toFixed(3)})\n`);
-        for (const m of group.members) context.stdout.write(`  ${m.keep ? 'keep' : '    '}  ${m.score.toFixed(4)}  ${m.relPath}\n`);
+        context.stdout.write(
+          `group ${g + 1}: ${group.members.length} photos (similarity >= ${group.minScore.toFixed(3)})\n`,
+        );
+        for (const m of group.members)
+          context.stdout.write(`  ${m.keep ? 'keep' : '    '}  ${m.score.toFixed(4)}  ${m.relPath}\n`);
       });
-      context.stdout.write(`${groups.length} groups of near-duplicates among ${core.store.size} photos (threshold ${threshold})\n`);
+      context.stdout.write(
+        `${groups.length} groups of near-duplicates among ${core.store.size} photos (threshold ${threshold})\n`,
+      );
     }
     return EXIT_OK;
   } finally {

@@ -36,7 +36,10 @@ async function truthSource(raw: string | undefined, cwd: string): Promise<TruthS
   try {
     return { kind: 'csv', text: await readFile(resolve(cwd, raw), 'utf8') };
   } catch (error) {
-    throw new FieldmarkError('InvalidArgument', `--truth: expected labels, folders or a readable CSV file, received "${raw}" (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `--truth: expected labels, folders or a readable CSV file, received "${raw}" (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+    );
   }
 }
 
@@ -55,7 +58,11 @@ export const evaluateCommand: CommandHandler = async (args, context) => {
   try {
     const model = await pickCatalogModel(library.catalog, optionalString(values.model), context.cwd);
     const truth = truthLabels(library.catalog, library.libraryId, model.rowId, source);
-    if (truth.size === 0) throw new FieldmarkError('InvalidArgument', `no images with a true label (--truth ${source.kind}): label some images or pass --truth folders|<file.csv>`);
+    if (truth.size === 0)
+      throw new FieldmarkError(
+        'InvalidArgument',
+        `no images with a true label (--truth ${source.kind}): label some images or pass --truth folders|<file.csv>`,
+      );
     const result = evaluateLibrary(library.catalog, library.libraryId, model.rowId, model.metadata, truth);
     const outDir = optionalString(values.out);
     if (outDir) {
@@ -65,7 +72,10 @@ export const evaluateCommand: CommandHandler = async (args, context) => {
       await writeFile(join(dir, 'confusion.csv'), confusionCsv(result));
       await writeFile(join(dir, 'confusion.svg'), confusionSvg(result));
       await writeFile(join(dir, 'reliability.svg'), reliabilitySvg(result));
-      await writeFile(join(dir, 'evaluation.json'), `${JSON.stringify({ model: model.metadata.id, ...summary }, null, 2)}\n`);
+      await writeFile(
+        join(dir, 'evaluation.json'),
+        `${JSON.stringify({ model: model.metadata.id, ...summary }, null, 2)}\n`,
+      );
     }
     if (values.json) {
       const { cells: _cells, ...summary } = result;
@@ -79,9 +89,16 @@ export const evaluateCommand: CommandHandler = async (args, context) => {
       `${'label'.padEnd(28)} ${'support'.padStart(7)} ${'precision'.padStart(9)} ${'recall'.padStart(7)} ${'F1'.padStart(6)}`,
       ...result.perClass
         .filter((m) => m.support > 0 || m.predicted > 0)
-        .map((m) => `${m.label.slice(0, 28).padEnd(28)} ${String(m.support).padStart(7)} ${m.precision.toFixed(3).padStart(9)} ${m.recall.toFixed(3).padStart(7)} ${m.f1.toFixed(3).padStart(6)}`),
+        .map(
+          (m) =>
+            `${m.label.slice(0, 28).padEnd(28)} ${String(m.support).padStart(7)} ${m.precision.toFixed(3).padStart(9)} ${m.recall.toFixed(3).padStart(7)} ${m.f1.toFixed(3).padStart(6)}`,
+        ),
     ];
-    if (outDir) lines.push('', `wrote confusion.csv, confusion.svg, reliability.svg, evaluation.json to ${resolve(context.cwd, outDir)}`);
+    if (outDir)
+      lines.push(
+        '',
+        `wrote confusion.csv, confusion.svg, reliability.svg, evaluation.json to ${resolve(context.cwd, outDir)}`,
+      );
     context.stdout.write(`${lines.join('\n')}\n`);
     return EXIT_OK;
   } finally {

@@ -16,7 +16,13 @@ images only): path, label, label_source, label_rank, [scientific_name, genus, fa
 models], prediction, confidence, top_k, model, labelled_at. "fieldmark labels import --csv" reads it back.
 `;
 
-const OPTIONS = { csv: { type: 'string' }, model: { type: 'string' }, db: { type: 'string' }, 'labels-only': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+const OPTIONS = {
+  csv: { type: 'string' },
+  model: { type: 'string' },
+  db: { type: 'string' },
+  'labels-only': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 export const exportCommand: CommandHandler = async (args, context) => {
   const { values, positionals } = parseCommandArgs('export', args, OPTIONS);
@@ -32,8 +38,14 @@ export const exportCommand: CommandHandler = async (args, context) => {
     checkCsvOutput(csvPath, library.catalogPath);
     const requested = optionalString(values.model);
     // Labels export without a model too: a library labelled by hand (or imported) need not be classified.
-    const model = requested === undefined && library.catalog.listModels().length === 0 ? null : await pickCatalogModel(library.catalog, requested, context.cwd);
-    const csv = labelsCsv(library.catalog, library.libraryId, model && labelExportModel(model), { labelsOnly: values['labels-only'] === true, env: context.env });
+    const model =
+      requested === undefined && library.catalog.listModels().length === 0
+        ? null
+        : await pickCatalogModel(library.catalog, requested, context.cwd);
+    const csv = labelsCsv(library.catalog, library.libraryId, model && labelExportModel(model), {
+      labelsOnly: values['labels-only'] === true,
+      env: context.env,
+    });
     writeOutputFileAtomic(csvPath, csv.text, { protectedPaths: [library.catalogPath] });
     context.stdout.write(`wrote ${csv.rows} rows to ${csvPath}\n`);
     return EXIT_OK;

@@ -4,7 +4,14 @@
  */
 import { UsageError } from '../args.js';
 import { EXIT_OK, EXIT_USAGE, type CliContext, type CommandHandler } from '../context.js';
-import { labelsClear, labelsMerge, labelsRedo, labelsRename, labelsSet, labelsUndo } from '../labels/label-edit-commands.js';
+import {
+  labelsClear,
+  labelsMerge,
+  labelsRedo,
+  labelsRename,
+  labelsSet,
+  labelsUndo,
+} from '../labels/label-edit-commands.js';
 import { labelsList } from '../labels/label-list-command.js';
 import { labelsImport } from '../labels/label-import-command.js';
 import { labelsPropagateCommand, labelsSuspectsCommand } from './labels-learning.js';
@@ -55,6 +62,7 @@ export const labelsCommand: CommandHandler = async (args, context) => {
     return EXIT_OK;
   }
   const handler = SUBCOMMANDS[name];
-  if (handler === undefined) throw new UsageError(`labels: expected a subcommand (${Object.keys(SUBCOMMANDS).join(', ')}), received "${name}"`);
+  if (handler === undefined)
+    throw new UsageError(`labels: expected a subcommand (${Object.keys(SUBCOMMANDS).join(', ')}), received "${name}"`);
   return handler(rest, context);
 };

@@ -6,8 +6,22 @@
 import { resolve } from 'node:path';
 import { CALIBRATION_METHODS } from '../../zoo/quantize/calibration-stats.js';
 import { describeInt8 } from '../../zoo/quantize/local-int8-models.js';
-import { DEFAULT_AGREEMENT_THRESHOLD, DEFAULT_CALIBRATION_IMAGES, DEFAULT_CHECK_IMAGES, quantizeModel, type QuantizeProgress } from '../../zoo/quantize/quantize-model.js';
-import { choiceOption, expectPositionals, intOption, optionalString, parseCommandArgs, requiredString, UsageError } from '../args.js';
+import {
+  DEFAULT_AGREEMENT_THRESHOLD,
+  DEFAULT_CALIBRATION_IMAGES,
+  DEFAULT_CHECK_IMAGES,
+  quantizeModel,
+  type QuantizeProgress,
+} from '../../zoo/quantize/quantize-model.js';
+import {
+  choiceOption,
+  expectPositionals,
+  intOption,
+  optionalString,
+  parseCommandArgs,
+  requiredString,
+  UsageError,
+} from '../args.js';
 import { EXIT_OK, type CliContext } from '../context.js';
 
 export const QUANTIZE_USAGE = `  quantize <model file|id> --calibrate <folder> [--images N] [--check N|all]
@@ -23,7 +37,8 @@ function checkOption(raw: string | boolean | undefined): number | null {
 function thresholdOption(raw: string | boolean | undefined): number {
   if (raw === undefined) return DEFAULT_AGREEMENT_THRESHOLD;
   const value = typeof raw === 'string' ? Number(raw) : Number.NaN;
-  if (!Number.isFinite(value) || value < 0 || value > 100) throw new UsageError(`--threshold: expected a percentage from 0 to 100, received "${String(raw)}"`);
+  if (!Number.isFinite(value) || value < 0 || value > 100)
+    throw new UsageError(`--threshold: expected a percentage from 0 to 100, received "${String(raw)}"`);
   return value / 100;
 }
 
@@ -67,16 +82,26 @@ export async function quantizeCommand(args: string[], context: CliContext): Prom
   if (context.stderr.isTTY) context.stderr.write('\r\x1b[2K');
   for (const skipped of result.skippedImages) context.stderr.write(`skipped ${skipped}\n`);
   if (values.json) {
-    context.stdout.write(`${JSON.stringify({ path: result.path, id: result.metadata.id, quantization: result.quantization, kernels: result.kernels, floatConvs: result.floatConvs, warning: result.warning })}\n`);
+    context.stdout.write(
+      `${JSON.stringify({ path: result.path, id: result.metadata.id, quantization: result.quantization, kernels: result.kernels, floatConvs: result.floatConvs, warning: result.warning })}\n`,
+    );
   } else {
     const q = result.quantization;
     context.stdout.write(`${result.path}\n`);
     context.stdout.write(`${result.metadata.id}: ${describeInt8(q)}\n`);
-    context.stdout.write(`calibrated on ${q.calibrationImages} images, checked on ${q.checkImages} others; feature recall@10 ${q.featureRecallAt10 === null ? '-' : (q.featureRecallAt10 * 100).toFixed(1) + '%'}\n`);
-    const kernels = Object.entries(result.kernels).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${n}`).join(', ');
+    context.stdout.write(
+      `calibrated on ${q.calibrationImages} images, checked on ${q.checkImages} others; feature recall@10 ${q.featureRecallAt10 === null ? '-' : (q.featureRecallAt10 * 100).toFixed(1) + '%'}\n`,
+    );
+    const kernels = Object.entries(result.kernels)
+      .sort((a, b) => b[1] - a[1])
+      .map(([op, n]) => `${op} ${n}`)
+      .join(', ');
     context.stdout.write(`onnxruntime kernels: ${kernels}${result.floatConvs === 0 ? ' (no float Conv left)' : ''}\n`);
   }
-  if (result.floatConvs > 0) context.stderr.write(`warning: ${result.floatConvs} convolutions still run in float32 after onnxruntime's fusions\n`);
+  if (result.floatConvs > 0)
+    context.stderr.write(
+      `warning: ${result.floatConvs} convolutions still run in float32 after onnxruntime's fusions\n`,
+    );
   if (result.warning) context.stderr.write(`warning: ${result.warning}\n`);
   return EXIT_OK;
 }

@@ -31,7 +31,8 @@ function formatCount(count: number): string {
 }
 
 function noPositionals(command: string, positionals: string[]): void {
-  if (positionals.length > 0) throw new UsageError(`${command}: expected no positional arguments, received ${positionals.join(' ')}`);
+  if (positionals.length > 0)
+    throw new UsageError(`${command}: expected no positional arguments, received ${positionals.join(' ')}`);
 }
 
 /** A path argument: `.json` class lists are resolved against the working folder, label-set ids kept. */
@@ -52,7 +53,10 @@ function reportConversion(result: ConvertResult, context: CliContext): void {
 }
 
 /** Download progress on stderr, redrawn in place on a terminal, quiet otherwise. */
-function progressReporter(context: CliContext): { update: (received: number, total: number | null) => void; done: () => void } {
+function progressReporter(context: CliContext): {
+  update: (received: number, total: number | null) => void;
+  done: () => void;
+} {
   if (!context.stderr.isTTY) return { update: () => {}, done: () => {} };
   const started = Date.now();
   let last = 0;
@@ -78,10 +82,14 @@ async function listCommand(args: string[], context: CliContext): Promise<number>
   const int8Models = await listInt8Models({ env: context.env });
   if (values.json) {
     for (const { entry, installed, path, isDefault } of models) {
-      context.stdout.write(`${JSON.stringify({ ...entry, installed, path: installed ? path : null, default: isDefault })}\n`);
+      context.stdout.write(
+        `${JSON.stringify({ ...entry, installed, path: installed ? path : null, default: isDefault })}\n`,
+      );
     }
     for (const model of int8Models) {
-      context.stdout.write(`${JSON.stringify({ id: model.id, int8: true, installed: true, path: model.path, default: false, labelSet: model.metadata.labelSet, quantization: model.quantization })}\n`);
+      context.stdout.write(
+        `${JSON.stringify({ id: model.id, int8: true, installed: true, path: model.path, default: false, labelSet: model.metadata.labelSet, quantization: model.quantization })}\n`,
+      );
     }
     return EXIT_OK;
   }
@@ -95,8 +103,16 @@ async function listCommand(args: string[], context: CliContext): Promise<number>
   ]);
   const header = ['model', 'classes', 'input', 'top-1', 'params', 'status'];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
-  for (const row of [header, ...rows]) context.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()}\n`);
-  context.stdout.write(`\n${models.filter((m) => m.installed).length} of ${models.length} installed; "fieldmark models download <model>" installs one\n`);
+  for (const row of [header, ...rows])
+    context.stdout.write(
+      `${row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
+  context.stdout.write(
+    `\n${models.filter((m) => m.installed).length} of ${models.length} installed; "fieldmark models download <model>" installs one\n`,
+  );
   if (int8Models.length > 0) {
     context.stdout.write(`\nint8 models made on this machine ("fieldmark models quantize"):\n`);
     for (const model of int8Models) context.stdout.write(`${model.id}  [int8]  ${describeInt8(model.quantization)}\n`);
@@ -104,7 +120,10 @@ async function listCommand(args: string[], context: CliContext): Promise<number>
   const trained = await listTrainedModels(context.env);
   if (trained.length > 0) {
     context.stdout.write(`\nmodels trained in the app from your labels ("fieldmark train" writes where --out says):\n`);
-    for (const { path, metadata } of trained) context.stdout.write(`${path}  ${metadata.classNames.length} labels over ${metadata.training!.baseModelId}, cross-validated ${(metadata.training!.cvAccuracy * 100).toFixed(1)}%\n`);
+    for (const { path, metadata } of trained)
+      context.stdout.write(
+        `${path}  ${metadata.classNames.length} labels over ${metadata.training!.baseModelId}, cross-validated ${(metadata.training!.cvAccuracy * 100).toFixed(1)}%\n`,
+      );
   }
   return EXIT_OK;
 }
@@ -114,7 +133,12 @@ async function downloadCommand(args: string[], context: CliContext): Promise<num
   const [id] = expectPositionals('models download', positionals, ['id']) as [string];
   const progress = progressReporter(context);
   try {
-    const result = await installModel(id, { env: context.env, signal: context.signal, onProgress: progress.update, force: values.force === true });
+    const result = await installModel(id, {
+      env: context.env,
+      signal: context.signal,
+      onProgress: progress.update,
+      force: values.force === true,
+    });
     progress.done();
     if (!result.converted) {
       context.stdout.write(`${result.path}\n${id} is already installed (use --force to convert it again)\n`);
@@ -128,10 +152,16 @@ async function downloadCommand(args: string[], context: CliContext): Promise<num
 }
 
 async function importCommand(args: string[], context: CliContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs('models import', args, { like: { type: 'string' }, 'allow-other-file': { type: 'boolean' } });
+  const { values, positionals } = parseCommandArgs('models import', args, {
+    like: { type: 'string' },
+    'allow-other-file': { type: 'boolean' },
+  });
   const [file] = expectPositionals('models import', positionals, ['checkpoint']) as [string];
   const like = requiredString('like', values.like);
-  const result = await importModel(resolve(context.cwd, file), like, { env: context.env, allowOtherFile: values['allow-other-file'] === true });
+  const result = await importModel(resolve(context.cwd, file), like, {
+    env: context.env,
+    allowOtherFile: values['allow-other-file'] === true,
+  });
   if (result.conversion) reportConversion(result.conversion, context);
   return EXIT_OK;
 }
@@ -179,8 +209,10 @@ async function buildCommand(args: string[], context: CliContext): Promise<number
   const outPath = resolve(context.cwd, requiredString('out', values.out));
   const built = await buildSeededModel({ architecture, classes, seed, outPath, env: context.env });
   context.stdout.write(`${built.path}\n`);
-  context.stdout.write(`${architecture}, ${built.metadata.classNames.length} classes (${built.metadata.labelSet}), ` +
-    `${formatCount(built.parameterCount)} parameters (${built.parameterCount}), ${(built.bytes / 1e6).toFixed(1)} MB\n`);
+  context.stdout.write(
+    `${architecture}, ${built.metadata.classNames.length} classes (${built.metadata.labelSet}), ` +
+      `${formatCount(built.parameterCount)} parameters (${built.parameterCount}), ${(built.bytes / 1e6).toFixed(1)} MB\n`,
+  );
   context.stdout.write(`weights are seeded (seed ${seed}) and untrained: predictions are meaningless\n`);
   return EXIT_OK;
 }

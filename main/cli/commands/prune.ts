@@ -32,7 +32,10 @@ export const pruneCommand: CommandHandler = async (args, context) => {
       unreadable.push(problem.relPath);
       context.stderr.write(`warning: ${problem.path}: ${problem.message}\n`);
     });
-    await reconcileScan(library.catalog, library.libraryId, walked, { unreadable, acceptMissing: values.force === true });
+    await reconcileScan(library.catalog, library.libraryId, walked, {
+      unreadable,
+      acceptMissing: values.force === true,
+    });
     const pruned = library.catalog.pruneMissing(library.libraryId);
     context.stdout.write(`pruned ${pruned} missing image${pruned === 1 ? '' : 's'} from ${library.catalogPath}\n`);
     return EXIT_OK;

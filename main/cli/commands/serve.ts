@@ -51,7 +51,8 @@ export const serveCommand: CommandHandler = async (args, context) => {
   const overrides: Partial<Settings> = {};
   const model = optionalString(values.model);
   if (model !== undefined) overrides.modelId = model.endsWith('.onnx') ? resolve(context.cwd, model) : model;
-  if (values.device !== undefined) overrides.device = choiceOption<DeviceRequest>('device', values.device, DEVICE_REQUESTS, 'auto');
+  if (values.device !== undefined)
+    overrides.device = choiceOption<DeviceRequest>('device', values.device, DEVICE_REQUESTS, 'auto');
   if (values.batch !== undefined) overrides.batchSize = intOption('batch', values.batch, 8, 1, 256);
   if (values.threads !== undefined) overrides.threads = intOption('threads', values.threads, 1, 1, 256);
   const db = optionalString(values.db);
@@ -81,17 +82,25 @@ export const serveCommand: CommandHandler = async (args, context) => {
     await service.close();
     throw error;
   }
-  const server = await startServer({ service, rendererDir: fileURLToPath(new URL('../../../renderer/', import.meta.url)), port, log });
+  const server = await startServer({
+    service,
+    rendererDir: fileURLToPath(new URL('../../../renderer/', import.meta.url)),
+    port,
+    log,
+  });
   context.stdout.write(`${server.url}\n`);
   log(`fieldmark serve: library ${library.root} (catalog ${library.catalogPath}); press Ctrl-C to stop`);
   service.onEvent((event) => {
     if (event.type === 'error') log(`fieldmark serve: ${event.error.kind}: ${event.error.message}`);
     if (event.type === 'indexing' && (event.status.state === 'finished' || event.status.state === 'failed')) {
-      log(`fieldmark serve: indexing ${event.status.state}: ${event.status.done}/${event.status.toProcess} processed, ${event.status.failed} failed${event.status.message ? ` (${event.status.message})` : ''}`);
+      log(
+        `fieldmark serve: indexing ${event.status.state}: ${event.status.done}/${event.status.toProcess} processed, ${event.status.failed} failed${event.status.message ? ` (${event.status.message})` : ''}`,
+      );
     }
   });
 
-  if (!context.signal.aborted) await new Promise<void>((done) => context.signal.addEventListener('abort', () => done(), { once: true }));
+  if (!context.signal.aborted)
+    await new Promise<void>((done) => context.signal.addEventListener('abort', () => done(), { once: true }));
   log('fieldmark serve: stopping');
   await server.close();
   try {

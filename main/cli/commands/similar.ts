@@ -3,7 +3,14 @@
  * of them, or like a photo from outside the library (run through the model, not added), by
  * cosine similarity of the model's pooled features; `--negative` pushes results away from images.
  */
-import { parseCommandArgs, optionalString, expectPositionals, intOption, UsageError, libraryArguments } from '../args.js';
+import {
+  parseCommandArgs,
+  optionalString,
+  expectPositionals,
+  intOption,
+  UsageError,
+  libraryArguments,
+} from '../args.js';
 import { EXIT_OK, type CommandHandler } from '../context.js';
 import { openLibrary } from '../../engine/library.js';
 import { SimilarityCore, similarityFilePrefix } from '../../engine/similarity/similarity-core.js';
@@ -54,20 +61,30 @@ export const similarCommand: CommandHandler = async (args, context) => {
     });
     const target = await resolveImageArgument(library, model.rowId, image!, context.cwd);
     const withVector = (imageId: number, relPath: string): number => {
-      if (!core.store.has(imageId)) throw new UsageError(`similar: "${relPath}" has no feature vector for ${model.metadata.id} (not classified, or it failed)`);
+      if (!core.store.has(imageId))
+        throw new UsageError(
+          `similar: "${relPath}" has no feature vector for ${model.metadata.id} (not classified, or it failed)`,
+        );
       return imageId;
     };
     const negatives: number[] = [];
     for (const negative of negativeArgs) {
       const found = await resolveImageArgument(library, model.rowId, negative, context.cwd);
-      if (found.kind !== 'library') throw new UsageError(`--negative: expected an image of the library, received the outside file "${negative}"`);
+      if (found.kind !== 'library')
+        throw new UsageError(`--negative: expected an image of the library, received the outside file "${negative}"`);
       negatives.push(withVector(found.imageId, found.relPath));
     }
     let outside: Float32Array[] = [];
     if (target.kind === 'outside') {
       // The model file itself is needed to run the photo: --model names it, else the catalog's model id is resolved.
-      const modelFile = await resolveModelArgument(optionalString(values.model) ?? model.metadata.id, context.cwd, context.env).catch((error: unknown) => {
-        throw new UsageError(`similar: an outside photo must be run through the model: pass --model <file|id> (${(error as Error).message})`);
+      const modelFile = await resolveModelArgument(
+        optionalString(values.model) ?? model.metadata.id,
+        context.cwd,
+        context.env,
+      ).catch((error: unknown) => {
+        throw new UsageError(
+          `similar: an outside photo must be run through the model: pass --model <file|id> (${(error as Error).message})`,
+        );
       });
       outside = [await embedImage(target.path, modelFile)];
     }
@@ -82,7 +99,11 @@ export const similarCommand: CommandHandler = async (args, context) => {
     for (const [rank, neighbour] of answer.neighbours.entries()) {
       const path = library.catalog.imageDetails(neighbour.imageId, null)?.relPath ?? '?';
       const score = Number(neighbour.score.toFixed(4));
-      context.stdout.write(values.json ? `${JSON.stringify({ type: 'similar', rank: rank + 1, path, score })}\n` : `${String(rank + 1).padStart(3)}  ${score.toFixed(4)}  ${path}\n`);
+      context.stdout.write(
+        values.json
+          ? `${JSON.stringify({ type: 'similar', rank: rank + 1, path, score })}\n`
+          : `${String(rank + 1).padStart(3)}  ${score.toFixed(4)}  ${path}\n`,
+      );
     }
     return EXIT_OK;
   } finally {

@@ -4,7 +4,14 @@
  * library from the stored features (predictions, and `model` labels unless --no-labels).
  */
 import { resolve } from 'node:path';
-import { parseCommandArgs, optionalString, expectPositionals, requiredString, libraryArguments, UsageError } from '../args.js';
+import {
+  parseCommandArgs,
+  optionalString,
+  expectPositionals,
+  requiredString,
+  libraryArguments,
+  UsageError,
+} from '../args.js';
 import { EXIT_OK, type CommandHandler } from '../context.js';
 import { openLibrary } from '../../engine/library.js';
 import { trainModelFromLabels } from '../../engine/learning/train-model.js';
@@ -35,7 +42,8 @@ export const trainCommand: CommandHandler = async (args, context) => {
   }
   const [folder] = expectPositionals('train', positionals, ['folder']);
   const out = resolve(context.cwd, requiredString('out', values.out));
-  if (!out.toLowerCase().endsWith('.onnx')) throw new UsageError(`--out: expected a file name ending in .onnx, received "${String(values.out)}"`);
+  if (!out.toLowerCase().endsWith('.onnx'))
+    throw new UsageError(`--out: expected a file name ending in .onnx, received "${String(values.out)}"`);
   const opened = libraryArguments(folder!, values.db, context);
   const library = await openLibrary(opened.folder, opened.options);
   try {
@@ -52,7 +60,10 @@ export const trainCommand: CommandHandler = async (args, context) => {
         const percent = Math.floor(fraction * 10) * 10;
         if (percent === shown) return;
         shown = percent;
-        if (values.json) context.stdout.write(`${JSON.stringify({ type: 'progress', stage, fraction: Number(fraction.toFixed(3)) })}\n`);
+        if (values.json)
+          context.stdout.write(
+            `${JSON.stringify({ type: 'progress', stage, fraction: Number(fraction.toFixed(3)) })}\n`,
+          );
         else context.stderr.write(`train: ${stage} ${percent}%\n`);
       },
     });

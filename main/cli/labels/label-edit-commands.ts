@@ -8,18 +8,26 @@ import { imageIdsOfPaths, plural, withLabelLibrary } from './label-library.js';
 const DB = { db: { type: 'string' } } as const;
 
 function report(context: CliContext, verb: string, change: LabelChange): void {
-  const kept = change.protectedImageIds.length > 0 ? ` (${plural(change.protectedImageIds.length, 'manual label')} kept)` : '';
+  const kept =
+    change.protectedImageIds.length > 0 ? ` (${plural(change.protectedImageIds.length, 'manual label')} kept)` : '';
   context.stdout.write(`${verb}: ${plural(change.changedImageIds.length, 'image')} changed${kept}\n`);
 }
 
 function needPaths(command: string, positionals: string[]): [string, string[]] {
   const [folder, ...paths] = positionals;
-  if (folder === undefined || paths.length === 0) throw new UsageError(`${command}: expected <folder> <path>..., received ${positionals.length === 0 ? 'nothing' : `only "${positionals.join(' ')}"`}`);
+  if (folder === undefined || paths.length === 0)
+    throw new UsageError(
+      `${command}: expected <folder> <path>..., received ${positionals.length === 0 ? 'nothing' : `only "${positionals.join(' ')}"`}`,
+    );
   return [folder, paths];
 }
 
 export async function labelsSet(args: string[], context: CliContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs('labels set', args, { ...DB, label: { type: 'string' }, rank: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs('labels set', args, {
+    ...DB,
+    label: { type: 'string' },
+    rank: { type: 'string' },
+  });
   const [folder, given] = needPaths('labels set', positionals);
   const label = requiredString('label', values.label);
   if (label.trim() === '') throw new UsageError('--label: expected a non-empty label, received blanks');
@@ -47,7 +55,10 @@ async function undoOrRedo(which: 'undo' | 'redo', args: string[], context: CliCo
     const description = store.undoState()[which];
     const change = which === 'undo' ? store.undo() : store.redo();
     if (change === null) context.stdout.write(`nothing to ${which}\n`);
-    else context.stdout.write(`${which === 'undo' ? 'undid' : 'redid'} "${description ?? ''}": ${plural(change.changedImageIds.length, 'image')}\n`);
+    else
+      context.stdout.write(
+        `${which === 'undo' ? 'undid' : 'redid'} "${description ?? ''}": ${plural(change.changedImageIds.length, 'image')}\n`,
+      );
     return EXIT_OK;
   });
 }
@@ -72,4 +83,3 @@ export async function labelsMerge(args: string[], context: CliContext): Promise<
     return EXIT_OK;
   });
 }
-

@@ -26,7 +26,11 @@ async function readCsvFile(path: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new FieldmarkError(code === 'ENOENT' ? 'NotFound' : 'ReadFailed', `--csv ${path} could not be read (${code ?? (error as Error).message})`, { cause: error });
+    throw new FieldmarkError(
+      code === 'ENOENT' ? 'NotFound' : 'ReadFailed',
+      `--csv ${path} could not be read (${code ?? (error as Error).message})`,
+      { cause: error },
+    );
   }
 }
 
@@ -35,7 +39,8 @@ export async function labelsImport(args: string[], context: CliContext): Promise
   const [folder] = expectPositionals('labels import', positionals, ['folder']);
   const csv = optionalString(values.csv);
   const fromFolders = values['from-folders'] === true;
-  if ((csv === undefined) === !fromFolders) throw new UsageError('labels import: expected exactly one of --csv <file> or --from-folders');
+  if ((csv === undefined) === !fromFolders)
+    throw new UsageError('labels import: expected exactly one of --csv <file> or --from-folders');
   if (fromFolders && values.closed) throw new UsageError('labels import: --closed applies to --csv only');
   const dryRun = values['dry-run'] === true;
   const out = context.stdout;
@@ -43,15 +48,27 @@ export async function labelsImport(args: string[], context: CliContext): Promise
   if (csv !== undefined) {
     const text = await readCsvFile(resolve(context.cwd, csv));
     return withLabelLibrary(folder!, values.db, context, ({ library, store, paths }) => {
-      const closedVocabulary = values.closed ? [...knownClassNames(library), ...store.vocabulary().map((entry) => entry.label)] : null;
+      const closedVocabulary = values.closed
+        ? [...knownClassNames(library), ...store.vocabulary().map((entry) => entry.label)]
+        : null;
       const result = importLabelsCsv(store, paths, text, { dryRun, closedVocabulary });
       for (const error of result.errors) {
         if (values.json) out.write(`${JSON.stringify({ type: 'error', row: error.row, reason: error.reason })}\n`);
         else context.stderr.write(`row ${error.row}: ${error.reason}\n`);
       }
-      const summary = { type: 'summary', rows: result.rows, applied: result.applied, changed: result.changed, rejected: result.errors.length, dryRun };
+      const summary = {
+        type: 'summary',
+        rows: result.rows,
+        applied: result.applied,
+        changed: result.changed,
+        rejected: result.errors.length,
+        dryRun,
+      };
       if (values.json) out.write(`${JSON.stringify(summary)}\n`);
-      else out.write(`${would} ${plural(result.applied, 'image')} from ${plural(result.rows, 'row')} (${result.changed} changed); ${plural(result.errors.length, 'row')} rejected\n`);
+      else
+        out.write(
+          `${would} ${plural(result.applied, 'image')} from ${plural(result.rows, 'row')} (${result.changed} changed); ${plural(result.errors.length, 'row')} rejected\n`,
+        );
       return result.errors.length === 0 ? EXIT_OK : EXIT_FAILURE;
     });
   }
@@ -59,10 +76,17 @@ export async function labelsImport(args: string[], context: CliContext): Promise
     const known = [...knownClassNames(library), ...store.vocabulary().map((entry) => entry.label)];
     const result = importLabelsFromFolders(store, paths, known, { dryRun });
     if (values.json) {
-      out.write(`${JSON.stringify({ type: 'summary', applied: result.applied, skipped: result.skipped, labels: result.labels, dryRun })}\n`);
+      out.write(
+        `${JSON.stringify({ type: 'summary', applied: result.applied, skipped: result.skipped, labels: result.labels, dryRun })}\n`,
+      );
     } else {
-      out.write(`${would} ${plural(result.applied, 'image')} from folder names (${result.skipped} in the root, no folder)\n`);
-      for (const entry of result.labels) out.write(`${String(entry.count).padStart(7)}  ${entry.label}${entry.matched ? '' : '  (not a known class)'}\n`);
+      out.write(
+        `${would} ${plural(result.applied, 'image')} from folder names (${result.skipped} in the root, no folder)\n`,
+      );
+      for (const entry of result.labels)
+        out.write(
+          `${String(entry.count).padStart(7)}  ${entry.label}${entry.matched ? '' : '  (not a known class)'}\n`,
+        );
     }
     return EXIT_OK;
   });

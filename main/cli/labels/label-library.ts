@@ -19,7 +19,12 @@ export interface LabelLibrary {
 }
 
 /** Opens the folder's catalog, runs `work`, and closes the catalog whatever happens. */
-export async function withLabelLibrary<T>(folder: string, db: string | boolean | undefined, context: CliContext, work: (opened: LabelLibrary) => Promise<T> | T): Promise<T> {
+export async function withLabelLibrary<T>(
+  folder: string,
+  db: string | boolean | undefined,
+  context: CliContext,
+  work: (opened: LabelLibrary) => Promise<T> | T,
+): Promise<T> {
   const args = libraryArguments(folder, db, context);
   const library = await openLibrary(args.folder, args.options);
   try {
@@ -44,7 +49,10 @@ export function imageIdsOfPaths(command: string, paths: LibraryPaths, given: rea
       if (fromCwd.kind === 'image') found = fromCwd;
     }
     if (found.kind === 'image') ids.push(found.imageId);
-    else bad.push(`"${path}" (${found.kind === 'outside' ? 'outside the library' : 'not in the catalog; was the folder classified?'})`);
+    else
+      bad.push(
+        `"${path}" (${found.kind === 'outside' ? 'outside the library' : 'not in the catalog; was the folder classified?'})`,
+      );
   }
   if (bad.length > 0) throw new UsageError(`${command}: expected images of the library, received ${bad.join(', ')}`);
   return ids;
@@ -55,7 +63,8 @@ export function knownClassNames(library: OpenLibrary): string[] {
   const names = new Set<string>();
   for (const model of library.catalog.listModels()) {
     const metadata = JSON.parse(model.metadataJson) as Partial<ModelMetadata>;
-    if (Array.isArray(metadata.classNames)) for (const name of displayClassNames(metadata.labelSet ?? '', metadata.classNames)) names.add(name);
+    if (Array.isArray(metadata.classNames))
+      for (const name of displayClassNames(metadata.labelSet ?? '', metadata.classNames)) names.add(name);
   }
   return [...names];
 }

@@ -11,7 +11,10 @@ import { toCatalogError } from './catalog-errors.js';
 
 /** `<catalog>.backup-v<version>-<UTC time, e.g. 20261202T104735Z>`. */
 export function backupPath(file: string, version: number, at: Date): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${file}.backup-v${version}-${stamp}`;
 }
 
@@ -19,7 +22,12 @@ export function backupPath(file: string, version: number, at: Date): string {
  * Writes a backup of the catalog at schema `version` beside it; returns its path.
  * @throws FieldmarkError (DiskFull, CatalogReadOnly, ...) when the copy cannot be written: then nothing is migrated.
  */
-export function backupCatalog(db: BetterSqlite3.Database, file: string, version: number, at: Date = new Date()): string {
+export function backupCatalog(
+  db: BetterSqlite3.Database,
+  file: string,
+  version: number,
+  at: Date = new Date(),
+): string {
   let target = backupPath(file, version, at);
   // Two upgrades in the same second (tests, or two processes) keep both copies.
   for (let n = 2; existsSync(target); n += 1) target = `${backupPath(file, version, at)}-${n}`;
@@ -28,9 +36,13 @@ export function backupCatalog(db: BetterSqlite3.Database, file: string, version:
   } catch (error) {
     const mapped = toCatalogError(error, file);
     const detail = mapped instanceof Error ? mapped.message : String(mapped);
-    throw new FieldmarkError(mapped instanceof FieldmarkError ? mapped.kind : 'WriteFailed', `cannot back up ${file} to ${target} before upgrading it, so it was not upgraded: ${detail}`, {
-      cause: error,
-    });
+    throw new FieldmarkError(
+      mapped instanceof FieldmarkError ? mapped.kind : 'WriteFailed',
+      `cannot back up ${file} to ${target} before upgrading it, so it was not upgraded: ${detail}`,
+      {
+        cause: error,
+      },
+    );
   }
   return target;
 }

@@ -25,7 +25,16 @@ export function checkCatalog(file: string): CatalogCheck {
   }
   try {
     const problems = checkPages(db, true);
-    return { file, problem: problems.length === 0 ? null : { kind: 'CatalogCorrupt', message: `the catalog ${file} is damaged (integrity_check: ${problems.join('; ')})` } };
+    return {
+      file,
+      problem:
+        problems.length === 0
+          ? null
+          : {
+              kind: 'CatalogCorrupt',
+              message: `the catalog ${file} is damaged (integrity_check: ${problems.join('; ')})`,
+            },
+    };
   } catch (error) {
     return { file, problem: toErrorData(toCatalogError(error, file)) };
   } finally {
@@ -38,11 +47,15 @@ export function checkCatalog(file: string): CatalogCheck {
  * at `file`. Returns the new name of the old file.
  */
 export function moveCatalogAside(file: string, at: Date = new Date()): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   let target = `${file}.broken-${stamp}`;
   for (let n = 2; existsSync(target); n += 1) target = `${file}.broken-${stamp}-${n}`;
   // The WAL holds committed pages not yet in the main file: it travels with it.
-  for (const suffix of ['-wal', '-shm']) if (existsSync(`${file}${suffix}`)) renameSync(`${file}${suffix}`, `${target}${suffix}`);
+  for (const suffix of ['-wal', '-shm'])
+    if (existsSync(`${file}${suffix}`)) renameSync(`${file}${suffix}`, `${target}${suffix}`);
   renameSync(file, target);
   Catalog.open(file).close();
   return target;

@@ -34,8 +34,14 @@ function describe(kind: ErrorKind, file: string, detail: string): string {
 
 /** The error kind for a SQLite result code (extended codes share the primary code's prefix). */
 export function kindForSqliteCode(code: string): ErrorKind {
-  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB' || code === 'SQLITE_FORMAT') return 'CatalogCorrupt';
-  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_PERM') || code.startsWith('SQLITE_AUTH')) {
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB' || code === 'SQLITE_FORMAT')
+    return 'CatalogCorrupt';
+  if (
+    code.startsWith('SQLITE_READONLY') ||
+    code.startsWith('SQLITE_CANTOPEN') ||
+    code.startsWith('SQLITE_PERM') ||
+    code.startsWith('SQLITE_AUTH')
+  ) {
     return 'CatalogReadOnly';
   }
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'CatalogLocked';
@@ -69,7 +75,8 @@ export function withCatalogErrors<T extends object>(target: T, file: string): T 
       return function (this: unknown, ...args: unknown[]) {
         try {
           const result: unknown = (value as (...a: unknown[]) => unknown).apply(object, args);
-          if (result instanceof Promise) return result.catch((error: unknown) => Promise.reject(toCatalogError(error, file)));
+          if (result instanceof Promise)
+            return result.catch((error: unknown) => Promise.reject(toCatalogError(error, file)));
           return result;
         } catch (error) {
           throw toCatalogError(error, file);

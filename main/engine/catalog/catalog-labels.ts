@@ -3,7 +3,15 @@
  * kept apart from catalog.ts so that the Catalog stays the one writer without growing a method
  * per label query. Every write is one transaction; every labelling write is one undo step.
  */
-import type { LabelChange, LabelCount, LabelHistoryEntry, LabelRank, LabelRecord, UndoState, VocabularyEntry } from '../labels/types.js';
+import type {
+  LabelChange,
+  LabelCount,
+  LabelHistoryEntry,
+  LabelRank,
+  LabelRecord,
+  UndoState,
+  VocabularyEntry,
+} from '../labels/types.js';
 import type { SqlRunner } from './sql-runner.js';
 import * as labelWrites from './label-writes.js';
 import * as labelQueries from './label-queries.js';

@@ -68,7 +68,10 @@ export class Catalog {
       if (readonly) {
         const version = checkCatalogFile(db, file);
         if (version < LATEST_SCHEMA_VERSION) {
-          throw new FieldmarkError('CatalogCorrupt', `${file} has schema version ${version}, older than ${LATEST_SCHEMA_VERSION}; open it writable once to upgrade it`);
+          throw new FieldmarkError(
+            'CatalogCorrupt',
+            `${file} has schema version ${version}, older than ${LATEST_SCHEMA_VERSION}; open it writable once to upgrade it`,
+          );
         }
       } else {
         migrateCatalog(db, file);
@@ -122,7 +125,11 @@ export class Catalog {
     checkSource('source', source);
     const text = label === null ? null : checkLabelText('label', label);
     const libraryId = this.labels.libraryOfImage(imageId);
-    this.labels.apply(libraryId, [{ imageId, label: text, rank: 'species', source, score: null }], text === null ? 'Clear label' : `Label "${text}"`);
+    this.labels.apply(
+      libraryId,
+      [{ imageId, label: text, rank: 'species', source, score: null }],
+      text === null ? 'Clear label' : `Label "${text}"`,
+    );
   }
 
   /** Failed images back to pending, so the next run tries them again; returns how many. */

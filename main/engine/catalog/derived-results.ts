@@ -20,21 +20,33 @@ export interface DerivedPrediction {
  * Stores `predictions` for `modelRowId` and makes it share the features of `baseModelRowId`, in
  * one transaction. @throws FieldmarkError InvalidArgument, NotFound for unknown model rows.
  */
-export function writeDerivedResults(sql: SqlRunner, modelRowId: number, baseModelRowId: number, predictions: readonly DerivedPrediction[]): number {
+export function writeDerivedResults(
+  sql: SqlRunner,
+  modelRowId: number,
+  baseModelRowId: number,
+  predictions: readonly DerivedPrediction[],
+): number {
   const shape = (id: number) => {
-    const found: unknown = sql.statement('SELECT class_count, feature_dim FROM models WHERE id = ?').get(checkId('modelRowId', id));
-    if (found === undefined) throw new FieldmarkError('NotFound', `no model row ${id} in the catalog (call ensureModel first)`);
+    const found: unknown = sql
+      .statement('SELECT class_count, feature_dim FROM models WHERE id = ?')
+      .get(checkId('modelRowId', id));
+    if (found === undefined)
+      throw new FieldmarkError('NotFound', `no model row ${id} in the catalog (call ensureModel first)`);
     const row = asRow(found, 'models');
     return { classCount: int(row, 'class_count'), featureDim: int(row, 'feature_dim') };
   };
   const model = shape(modelRowId);
   const base = shape(baseModelRowId);
   if (model.featureDim !== base.featureDim) {
-    throw new FieldmarkError('InvalidArgument', `derived results: expected the same feature length as the base model (${base.featureDim}), received ${model.featureDim}`);
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `derived results: expected the same feature length as the base model (${base.featureDim}), received ${model.featureDim}`,
+    );
   }
   predictions.forEach((p, i) => {
     checkId(`predictions[${i}].imageId`, p.imageId);
-    if (p.topk.length === 0) throw new FieldmarkError('InvalidArgument', `predictions[${i}].topk: expected at least one entry`);
+    if (p.topk.length === 0)
+      throw new FieldmarkError('InvalidArgument', `predictions[${i}].topk: expected at least one entry`);
     p.topk.forEach((e, j) => {
       checkInteger(`predictions[${i}].topk[${j}].index`, e.index, 0, model.classCount - 1);
       checkNumber(`predictions[${i}].topk[${j}].prob`, e.prob, 0, 1 + 1e-5);
@@ -42,7 +54,11 @@ export function writeDerivedResults(sql: SqlRunner, modelRowId: number, baseMode
   });
   return sql.transaction(() => {
     const at = new Date().toISOString();
-    sql.statement('INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json').run(sourceKey(modelRowId), JSON.stringify(baseModelRowId));
+    sql
+      .statement(
+        'INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json',
+      )
+      .run(sourceKey(modelRowId), JSON.stringify(baseModelRowId));
     const insert = sql.statement(`INSERT INTO predictions (image_id, model_id, top1_index, top1_prob, topk, created_at)
       SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM features WHERE image_id = ? AND model_id = ?)
       ON CONFLICT (image_id, model_id) DO UPDATE SET top1_index = excluded.top1_index, top1_prob = excluded.top1_prob,
@@ -51,7 +67,16 @@ export function writeDerivedResults(sql: SqlRunner, modelRowId: number, baseMode
     for (const p of predictions) {
       const top1 = p.topk[0]!;
       // An image without base features (removed or re-indexed meanwhile) gets no prediction either.
-      written += insert.run(p.imageId, modelRowId, top1.index, Math.min(1, top1.prob), encodeTopK(p.topk), at, p.imageId, baseModelRowId).changes;
+      written += insert.run(
+        p.imageId,
+        modelRowId,
+        top1.index,
+        Math.min(1, top1.prob),
+        encodeTopK(p.topk),
+        at,
+        p.imageId,
+        baseModelRowId,
+      ).changes;
     }
     return written;
   });

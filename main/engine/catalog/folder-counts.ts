@@ -11,7 +11,10 @@ export interface FolderCountRow {
 }
 
 export function folderCounts(catalog: Catalog, libraryId: number): FolderCountRow[] {
-  const rows = catalog.connection.prepare('SELECT rel_path FROM images WHERE library_id = ? AND missing_since IS NULL').pluck().all(libraryId) as string[];
+  const rows = catalog.connection
+    .prepare('SELECT rel_path FROM images WHERE library_id = ? AND missing_since IS NULL')
+    .pluck()
+    .all(libraryId) as string[];
   const counts = new Map<string, number>([['', 0]]);
   for (const relPath of rows) {
     counts.set('', (counts.get('') ?? 0) + 1);

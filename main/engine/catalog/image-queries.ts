@@ -1,7 +1,20 @@
 /** Read queries over single images and image lists (grid, details, failures, work list). */
 import { FieldmarkError } from '../../util/errors.js';
 import type { SqlRunner } from './sql-runner.js';
-import { asRow, asRows, int, labelSource, num, optInt, optLabelRank, optLabelSource, optStr, status, str, topKColumn } from './rows.js';
+import {
+  asRow,
+  asRows,
+  int,
+  labelSource,
+  num,
+  optInt,
+  optLabelRank,
+  optLabelSource,
+  optStr,
+  status,
+  str,
+  topKColumn,
+} from './rows.js';
 import { labelFilterClause } from './label-filter.js';
 import { uncertaintyPage } from './uncertainty-queue.js';
 import type { Row } from './rows.js';
@@ -21,7 +34,12 @@ export function imagesToProcess(sql: SqlRunner, libraryId: number, modelRowId: n
         OR (i.status = 'ok' AND NOT EXISTS (SELECT 1 FROM predictions p WHERE p.image_id = i.id AND p.model_id = ?)))
       ORDER BY i.rel_path`)
     .all(libraryId, modelRowId);
-  return asRows(rows, 'images').map((row) => ({ id: int(row, 'id'), relPath: str(row, 'rel_path'), size: int(row, 'size'), mtimeMs: num(row, 'mtime_ms') }));
+  return asRows(rows, 'images').map((row) => ({
+    id: int(row, 'id'),
+    relPath: str(row, 'rel_path'),
+    size: int(row, 'size'),
+    mtimeMs: num(row, 'mtime_ms'),
+  }));
 }
 
 /** Escapes LIKE wildcards so that `pathContains` matches literally. */
@@ -67,7 +85,9 @@ export function listImages(sql: SqlRunner, query: ListImagesQuery): { total: num
   const rows =
     sort === 'uncertainty' && offset < UNCERTAINTY_INDEX_MAX_OFFSET
       ? uncertaintyPage(sql, { columns, where, params, order }, offset, limit)
-      : sql.statement(`SELECT ${columns} ${from} ORDER BY ${orderBy} LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset });
+      : sql
+          .statement(`SELECT ${columns} ${from} ORDER BY ${orderBy} LIMIT @limit OFFSET @offset`)
+          .all({ ...params, limit, offset });
   return { total, items: asRows(rows, 'images').map(toListItem) };
 }
 
@@ -88,7 +108,11 @@ function imageListSql(sql: SqlRunner, query: ListImagesQuery): ImageListSql {
     params['status'] = statusFilter;
   }
   const needsModel = (what: string): void => {
-    if (query.modelRowId === null) throw new FieldmarkError('InvalidArgument', `${what}: expected a modelRowId with it but received modelRowId null`);
+    if (query.modelRowId === null)
+      throw new FieldmarkError(
+        'InvalidArgument',
+        `${what}: expected a modelRowId with it but received modelRowId null`,
+      );
   };
   if (query.classIndex !== undefined) {
     needsModel('classIndex');
@@ -114,7 +138,10 @@ function imageListSql(sql: SqlRunner, query: ListImagesQuery): ImageListSql {
     where.push(`i.rel_path LIKE @folderPattern ESCAPE '\\'`);
     params['folderPattern'] = `${query.folder.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
   }
-  if (query.label !== undefined) where.push(labelFilterClause(sql, query.label, query.classNames, query.modelRowId !== null, params, query.classLineage));
+  if (query.label !== undefined)
+    where.push(
+      labelFilterClause(sql, query.label, query.classNames, query.modelRowId !== null, params, query.classLineage),
+    );
   const sort = checkOneOf('sort', query.sort ?? 'name', ['name', 'date', 'confidence', 'uncertainty'] as const);
   const order = checkOneOf('order', query.order ?? 'asc', ['asc', 'desc'] as const) === 'asc' ? 'ASC' : 'DESC';
   if (sort === 'confidence' || sort === 'uncertainty') needsModel(`sort "${sort}"`);
@@ -131,7 +158,9 @@ function imageListSql(sql: SqlRunner, query: ListImagesQuery): ImageListSql {
   // joins cannot change the count.
   const filtersOnJoins = where.some((clause) => !clause.startsWith('i.'));
   const countFrom = filtersOnJoins ? from : `FROM images i WHERE ${where.join(' AND ')}`;
-  const countParams = filtersOnJoins ? params : Object.fromEntries(Object.entries(params).filter(([key]) => key !== 'model'));
+  const countParams = filtersOnJoins
+    ? params
+    : Object.fromEntries(Object.entries(params).filter(([key]) => key !== 'model'));
   return { from, countFrom, params, countParams, orderBy, where, sort, order };
 }
 
@@ -184,15 +213,21 @@ export function imageDetails(sql: SqlRunner, imageId: number, modelRowId: number
     errorKind: optStr(row, 'error_kind'),
     errorMessage: optStr(row, 'error_message'),
     updatedAt: str(row, 'updated_at'),
-    prediction: row['topk'] === null ? null : { topk: topKColumn(row, 'topk'), createdAt: str(row, 'prediction_created_at') },
-    label: label === null ? null : { label, source: labelSource(row, 'label_source'), updatedAt: str(row, 'label_updated_at') },
+    prediction:
+      row['topk'] === null ? null : { topk: topKColumn(row, 'topk'), createdAt: str(row, 'prediction_created_at') },
+    label:
+      label === null
+        ? null
+        : { label, source: labelSource(row, 'label_source'), updatedAt: str(row, 'label_updated_at') },
   };
 }
 
 export function failedImages(sql: SqlRunner, libraryId: number): FailedImage[] {
   checkId('libraryId', libraryId);
   const rows = sql
-    .statement(`SELECT id, rel_path, error_kind, error_message FROM images WHERE library_id = ? AND status = 'failed' AND missing_since IS NULL ORDER BY rel_path`)
+    .statement(
+      `SELECT id, rel_path, error_kind, error_message FROM images WHERE library_id = ? AND status = 'failed' AND missing_since IS NULL ORDER BY rel_path`,
+    )
     .all(libraryId);
   return asRows(rows, 'images').map((row) => ({
     id: int(row, 'id'),
@@ -205,7 +240,9 @@ export function failedImages(sql: SqlRunner, libraryId: number): FailedImage[] {
 /** The label history of one image, oldest first. */
 export function labelHistory(sql: SqlRunner, imageId: number): LabelEvent[] {
   checkId('imageId', imageId);
-  const rows = sql.statement('SELECT id, image_id, old_label, new_label, source, at FROM label_events WHERE image_id = ? ORDER BY id').all(imageId);
+  const rows = sql
+    .statement('SELECT id, image_id, old_label, new_label, source, at FROM label_events WHERE image_id = ? ORDER BY id')
+    .all(imageId);
   return asRows(rows, 'label_events').map((row) => ({
     id: int(row, 'id'),
     imageId: int(row, 'image_id'),

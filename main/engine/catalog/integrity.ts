@@ -21,7 +21,9 @@ const REPORTED_PROBLEMS = 5;
 
 /** The problems `PRAGMA quick_check` or `integrity_check` finds; empty when the file is sound. */
 export function checkPages(db: BetterSqlite3.Database, full: boolean): string[] {
-  const rows = db.pragma(`${full ? 'integrity_check' : 'quick_check'}(${REPORTED_PROBLEMS})`, { simple: false }) as Record<string, unknown>[];
+  const rows = db.pragma(`${full ? 'integrity_check' : 'quick_check'}(${REPORTED_PROBLEMS})`, {
+    simple: false,
+  }) as Record<string, unknown>[];
   const messages = rows.map((row) => String(Object.values(row)[0]).replace(/\s*\n\s*/g, '; '));
   return messages.length === 1 && messages[0] === 'ok' ? [] : messages;
 }
@@ -33,5 +35,8 @@ export function checkPages(db: BetterSqlite3.Database, full: boolean): string[] 
 export function assertCatalogSound(db: BetterSqlite3.Database, file: string, full: boolean): void {
   const problems = checkPages(db, full);
   if (problems.length === 0) return;
-  throw new FieldmarkError('CatalogCorrupt', `the catalog ${file} is damaged (${full ? 'integrity_check' : 'quick_check'}: ${problems.join('; ')}); ${moveAsideAdvice(file)}`);
+  throw new FieldmarkError(
+    'CatalogCorrupt',
+    `the catalog ${file} is damaged (${full ? 'integrity_check' : 'quick_check'}: ${problems.join('; ')}); ${moveAsideAdvice(file)}`,
+  );
 }

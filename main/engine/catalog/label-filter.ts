@@ -15,16 +15,26 @@ const loadedNames = new WeakMap<SqlRunner, string>();
  * top-1 name" is a primary-key lookup per image (a 100k-image query stays well under 200 ms).
  * A temp table works on read-only connections too: it lives in the connection's temp database.
  */
-function loadClassNames(sql: SqlRunner, classNames: readonly string[], lineage: readonly (readonly string[])[] | undefined): void {
+function loadClassNames(
+  sql: SqlRunner,
+  classNames: readonly string[],
+  lineage: readonly (readonly string[])[] | undefined,
+): void {
   const key = JSON.stringify([classNames, lineage ?? []]);
   if (loadedNames.get(sql) === key) return;
   // Several names per class: its own, and (with a taxonomy) its genus, family and order, so a
   // label given at a coarser rank agrees with a prediction of any species beneath it.
-  sql.db.exec('CREATE TEMP TABLE IF NOT EXISTS class_labels (idx INTEGER NOT NULL, name TEXT NOT NULL, PRIMARY KEY (idx, name)) WITHOUT ROWID');
+  sql.db.exec(
+    'CREATE TEMP TABLE IF NOT EXISTS class_labels (idx INTEGER NOT NULL, name TEXT NOT NULL, PRIMARY KEY (idx, name)) WITHOUT ROWID',
+  );
   const rows = classNames.flatMap((name, idx) => [name, ...(lineage?.[idx] ?? [])].map((label) => [idx, label]));
   sql.db.transaction(() => {
     sql.statement('DELETE FROM temp.class_labels').run();
-    sql.statement("INSERT OR IGNORE INTO temp.class_labels (idx, name) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)").run(JSON.stringify(rows));
+    sql
+      .statement(
+        "INSERT OR IGNORE INTO temp.class_labels (idx, name) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)",
+      )
+      .run(JSON.stringify(rows));
   })();
   loadedNames.set(sql, key);
 }
@@ -56,9 +66,20 @@ export function labelFilterClause(
       return 'l.label IN (SELECT value FROM json_each(@labelSet))';
     }
     case 'disagree':
-      if (!hasModel) throw new FieldmarkError('InvalidArgument', 'label "disagree": expected a modelRowId with it but received modelRowId null');
-      if (!Array.isArray(classNames) || classNames.length === 0 || !classNames.every((name) => typeof name === 'string')) {
-        throw new FieldmarkError('InvalidArgument', 'label "disagree": expected the model\'s classNames (a non-empty array of strings) in the query');
+      if (!hasModel)
+        throw new FieldmarkError(
+          'InvalidArgument',
+          'label "disagree": expected a modelRowId with it but received modelRowId null',
+        );
+      if (
+        !Array.isArray(classNames) ||
+        classNames.length === 0 ||
+        !classNames.every((name) => typeof name === 'string')
+      ) {
+        throw new FieldmarkError(
+          'InvalidArgument',
+          'label "disagree": expected the model\'s classNames (a non-empty array of strings) in the query',
+        );
       }
       loadClassNames(sql, classNames, classLineage);
       return 'l.label IS NOT NULL AND p.top1_index IS NOT NULL AND NOT EXISTS (SELECT 1 FROM temp.class_labels c WHERE c.idx = p.top1_index AND c.name = l.label)';

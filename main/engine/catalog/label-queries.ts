@@ -28,7 +28,9 @@ export function labelsOf(sql: SqlRunner, libraryId: number, imageIds: readonly n
 
 export function allLabels(sql: SqlRunner, libraryId: number): LabelRecord[] {
   const rows = sql
-    .statement(`SELECT ${RECORD_COLUMNS} FROM labels l JOIN images i ON i.id = l.image_id WHERE i.library_id = ? ORDER BY l.image_id`)
+    .statement(
+      `SELECT ${RECORD_COLUMNS} FROM labels l JOIN images i ON i.id = l.image_id WHERE i.library_id = ? ORDER BY l.image_id`,
+    )
     .all(libraryId);
   return asRows(rows, 'labels').map(toRecord);
 }
@@ -36,7 +38,9 @@ export function allLabels(sql: SqlRunner, libraryId: number): LabelRecord[] {
 /** An image's label history, oldest first, undone entries included (flagged). */
 export function labelHistory(sql: SqlRunner, imageId: number): LabelHistoryEntry[] {
   const rows = sql
-    .statement('SELECT id, step, old_label, new_label, rank, source, at, undone FROM label_events WHERE image_id = ? ORDER BY id')
+    .statement(
+      'SELECT id, step, old_label, new_label, rank, source, at, undone FROM label_events WHERE image_id = ? ORDER BY id',
+    )
     .all(imageId);
   return asRows(rows, 'label_events').map((row) => ({
     eventId: int(row, 'id'),
@@ -56,11 +60,22 @@ export function labelCounts(sql: SqlRunner, libraryId: number): LabelCount[] {
     .statement(`SELECT l.label, l.rank, COUNT(*) AS count FROM labels l JOIN images i ON i.id = l.image_id
       WHERE i.library_id = ? AND i.missing_since IS NULL GROUP BY l.label, l.rank ORDER BY count DESC, l.label ASC`)
     .all(libraryId);
-  return asRows(rows, 'label counts').map((row) => ({ label: str(row, 'label'), rank: labelRank(row, 'rank'), count: int(row, 'count') }));
+  return asRows(rows, 'label counts').map((row) => ({
+    label: str(row, 'label'),
+    rank: labelRank(row, 'rank'),
+    count: int(row, 'count'),
+  }));
 }
 
 export function labelledCount(sql: SqlRunner, libraryId: number): number {
-  const row = asRow(sql.statement('SELECT COUNT(*) AS n FROM labels l JOIN images i ON i.id = l.image_id WHERE i.library_id = ? AND i.missing_since IS NULL').get(libraryId), 'labels');
+  const row = asRow(
+    sql
+      .statement(
+        'SELECT COUNT(*) AS n FROM labels l JOIN images i ON i.id = l.image_id WHERE i.library_id = ? AND i.missing_since IS NULL',
+      )
+      .get(libraryId),
+    'labels',
+  );
   return int(row, 'n');
 }
 
@@ -87,7 +102,9 @@ export function vocabulary(sql: SqlRunner, libraryId: number): VocabularyEntry[]
 
 /** The vocabulary entry's rank, or null when the user has not added the label. */
 export function vocabularyRank(sql: SqlRunner, libraryId: number, label: string): ReturnType<typeof optLabelRank> {
-  const found: unknown = sql.statement('SELECT rank FROM vocabulary WHERE library_id = ? AND label = ?').get(libraryId, label);
+  const found: unknown = sql
+    .statement('SELECT rank FROM vocabulary WHERE library_id = ? AND label = ?')
+    .get(libraryId, label);
   return found === undefined ? null : labelRank(asRow(found, 'vocabulary'), 'rank');
 }
 
@@ -97,7 +114,9 @@ export function undoState(sql: SqlRunner, libraryId: number): UndoState {
     .pluck()
     .get(libraryId);
   const redo: unknown = sql
-    .statement('SELECT description FROM label_steps WHERE library_id = ? AND undone = 1 AND dropped = 0 ORDER BY id ASC LIMIT 1')
+    .statement(
+      'SELECT description FROM label_steps WHERE library_id = ? AND undone = 1 AND dropped = 0 ORDER BY id ASC LIMIT 1',
+    )
     .pluck()
     .get(libraryId);
   return { undo: typeof undo === 'string' ? undo : null, redo: typeof redo === 'string' ? redo : null };
@@ -114,7 +133,12 @@ export interface LabelExportRow {
 }
 
 /** One row per image of the library (only labelled ones with `labelsOnly`), by path, with the model's prediction. */
-export function labelExportRows(sql: SqlRunner, libraryId: number, modelRowId: number | null, labelsOnly: boolean): LabelExportRow[] {
+export function labelExportRows(
+  sql: SqlRunner,
+  libraryId: number,
+  modelRowId: number | null,
+  labelsOnly: boolean,
+): LabelExportRow[] {
   const rows = sql
     .statement(`SELECT i.rel_path, l.label, l.label_source, l.rank, l.updated_at, p.topk
       FROM images i LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN predictions p ON p.image_id = i.id AND p.model_id = @model

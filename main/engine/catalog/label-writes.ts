@@ -29,7 +29,10 @@ function ensureInputTable(sql: SqlRunner): void {
 }
 
 function imageIdsOf(sql: SqlRunner, query: string, ...params: unknown[]): number[] {
-  return sql.statement(query).pluck().all(...params) as number[];
+  return sql
+    .statement(query)
+    .pluck()
+    .all(...params) as number[];
 }
 
 /**
@@ -38,7 +41,12 @@ function imageIdsOf(sql: SqlRunner, query: string, ...params: unknown[]): number
  * that would change nothing are dropped; a step that changes nothing is not recorded.
  * @throws FieldmarkError InvalidArgument naming the ids that are not images of the library (nothing is written).
  */
-export function applyLabelRows(sql: SqlRunner, libraryId: number, rows: readonly LabelRow[], description: string): LabelChange {
+export function applyLabelRows(
+  sql: SqlRunner,
+  libraryId: number,
+  rows: readonly LabelRow[],
+  description: string,
+): LabelChange {
   ensureInputTable(sql);
   // One row per image, the last one winning (a selection may name an image twice).
   const unique = new Map<number, LabelRow>();
@@ -58,7 +66,10 @@ export function applyLabelRows(sql: SqlRunner, libraryId: number, rows: readonly
     );
     if (foreign.length > 0) {
       const named = foreign.slice(0, 10).join(', ') + (foreign.length > 10 ? ', ...' : '');
-      throw new FieldmarkError('InvalidArgument', `imageIds: expected images of library ${libraryId} but received ids that are not: ${named}`);
+      throw new FieldmarkError(
+        'InvalidArgument',
+        `imageIds: expected images of library ${libraryId} but received ids that are not: ${named}`,
+      );
     }
     const protectedIds = imageIdsOf(
       sql,
@@ -82,8 +93,14 @@ export function applyLabelRows(sql: SqlRunner, libraryId: number, rows: readonly
     if (changed.length === 0) return { step: null, changedImageIds: [], protectedImageIds: protectedIds };
     const at = now();
     // A new action ends the redo stack (as in every editor).
-    sql.statement('UPDATE label_steps SET dropped = 1 WHERE library_id = ? AND undone = 1 AND dropped = 0').run(libraryId);
-    const step = Number(sql.statement('INSERT INTO label_steps (library_id, description, at) VALUES (?, ?, ?)').run(libraryId, description, at).lastInsertRowid);
+    sql
+      .statement('UPDATE label_steps SET dropped = 1 WHERE library_id = ? AND undone = 1 AND dropped = 0')
+      .run(libraryId);
+    const step = Number(
+      sql
+        .statement('INSERT INTO label_steps (library_id, description, at) VALUES (?, ?, ?)')
+        .run(libraryId, description, at).lastInsertRowid,
+    );
     sql
       .statement(`INSERT INTO label_events (image_id, step, old_label, old_rank, old_source, old_score, old_at, new_label, rank, source, score, at)
         SELECT t.image_id, @step, l.label, l.rank, l.label_source, l.score, l.updated_at,
@@ -98,8 +115,14 @@ export function applyLabelRows(sql: SqlRunner, libraryId: number, rows: readonly
 /** Writes one side (the state before, or after) of a step's events into `labels`. */
 function applySide(sql: SqlRunner, step: number, side: 'old' | 'new'): void {
   const [label, rank, source, score, at] =
-    side === 'old' ? ['old_label', 'old_rank', 'old_source', 'old_score', 'old_at'] : ['new_label', 'rank', 'source', 'score', 'at'];
-  sql.statement(`DELETE FROM labels WHERE image_id IN (SELECT image_id FROM label_events WHERE step = ? AND ${label} IS NULL)`).run(step);
+    side === 'old'
+      ? ['old_label', 'old_rank', 'old_source', 'old_score', 'old_at']
+      : ['new_label', 'rank', 'source', 'score', 'at'];
+  sql
+    .statement(
+      `DELETE FROM labels WHERE image_id IN (SELECT image_id FROM label_events WHERE step = ? AND ${label} IS NULL)`,
+    )
+    .run(step);
   sql
     .statement(`INSERT INTO labels (image_id, label, label_source, rank, score, updated_at)
       SELECT image_id, ${label}, ${source}, COALESCE(${rank}, 'species'), ${score}, COALESCE(${at}, at) FROM label_events
@@ -112,13 +135,19 @@ function applySide(sql: SqlRunner, step: number, side: 'old' | 'new'): void {
 /** Undoes the library's latest applied step; null when there is none. */
 export function undoStep(sql: SqlRunner, libraryId: number): LabelChange | null {
   return sql.transaction((): LabelChange | null => {
-    const found: unknown = sql.statement('SELECT id FROM label_steps WHERE library_id = ? AND undone = 0 ORDER BY id DESC LIMIT 1').get(libraryId);
+    const found: unknown = sql
+      .statement('SELECT id FROM label_steps WHERE library_id = ? AND undone = 0 ORDER BY id DESC LIMIT 1')
+      .get(libraryId);
     if (found === undefined) return null;
     const step = int(asRow(found, 'label_steps'), 'id');
     applySide(sql, step, 'old');
     sql.statement('UPDATE label_steps SET undone = 1 WHERE id = ?').run(step);
     sql.statement('UPDATE label_events SET undone = 1 WHERE step = ?').run(step);
-    return { step, changedImageIds: imageIdsOf(sql, 'SELECT image_id FROM label_events WHERE step = ? ORDER BY image_id', step), protectedImageIds: [] };
+    return {
+      step,
+      changedImageIds: imageIdsOf(sql, 'SELECT image_id FROM label_events WHERE step = ? ORDER BY image_id', step),
+      protectedImageIds: [],
+    };
   });
 }
 
@@ -126,14 +155,20 @@ export function undoStep(sql: SqlRunner, libraryId: number): LabelChange | null 
 export function redoStep(sql: SqlRunner, libraryId: number): LabelChange | null {
   return sql.transaction((): LabelChange | null => {
     const found: unknown = sql
-      .statement('SELECT id FROM label_steps WHERE library_id = ? AND undone = 1 AND dropped = 0 ORDER BY id ASC LIMIT 1')
+      .statement(
+        'SELECT id FROM label_steps WHERE library_id = ? AND undone = 1 AND dropped = 0 ORDER BY id ASC LIMIT 1',
+      )
       .get(libraryId);
     if (found === undefined) return null;
     const step = int(asRow(found, 'label_steps'), 'id');
     applySide(sql, step, 'new');
     sql.statement('UPDATE label_steps SET undone = 0 WHERE id = ?').run(step);
     sql.statement('UPDATE label_events SET undone = 0 WHERE step = ?').run(step);
-    return { step, changedImageIds: imageIdsOf(sql, 'SELECT image_id FROM label_events WHERE step = ? ORDER BY image_id', step), protectedImageIds: [] };
+    return {
+      step,
+      changedImageIds: imageIdsOf(sql, 'SELECT image_id FROM label_events WHERE step = ? ORDER BY image_id', step),
+      protectedImageIds: [],
+    };
   });
 }
 
@@ -155,7 +190,8 @@ export function addVocabulary(sql: SqlRunner, libraryId: number, label: string, 
 /** Renames a vocabulary entry (if there is one and the new name has none). */
 export function renameVocabulary(sql: SqlRunner, libraryId: number, from: string, into: string): void {
   sql.transaction(() => {
-    const exists = sql.statement('SELECT 1 FROM vocabulary WHERE library_id = ? AND label = ?').get(libraryId, into) !== undefined;
+    const exists =
+      sql.statement('SELECT 1 FROM vocabulary WHERE library_id = ? AND label = ?').get(libraryId, into) !== undefined;
     if (exists) sql.statement('DELETE FROM vocabulary WHERE library_id = ? AND label = ?').run(libraryId, from);
     else sql.statement('UPDATE vocabulary SET label = ? WHERE library_id = ? AND label = ?').run(into, libraryId, from);
   });
@@ -168,11 +204,21 @@ export function renameVocabulary(sql: SqlRunner, libraryId: number, from: string
 export function removeVocabulary(sql: SqlRunner, libraryId: number, label: string): void {
   sql.transaction(() => {
     const count = int(
-      asRow(sql.statement('SELECT COUNT(*) AS n FROM labels l JOIN images i ON i.id = l.image_id WHERE i.library_id = ? AND l.label = ?').get(libraryId, label), 'labels'),
+      asRow(
+        sql
+          .statement(
+            'SELECT COUNT(*) AS n FROM labels l JOIN images i ON i.id = l.image_id WHERE i.library_id = ? AND l.label = ?',
+          )
+          .get(libraryId, label),
+        'labels',
+      ),
       'n',
     );
     if (count > 0) {
-      throw new FieldmarkError('InvalidArgument', `label "${label}": expected an unused label but ${count} image${count === 1 ? '' : 's'} carry it (rename, merge or clear them first)`);
+      throw new FieldmarkError(
+        'InvalidArgument',
+        `label "${label}": expected an unused label but ${count} image${count === 1 ? '' : 's'} carry it (rename, merge or clear them first)`,
+      );
     }
     const removed = sql.statement('DELETE FROM vocabulary WHERE library_id = ? AND label = ?').run(libraryId, label);
     if (removed.changes === 0) throw new FieldmarkError('NotFound', `label "${label}" is not in the vocabulary`);

@@ -10,7 +10,11 @@ import { checkId } from './validate.js';
 import type { ImageListItem } from './types.js';
 
 /** The tiles of `imageIds` (at most a page) that still exist, in the order given. */
-export function listItemsByIds(sql: SqlRunner, imageIds: readonly number[], modelRowId: number | null): ImageListItem[] {
+export function listItemsByIds(
+  sql: SqlRunner,
+  imageIds: readonly number[],
+  modelRowId: number | null,
+): ImageListItem[] {
   if (modelRowId !== null) checkId('modelRowId', modelRowId);
   if (imageIds.length === 0) return [];
   const rows = asRows(

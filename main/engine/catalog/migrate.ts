@@ -9,7 +9,10 @@ export const FIELDMARK_APPLICATION_ID = 0x464d4b31;
 
 MIGRATIONS.forEach((migration, index) => {
   if (migration.version !== index + 1) {
-    throw new FieldmarkError('Internal', `migration "${migration.name}" has version ${migration.version} but sits at position ${index + 1}`);
+    throw new FieldmarkError(
+      'Internal',
+      `migration "${migration.name}" has version ${migration.version} but sits at position ${index + 1}`,
+    );
   }
 });
 
@@ -19,7 +22,9 @@ function pragmaNumber(db: BetterSqlite3.Database, name: string): number {
 }
 
 function hasMigrationsTable(db: BetterSqlite3.Database): boolean {
-  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get() !== undefined;
+  return (
+    db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get() !== undefined
+  );
 }
 
 /** The schema version recorded in the file (0 for a new, empty file). */
@@ -36,11 +41,17 @@ export function currentSchemaVersion(db: BetterSqlite3.Database): number {
 export function checkCatalogFile(db: BetterSqlite3.Database, file: string): number {
   const applicationId = pragmaNumber(db, 'application_id');
   if (applicationId !== 0 && applicationId !== FIELDMARK_APPLICATION_ID) {
-    throw new FieldmarkError('CatalogCorrupt', `${file} is a SQLite database of another application (application_id ${applicationId}), not a Fieldmark catalog`);
+    throw new FieldmarkError(
+      'CatalogCorrupt',
+      `${file} is a SQLite database of another application (application_id ${applicationId}), not a Fieldmark catalog`,
+    );
   }
   const tableCount: unknown = db.prepare(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'`).pluck().get();
   if (!hasMigrationsTable(db) && typeof tableCount === 'number' && tableCount > 0) {
-    throw new FieldmarkError('CatalogCorrupt', `${file} is a SQLite database without Fieldmark's schema_migrations table, not a Fieldmark catalog`);
+    throw new FieldmarkError(
+      'CatalogCorrupt',
+      `${file} is a SQLite database without Fieldmark's schema_migrations table, not a Fieldmark catalog`,
+    );
   }
   const version = currentSchemaVersion(db);
   if (version > LATEST_SCHEMA_VERSION) {
@@ -57,9 +68,16 @@ export function checkCatalogFile(db: BetterSqlite3.Database, file: string): numb
  * Tests pass a lower target to build databases of older versions.
  * @throws FieldmarkError CatalogCorrupt (see checkCatalogFile), InvalidArgument for a bad target.
  */
-export function migrateCatalog(db: BetterSqlite3.Database, file: string, targetVersion: number = LATEST_SCHEMA_VERSION): number {
+export function migrateCatalog(
+  db: BetterSqlite3.Database,
+  file: string,
+  targetVersion: number = LATEST_SCHEMA_VERSION,
+): number {
   if (!Number.isInteger(targetVersion) || targetVersion < 0 || targetVersion > LATEST_SCHEMA_VERSION) {
-    throw new FieldmarkError('InvalidArgument', `targetVersion: expected an integer from 0 to ${LATEST_SCHEMA_VERSION} but received ${targetVersion}`);
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `targetVersion: expected an integer from 0 to ${LATEST_SCHEMA_VERSION} but received ${targetVersion}`,
+    );
   }
   const from = checkCatalogFile(db, file);
   // A catalog with data gets a backup before its schema changes; a new, empty one has nothing to lose.

@@ -22,7 +22,9 @@ const ARCHIVED_KEY_HASH_DIGITS = 12;
 /** Returns the row id of `model`'s file, creating it. Call inside a write transaction. */
 export function ensureModelRow(sql: SqlRunner, model: ModelRowInput, at: string): number {
   const byFile: unknown = sql
-    .statement('SELECT id FROM models WHERE file_sha256 = ? AND class_count = ? AND feature_dim = ? ORDER BY id LIMIT 1')
+    .statement(
+      'SELECT id FROM models WHERE file_sha256 = ? AND class_count = ? AND feature_dim = ? ORDER BY id LIMIT 1',
+    )
     .get(model.fileSha256, model.classCount, model.featureDim);
   const fileRowId = byFile === undefined ? null : int(asRow(byFile, 'models'), 'id');
   const holder: unknown = sql.statement('SELECT id, file_sha256 FROM models WHERE model_key = ?').get(model.key);
@@ -31,11 +33,15 @@ export function ensureModelRow(sql: SqlRunner, model: ModelRowInput, at: string)
     if (int(row, 'id') !== fileRowId) setAside(sql, int(row, 'id'), model.key, str(row, 'file_sha256'));
   }
   if (fileRowId !== null) {
-    sql.statement('UPDATE models SET model_key = ?, metadata_json = ?, updated_at = ? WHERE id = ?').run(model.key, model.metadataJson, at, fileRowId);
+    sql
+      .statement('UPDATE models SET model_key = ?, metadata_json = ?, updated_at = ? WHERE id = ?')
+      .run(model.key, model.metadataJson, at, fileRowId);
     return fileRowId;
   }
   const inserted = sql
-    .statement('INSERT INTO models (model_key, file_sha256, metadata_json, class_count, feature_dim, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
+    .statement(
+      'INSERT INTO models (model_key, file_sha256, metadata_json, class_count, feature_dim, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+    )
     .run(model.key, model.fileSha256, model.metadataJson, model.classCount, model.featureDim, at);
   return Number(inserted.lastInsertRowid);
 }
@@ -44,6 +50,7 @@ export function ensureModelRow(sql: SqlRunner, model: ModelRowInput, at: string)
 function setAside(sql: SqlRunner, rowId: number, key: string, fileSha256: string): void {
   let archived = `${key}@${fileSha256.slice(0, ARCHIVED_KEY_HASH_DIGITS)}`;
   // Two rows of one hash differ in shape only (a broken file); the row id keeps their keys apart.
-  if (sql.statement('SELECT 1 FROM models WHERE model_key = ?').get(archived) !== undefined) archived = `${archived}#${rowId}`;
+  if (sql.statement('SELECT 1 FROM models WHERE model_key = ?').get(archived) !== undefined)
+    archived = `${archived}#${rowId}`;
   sql.statement('UPDATE models SET model_key = ? WHERE id = ?').run(archived, rowId);
 }

@@ -35,14 +35,22 @@ export function openDatabase(file: string, readonly: boolean): BetterSqlite3.Dat
   let size = 0;
   if (existsSync(file)) {
     const info = statSync(file);
-    if (info.isDirectory()) throw new FieldmarkError('InvalidArgument', `--db: expected a catalog file, received a folder: ${file}`);
+    if (info.isDirectory())
+      throw new FieldmarkError('InvalidArgument', `--db: expected a catalog file, received a folder: ${file}`);
     size = info.size;
     // An empty file is not a catalog: it may be one truncated by a failing disk or another program,
     // so it is reported, never silently turned into a new (empty) catalog.
-    if (size === 0) throw new FieldmarkError('CatalogCorrupt', `${file} is empty (0 bytes), not a Fieldmark catalog; ${moveAsideAdvice(file)}`);
+    if (size === 0)
+      throw new FieldmarkError(
+        'CatalogCorrupt',
+        `${file} is empty (0 bytes), not a Fieldmark catalog; ${moveAsideAdvice(file)}`,
+      );
     const header = readHeader(file);
     if (header.toString('latin1') !== SQLITE_HEADER) {
-      throw new FieldmarkError('CatalogCorrupt', `${file} is not a SQLite database (its first bytes are not "SQLite format 3"); ${moveAsideAdvice(file)}`);
+      throw new FieldmarkError(
+        'CatalogCorrupt',
+        `${file} is not a SQLite database (its first bytes are not "SQLite format 3"); ${moveAsideAdvice(file)}`,
+      );
     }
   } else if (readonly) {
     throw new FieldmarkError('NotFound', `catalog ${file} does not exist (a read-only connection cannot create it)`);
@@ -66,7 +74,11 @@ export function openDatabase(file: string, readonly: boolean): BetterSqlite3.Dat
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     if (!readonly) {
       const mode: unknown = db.pragma('journal_mode = WAL', { simple: true });
-      if (mode !== 'wal') throw new FieldmarkError('CatalogCorrupt', `${file}: could not switch to WAL journal mode (got ${String(mode)})`);
+      if (mode !== 'wal')
+        throw new FieldmarkError(
+          'CatalogCorrupt',
+          `${file}: could not switch to WAL journal mode (got ${String(mode)})`,
+        );
       db.pragma('synchronous = NORMAL');
     }
     db.pragma('foreign_keys = ON');

@@ -9,7 +9,10 @@ import type { ImageStatus, LabelRank, LabelSource, TopKEntry } from './types.js'
 export type Row = Readonly<Record<string, unknown>>;
 
 function corrupt(what: string, expected: string, value: unknown): FieldmarkError {
-  return new FieldmarkError('CatalogCorrupt', `catalog column ${what}: expected ${expected} but received ${describeValue(value)}`);
+  return new FieldmarkError(
+    'CatalogCorrupt',
+    `catalog column ${what}: expected ${expected} but received ${describeValue(value)}`,
+  );
 }
 
 /** Narrows a value from `.get()`/`.all()` to a row; `context` names the query in errors. */
@@ -97,7 +100,11 @@ export function decodeTopK(text: string): TopKEntry[] {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new FieldmarkError('CatalogCorrupt', `catalog column predictions.topk: expected JSON but received ${describeValue(text)}`, { cause: error });
+    throw new FieldmarkError(
+      'CatalogCorrupt',
+      `catalog column predictions.topk: expected JSON but received ${describeValue(text)}`,
+      { cause: error },
+    );
   }
   if (!Array.isArray(parsed)) throw corrupt('predictions.topk', 'a JSON array', parsed);
   return parsed.map((pair: unknown) => {
@@ -120,7 +127,10 @@ export function encodeFeature(feature: Float32Array): Buffer {
 /** Copies a stored vector into `target` at element `offset` (blobs need not be 4-byte aligned). */
 export function copyFeatureInto(bytes: Buffer, dim: number, target: Float32Array, offset: number): void {
   if (bytes.byteLength !== dim * 4) {
-    throw new FieldmarkError('CatalogCorrupt', `catalog column features.vector: expected ${dim * 4} bytes (${dim} float32) but received ${bytes.byteLength} bytes`);
+    throw new FieldmarkError(
+      'CatalogCorrupt',
+      `catalog column features.vector: expected ${dim * 4} bytes (${dim} float32) but received ${bytes.byteLength} bytes`,
+    );
   }
   new Uint8Array(target.buffer, target.byteOffset + offset * 4, dim * 4).set(bytes);
 }

@@ -7,7 +7,11 @@ import type { ScanChanges, StoredFile } from './types.js';
 export function storedFiles(sql: SqlRunner, libraryId: number): StoredFile[] {
   checkId('libraryId', libraryId);
   const rows = asRows(
-    sql.statement('SELECT id, rel_path, size, mtime_ms, fingerprint, status, missing_since FROM images WHERE library_id = ?').all(libraryId),
+    sql
+      .statement(
+        'SELECT id, rel_path, size, mtime_ms, fingerprint, status, missing_since FROM images WHERE library_id = ?',
+      )
+      .all(libraryId),
     'images',
   );
   return rows.map((row) => ({
@@ -27,13 +31,20 @@ export function storedFiles(sql: SqlRunner, libraryId: number): StoredFile[] {
  */
 export function pruneMissing(sql: SqlRunner, libraryId: number): number {
   checkId('libraryId', libraryId);
-  return sql.transaction(() => sql.statement('DELETE FROM images WHERE library_id = ? AND missing_since IS NOT NULL').run(libraryId).changes);
+  return sql.transaction(
+    () => sql.statement('DELETE FROM images WHERE library_id = ? AND missing_since IS NOT NULL').run(libraryId).changes,
+  );
 }
 
 /** How many images of the library are marked missing. */
 export function missingCount(sql: SqlRunner, libraryId: number): number {
   checkId('libraryId', libraryId);
-  return Number(sql.statement('SELECT COUNT(*) FROM images WHERE library_id = ? AND missing_since IS NOT NULL').pluck().get(libraryId));
+  return Number(
+    sql
+      .statement('SELECT COUNT(*) FROM images WHERE library_id = ? AND missing_since IS NOT NULL')
+      .pluck()
+      .get(libraryId),
+  );
 }
 
 /**
@@ -46,19 +57,29 @@ export function applyScanChanges(sql: SqlRunner, libraryId: number, changes: Sca
     const at = new Date().toISOString();
     // Gone files are marked, never deleted: their predictions, features and labels wait for them.
     for (const id of changes.removed) {
-      sql.statement('UPDATE images SET missing_since = ?, updated_at = ? WHERE id = ? AND library_id = ? AND missing_since IS NULL').run(at, at, id, libraryId);
+      sql
+        .statement(
+          'UPDATE images SET missing_since = ?, updated_at = ? WHERE id = ? AND library_id = ? AND missing_since IS NULL',
+        )
+        .run(at, at, id, libraryId);
     }
     for (const id of changes.returned ?? []) {
-      sql.statement('UPDATE images SET missing_since = NULL, updated_at = ? WHERE id = ? AND library_id = ?').run(at, id, libraryId);
+      sql
+        .statement('UPDATE images SET missing_since = NULL, updated_at = ? WHERE id = ? AND library_id = ?')
+        .run(at, id, libraryId);
     }
     for (const file of changes.renamed) {
       sql
-        .statement('UPDATE images SET rel_path = ?, size = ?, mtime_ms = ?, missing_since = NULL, updated_at = ? WHERE id = ? AND library_id = ?')
+        .statement(
+          'UPDATE images SET rel_path = ?, size = ?, mtime_ms = ?, missing_since = NULL, updated_at = ? WHERE id = ? AND library_id = ?',
+        )
         .run(file.relPath, file.size, file.mtimeMs, at, file.id, libraryId);
     }
     for (const file of changes.touched) {
       sql
-        .statement('UPDATE images SET size = ?, mtime_ms = ?, fingerprint = ?, updated_at = ? WHERE id = ? AND library_id = ?')
+        .statement(
+          'UPDATE images SET size = ?, mtime_ms = ?, fingerprint = ?, updated_at = ? WHERE id = ? AND library_id = ?',
+        )
         .run(file.size, file.mtimeMs, file.fingerprint, at, file.id, libraryId);
     }
     for (const file of changes.changed) {

@@ -20,16 +20,30 @@ export function stats(sql: SqlRunner, libraryId: number, modelRowId: number | nu
   if (modelRowId !== null) {
     checkId('modelRowId', modelRowId);
     const row = asRow(
-      sql.statement('SELECT COUNT(*) AS predicted FROM predictions p JOIN images i ON i.id = p.image_id WHERE p.model_id = ? AND i.library_id = ? AND i.missing_since IS NULL').get(modelRowId, libraryId),
+      sql
+        .statement(
+          'SELECT COUNT(*) AS predicted FROM predictions p JOIN images i ON i.id = p.image_id WHERE p.model_id = ? AND i.library_id = ? AND i.missing_since IS NULL',
+        )
+        .get(modelRowId, libraryId),
       'stats',
     );
     predicted = int(row, 'predicted');
   }
-  return { total: int(counts, 'total'), ok: int(counts, 'ok'), failed: int(counts, 'failed'), pending: int(counts, 'pending'), predicted };
+  return {
+    total: int(counts, 'total'),
+    ok: int(counts, 'ok'),
+    failed: int(counts, 'failed'),
+    pending: int(counts, 'pending'),
+    predicted,
+  };
 }
 
 /** How many ok images have each class as top-1, most frequent first. */
-export function classCounts(sql: SqlRunner, libraryId: number, modelRowId: number): { classIndex: number; count: number }[] {
+export function classCounts(
+  sql: SqlRunner,
+  libraryId: number,
+  modelRowId: number,
+): { classIndex: number; count: number }[] {
   checkId('libraryId', libraryId);
   checkId('modelRowId', modelRowId);
   const rows = sql
@@ -85,15 +99,19 @@ export function features(sql: SqlRunner, libraryId: number, modelRowId: number):
   checkId('libraryId', libraryId);
   checkId('modelRowId', modelRowId);
   const model: unknown = sql.statement('SELECT feature_dim FROM models WHERE id = ?').get(modelRowId);
-  if (model === undefined) throw new FieldmarkError('NotFound', `modelRowId: no model row ${modelRowId} in the catalog`);
+  if (model === undefined)
+    throw new FieldmarkError('NotFound', `modelRowId: no model row ${modelRowId} in the catalog`);
   const dim = int(asRow(model, 'models'), 'feature_dim');
   // A head trained on another model's features shares that model's vectors (derived-results.ts):
   // its own rows where it has them, the base model's for every other image.
   const base = derivedFeatureSource(sql, modelRowId);
   const which =
-    base === null ? 'f.model_id = @model' : '(f.model_id = @model OR (f.model_id = @base AND NOT EXISTS (SELECT 1 FROM features o WHERE o.image_id = f.image_id AND o.model_id = @model)))';
+    base === null
+      ? 'f.model_id = @model'
+      : '(f.model_id = @model OR (f.model_id = @base AND NOT EXISTS (SELECT 1 FROM features o WHERE o.image_id = f.image_id AND o.model_id = @model)))';
   const filter = `FROM features f JOIN images i ON i.id = f.image_id WHERE ${which} AND i.library_id = @library AND i.status = 'ok' AND i.missing_since IS NULL`;
-  const params = base === null ? { model: modelRowId, library: libraryId } : { model: modelRowId, library: libraryId, base };
+  const params =
+    base === null ? { model: modelRowId, library: libraryId } : { model: modelRowId, library: libraryId, base };
   // One read transaction, so the count and the rows come from the same snapshot even while
   // another connection writes; iterating copies each blob straight into the matrix.
   const read = sql.db.transaction((): FeatureMatrix => {
@@ -122,7 +140,11 @@ export interface ModelRow {
 }
 
 export function listModels(sql: SqlRunner): ModelRow[] {
-  const rows = sql.statement('SELECT id, model_key, file_sha256, metadata_json, class_count, feature_dim FROM models ORDER BY model_key').all();
+  const rows = sql
+    .statement(
+      'SELECT id, model_key, file_sha256, metadata_json, class_count, feature_dim FROM models ORDER BY model_key',
+    )
+    .all();
   return asRows(rows, 'models').map((row) => ({
     rowId: int(row, 'id'),
     id: str(row, 'model_key'),

@@ -63,7 +63,11 @@ export type ListStatusFilter = 'all' | ImageStatus;
 export type ListSort = 'name' | 'date' | 'confidence' | 'uncertainty';
 
 /** Label filters of the image list; a family/genus/order is expanded into its species by the caller. */
-export type LabelFilter = { kind: 'labelled' } | { kind: 'unlabelled' } | { kind: 'disagree' } | { kind: 'is'; labels: string[] };
+export type LabelFilter =
+  | { kind: 'labelled' }
+  | { kind: 'unlabelled' }
+  | { kind: 'disagree' }
+  | { kind: 'is'; labels: string[] };
 export type SortOrder = 'asc' | 'desc';
 
 export interface ListImagesQuery {

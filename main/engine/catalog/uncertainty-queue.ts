@@ -29,14 +29,21 @@ function unpredictedSql(parts: QueueParts): string {
 
 /** One page of the queue (`limit` -1: no limit). */
 export function uncertaintyPage(sql: SqlRunner, parts: QueueParts, offset: number, limit: number): unknown[] {
-  const predicted = sql.statement(`${predictedSql(parts)} LIMIT @limit OFFSET @offset`).all({ ...parts.params, limit, offset });
+  const predicted = sql
+    .statement(`${predictedSql(parts)} LIMIT @limit OFFSET @offset`)
+    .all({ ...parts.params, limit, offset });
   if (limit !== -1 && predicted.length >= limit) return predicted;
   // The page runs past the predicted images: the rest comes from those without a prediction.
   const predictedCount =
     predicted.length > 0
       ? offset + predicted.length
-      : (sql.statement(`SELECT COUNT(*) FROM (${predictedSql({ ...parts, columns: '1' })})`).pluck().get(parts.params) as number);
+      : (sql
+          .statement(`SELECT COUNT(*) FROM (${predictedSql({ ...parts, columns: '1' })})`)
+          .pluck()
+          .get(parts.params) as number);
   const rest = limit === -1 ? -1 : limit - predicted.length;
-  const unpredicted = sql.statement(`${unpredictedSql(parts)} LIMIT @limit OFFSET @offset`).all({ ...parts.params, limit: rest, offset: Math.max(0, offset - predictedCount) });
+  const unpredicted = sql
+    .statement(`${unpredictedSql(parts)} LIMIT @limit OFFSET @offset`)
+    .all({ ...parts.params, limit: rest, offset: Math.max(0, offset - predictedCount) });
   return [...predicted, ...unpredicted];
 }

@@ -7,7 +7,8 @@ function invalid(name: string, expected: string, value: unknown): FieldmarkError
 
 /** A row id: a positive safe integer. */
 export function checkId(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) throw invalid(name, 'a positive integer id', value);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
+    throw invalid(name, 'a positive integer id', value);
   return value;
 }
 
@@ -40,7 +41,8 @@ export function checkOneOf<T extends string>(name: string, value: unknown, allow
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 export function checkSha256(name: string, value: unknown): string {
-  if (typeof value !== 'string' || !SHA256_HEX.test(value)) throw invalid(name, 'a sha256 of 64 lowercase hex digits', value);
+  if (typeof value !== 'string' || !SHA256_HEX.test(value))
+    throw invalid(name, 'a sha256 of 64 lowercase hex digits', value);
   return value;
 }
 

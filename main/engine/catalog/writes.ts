@@ -2,7 +2,7 @@
 import { FieldmarkError } from '../../util/errors.js';
 import type { SqlRunner } from './sql-runner.js';
 import { ensureModelRow } from './model-rows.js';
-import { asRow, encodeFeature, encodeTopK, int, str } from './rows.js';
+import { asRow, encodeFeature, encodeTopK, int } from './rows.js';
 import { checkId, checkInteger, checkNumber, checkSha256, checkString, normalizeTakenAt } from './validate.js';
 import type { ImageResult, ModelRecord, TopKEntry } from './types.js';
 
@@ -11,8 +11,13 @@ const PROBABILITY_SLACK = 1e-5;
 
 export function ensureLibrary(sql: SqlRunner, rootRealPath: string): number {
   checkString('rootRealPath', rootRealPath);
-  sql.statement('INSERT INTO libraries (root_path, created_at) VALUES (?, ?) ON CONFLICT (root_path) DO NOTHING').run(rootRealPath, now());
-  return int(asRow(sql.statement('SELECT id FROM libraries WHERE root_path = ?').get(rootRealPath), 'libraries.id'), 'id');
+  sql
+    .statement('INSERT INTO libraries (root_path, created_at) VALUES (?, ?) ON CONFLICT (root_path) DO NOTHING')
+    .run(rootRealPath, now());
+  return int(
+    asRow(sql.statement('SELECT id FROM libraries WHERE root_path = ?').get(rootRealPath), 'libraries.id'),
+    'id',
+  );
 }
 
 /**
@@ -28,20 +33,36 @@ export function ensureModel(sql: SqlRunner, model: ModelRecord): number {
   try {
     JSON.parse(model.metadataJson);
   } catch (error) {
-    throw new FieldmarkError('InvalidArgument', `model.metadataJson of "${key}": expected JSON text but it does not parse`, { cause: error });
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `model.metadataJson of "${key}": expected JSON text but it does not parse`,
+      { cause: error },
+    );
   }
-  return sql.transaction(() => ensureModelRow(sql, { key, fileSha256, metadataJson: model.metadataJson, classCount, featureDim }, now()));
+  return sql.transaction(() =>
+    ensureModelRow(sql, { key, fileSha256, metadataJson: model.metadataJson, classCount, featureDim }, now()),
+  );
 }
 
 function modelShape(sql: SqlRunner, modelRowId: number): { classCount: number; featureDim: number } {
-  const found: unknown = sql.statement('SELECT class_count, feature_dim FROM models WHERE id = ?').get(checkId('modelRowId', modelRowId));
-  if (found === undefined) throw new FieldmarkError('NotFound', `modelRowId: no model row ${modelRowId} in the catalog (call ensureModel first)`);
+  const found: unknown = sql
+    .statement('SELECT class_count, feature_dim FROM models WHERE id = ?')
+    .get(checkId('modelRowId', modelRowId));
+  if (found === undefined)
+    throw new FieldmarkError(
+      'NotFound',
+      `modelRowId: no model row ${modelRowId} in the catalog (call ensureModel first)`,
+    );
   const row = asRow(found, 'models');
   return { classCount: int(row, 'class_count'), featureDim: int(row, 'feature_dim') };
 }
 
 function checkTopK(where: string, topk: unknown, classCount: number): TopKEntry[] {
-  if (!Array.isArray(topk) || topk.length === 0) throw new FieldmarkError('InvalidArgument', `${where}.topk: expected a non-empty array but received ${String(topk)}`);
+  if (!Array.isArray(topk) || topk.length === 0)
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `${where}.topk: expected a non-empty array but received ${String(topk)}`,
+    );
   const entries = topk.map((entry: unknown, i): TopKEntry => {
     const candidate = (entry ?? {}) as { index?: unknown; prob?: unknown };
     return {
@@ -68,10 +89,21 @@ function checkResult(result: ImageResult, i: number, shape: { classCount: number
   checkInteger(`${where}.orientation`, result.orientation, 1, 8);
   checkString(`${where}.format`, result.format, 32);
   if (!(result.feature instanceof Float32Array) || result.feature.length !== shape.featureDim) {
-    throw new FieldmarkError('InvalidArgument', `${where}.feature: expected a Float32Array of ${shape.featureDim} values (the model's feature dimension) but received ${result.feature instanceof Float32Array ? `${result.feature.length} values` : typeof result.feature}`);
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `${where}.feature: expected a Float32Array of ${shape.featureDim} values (the model's feature dimension) but received ${result.feature instanceof Float32Array ? `${result.feature.length} values` : typeof result.feature}`,
+    );
   }
-  if (!result.feature.every(Number.isFinite)) throw new FieldmarkError('InvalidArgument', `${where}.feature: expected finite values but it holds NaN or Infinity`);
-  return { ...result, topk: checkTopK(where, result.topk, shape.classCount), takenAt: normalizeTakenAt(result.takenAt) };
+  if (!result.feature.every(Number.isFinite))
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `${where}.feature: expected finite values but it holds NaN or Infinity`,
+    );
+  return {
+    ...result,
+    topk: checkTopK(where, result.topk, shape.classCount),
+    takenAt: normalizeTakenAt(result.takenAt),
+  };
 }
 
 /**
@@ -91,14 +123,33 @@ export function writeResults(sql: SqlRunner, modelRowId: number, results: readon
           .statement(`UPDATE images SET fingerprint = ?, width = ?, height = ?, orientation = ?, format = ?, taken_at = ?, camera = ?,
               status = 'ok', error_kind = NULL, error_message = NULL, updated_at = ?
             WHERE id = ? AND (fingerprint IS NULL OR fingerprint = ?)`)
-          .run(result.fingerprint, result.width, result.height, result.orientation, result.format, result.takenAt, result.camera, at, result.imageId, result.fingerprint);
+          .run(
+            result.fingerprint,
+            result.width,
+            result.height,
+            result.orientation,
+            result.format,
+            result.takenAt,
+            result.camera,
+            at,
+            result.imageId,
+            result.fingerprint,
+          );
         if (updated.changes === 0) continue;
         const top1 = result.topk[0] as TopKEntry;
         sql
           .statement(`INSERT INTO predictions (image_id, model_id, top1_index, top1_prob, margin, topk, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (image_id, model_id) DO UPDATE SET top1_index = excluded.top1_index, top1_prob = excluded.top1_prob,
               margin = excluded.margin, topk = excluded.topk, created_at = excluded.created_at`)
-          .run(result.imageId, modelRowId, top1.index, top1.prob, top1.prob - (result.topk[1]?.prob ?? 0), encodeTopK(result.topk), at);
+          .run(
+            result.imageId,
+            modelRowId,
+            top1.index,
+            top1.prob,
+            top1.prob - (result.topk[1]?.prob ?? 0),
+            encodeTopK(result.topk),
+            at,
+          );
         sql
           .statement(`INSERT INTO features (image_id, model_id, dim, vector) VALUES (?, ?, ?, ?)
             ON CONFLICT (image_id, model_id) DO UPDATE SET dim = excluded.dim, vector = excluded.vector`)
@@ -109,7 +160,13 @@ export function writeResults(sql: SqlRunner, modelRowId: number, results: readon
               format = NULL, taken_at = NULL, camera = NULL, status = 'failed', error_kind = @errorKind, error_message = @errorMessage,
               updated_at = @at
             WHERE id = @imageId AND (@fingerprint IS NULL OR fingerprint IS NULL OR fingerprint = @fingerprint)`)
-          .run({ fingerprint: result.fingerprint, errorKind: result.errorKind, errorMessage: result.errorMessage, at, imageId: result.imageId });
+          .run({
+            fingerprint: result.fingerprint,
+            errorKind: result.errorKind,
+            errorMessage: result.errorMessage,
+            at,
+            imageId: result.imageId,
+          });
         if (updated.changes === 0) continue;
         sql.statement('DELETE FROM predictions WHERE image_id = ? AND model_id = ?').run(result.imageId, modelRowId);
         sql.statement('DELETE FROM features WHERE image_id = ? AND model_id = ?').run(result.imageId, modelRowId);
@@ -125,7 +182,11 @@ export function setSetting(sql: SqlRunner, key: string, value: unknown): void {
     sql.statement('DELETE FROM settings WHERE key = ?').run(key);
     return;
   }
-  sql.statement('INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json').run(key, JSON.stringify(value));
+  sql
+    .statement(
+      'INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json',
+    )
+    .run(key, JSON.stringify(value));
 }
 
 /**
@@ -135,7 +196,9 @@ export function setSetting(sql: SqlRunner, key: string, value: unknown): void {
 export function retryFailed(sql: SqlRunner, libraryId: number): number {
   checkId('libraryId', libraryId);
   const changed = sql
-    .statement("UPDATE images SET status = 'pending', error_kind = NULL, error_message = NULL, updated_at = ? WHERE library_id = ? AND status = 'failed'")
+    .statement(
+      "UPDATE images SET status = 'pending', error_kind = NULL, error_message = NULL, updated_at = ? WHERE library_id = ? AND status = 'failed'",
+    )
     .run(now(), libraryId);
   return Number(changed.changes);
 }

@@ -17,7 +17,10 @@ export interface ParsedCsv {
 }
 
 function malformed(line: number, why: string): FieldmarkError {
-  return new FieldmarkError('InvalidArgument', `CSV line ${line}: ${why}; expected RFC 4180 CSV (comma-separated, fields with commas, quotes or line breaks in double quotes)`);
+  return new FieldmarkError(
+    'InvalidArgument',
+    `CSV line ${line}: ${why}; expected RFC 4180 CSV (comma-separated, fields with commas, quotes or line breaks in double quotes)`,
+  );
 }
 
 /**
@@ -87,7 +90,8 @@ export function parseCsv(input: string): ParsedCsv {
       recordLine = line;
       continue;
     }
-    if (c === '"') throw malformed(line, 'a double quote inside an unquoted field (quote the whole field and double the quote)');
+    if (c === '"')
+      throw malformed(line, 'a double quote inside an unquoted field (quote the whole field and double the quote)');
     let j = i;
     while (j < n) {
       const d = text[j];

@@ -6,7 +6,16 @@
  */
 import type { ClassProbability } from '../inference/postprocess.js';
 
-export const PREDICTIONS_CSV_HEADER = ['path', 'label', 'label_source', 'prediction', 'prediction_index', 'confidence', 'top_k', 'model'] as const;
+export const PREDICTIONS_CSV_HEADER = [
+  'path',
+  'label',
+  'label_source',
+  'prediction',
+  'prediction_index',
+  'confidence',
+  'top_k',
+  'model',
+] as const;
 
 // A spreadsheet runs a cell that begins with one of these as a formula (CSV injection, OWASP).
 const FORMULA_START = /^'*[=+\-@\t\r]/;
@@ -63,4 +72,4 @@ export function predictionCsvRecord(row: PredictionCsvRow, classNames: readonly 
   ]);
 }
 
-export { parseCsv, type CsvRecord, type ParsedCsv } from './csv-parse.js';
+export { parseCsv } from './csv-parse.js';

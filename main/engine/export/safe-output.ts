@@ -70,7 +70,8 @@ export function checkOutputPath(path: string, options: SafeOutputOptions): void 
 export function writeOutputFileAtomic(path: string, content: string | Buffer, options: SafeOutputOptions): void {
   checkOutputPath(path, options);
   const target = realTarget(path);
-  if (isDirectory(target)) throw new FieldmarkError('InvalidArgument', `refusing to write ${path}: it is a folder; expected a file name`);
+  if (isDirectory(target))
+    throw new FieldmarkError('InvalidArgument', `refusing to write ${path}: it is a folder; expected a file name`);
   const temp = temporarySibling(target);
   let fd: number | undefined;
   try {
@@ -87,9 +88,13 @@ export function writeOutputFileAtomic(path: string, content: string | Buffer, op
     rmSync(temp, { force: true });
     const detail = error instanceof Error ? error.message : String(error);
     const full = (error as NodeJS.ErrnoException).code === 'ENOSPC';
-    throw new FieldmarkError(full ? 'DiskFull' : 'WriteFailed', `cannot write ${path}: ${detail} (nothing was changed${full ? '; free some space and try again' : ''})`, {
-      cause: error,
-    });
+    throw new FieldmarkError(
+      full ? 'DiskFull' : 'WriteFailed',
+      `cannot write ${path}: ${detail} (nothing was changed${full ? '; free some space and try again' : ''})`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

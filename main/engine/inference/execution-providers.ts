@@ -38,7 +38,10 @@ export function planProviders(request: DeviceRequest, facts: PlatformFacts): Pro
   const { platform, arch } = facts;
   if (platform === 'linux' && arch === 'x64') {
     if (facts.cudaLibrariesInstalled) accelerators.push('cuda');
-    else skipped.push('cuda: its libraries are not installed (npm install without ONNXRUNTIME_NODE_INSTALL=skip fetches them)');
+    else
+      skipped.push(
+        'cuda: its libraries are not installed (npm install without ONNXRUNTIME_NODE_INSTALL=skip fetches them)',
+      );
   } else {
     skipped.push(`cuda: not available for ${platform}/${arch}`);
   }

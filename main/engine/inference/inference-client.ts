@@ -72,10 +72,13 @@ export class InferenceClient {
     this.classCount = classCount;
     this.featureDim = featureDim;
     worker.on('message', (reply: WorkerReply) => this.onReply(reply));
-    worker.on('error', (error) => this.failAll(new FieldmarkError('InferenceFailed', `inference worker crashed: ${error.message}`)));
+    worker.on('error', (error) =>
+      this.failAll(new FieldmarkError('InferenceFailed', `inference worker crashed: ${error.message}`)),
+    );
     worker.on('exit', (code) => {
       this.exited = true;
-      if (!this.closed) this.failAll(new FieldmarkError('InferenceFailed', `inference worker exited with code ${code}`));
+      if (!this.closed)
+        this.failAll(new FieldmarkError('InferenceFailed', `inference worker exited with code ${code}`));
     });
   }
 
@@ -87,7 +90,10 @@ export class InferenceClient {
     const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     const plan = planProviders(options.device, currentPlatformFacts());
     if (plan.candidates.length === 0) {
-      throw new FieldmarkError('InvalidArgument', `--device gpu: no GPU execution provider is available here (${plan.skipped.join('; ')})`);
+      throw new FieldmarkError(
+        'InvalidArgument',
+        `--device gpu: no GPU execution provider is available here (${plan.skipped.join('; ')})`,
+      );
     }
     const worker = new Worker(new URL('./inference-worker.js', import.meta.url));
     const init: WorkerRequest = {
@@ -105,9 +111,19 @@ export class InferenceClient {
       worker.once('message', (reply: WorkerReply) => (timedOut ? undefined : resolve(reply)));
       worker.once('error', reject);
       // A worker that dies without an 'error' (killed, process.exit) would otherwise leave this waiting forever.
-      worker.once('exit', (code) => reject(new FieldmarkError('InferenceFailed', `inference worker exited with code ${code} before its session was ready`)));
+      worker.once('exit', (code) =>
+        reject(
+          new FieldmarkError(
+            'InferenceFailed',
+            `inference worker exited with code ${code} before its session was ready`,
+          ),
+        ),
+      );
       startTimer = setTimeout(() => {
-        const error = new FieldmarkError('Timeout', `the model ${options.modelPath} did not load within ${formatSeconds(startTimeoutMs)}; the run was stopped`);
+        const error = new FieldmarkError(
+          'Timeout',
+          `the model ${options.modelPath} did not load within ${formatSeconds(startTimeoutMs)}; the run was stopped`,
+        );
         timedOut = true;
         const exit = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
         abandonWorker(worker);
@@ -142,7 +158,10 @@ export class InferenceClient {
       // job fails with an error instead of waiting forever (a stuck UI).
       const timer = setTimeout(() => {
         this.abandon(
-          new FieldmarkError('Timeout', `inference of a batch of ${count} images did not finish within ${formatSeconds(this.batchTimeoutMs)}; the model may hang; the run was stopped`),
+          new FieldmarkError(
+            'Timeout',
+            `inference of a batch of ${count} images did not finish within ${formatSeconds(this.batchTimeoutMs)}; the model may hang; the run was stopped`,
+          ),
         );
       }, this.batchTimeoutMs);
       this.pending.set(seq, { resolve, reject, timer });
@@ -173,7 +192,8 @@ export class InferenceClient {
     if (!pending) return;
     this.pending.delete(reply.seq);
     clearTimeout(pending.timer);
-    if (reply.type === 'result') pending.resolve({ probabilities: reply.probabilities, features: reply.features, runMs: reply.runMs });
+    if (reply.type === 'result')
+      pending.resolve({ probabilities: reply.probabilities, features: reply.features, runMs: reply.runMs });
     else pending.reject(new FieldmarkError(reply.error.kind, reply.error.message));
   }
 

@@ -7,7 +7,6 @@ import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { FieldmarkError, toErrorData } from '../../util/errors.js';
 import { MODEL_INPUT_NAME, MODEL_PROBABILITIES_OUTPUT, MODEL_FEATURES_OUTPUT } from '../../zoo/model-metadata.js';
-import type { ProviderName } from './execution-providers.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 if (!parentPort) throw new Error('inference-worker must run as a worker thread');
@@ -41,7 +40,10 @@ async function createSession(request: Extract<WorkerRequest, { type: 'init' }>):
   const tried = candidates.join(', ') || 'none';
   reply({
     type: 'init-failed',
-    error: { kind: 'ModelInvalid', message: `could not create an inference session for ${modelPath} with providers [${tried}]: ${failures.join('; ')}` },
+    error: {
+      kind: 'ModelInvalid',
+      message: `could not create an inference session for ${modelPath} with providers [${tried}]: ${failures.join('; ')}`,
+    },
     failures,
   });
 }
@@ -49,11 +51,17 @@ async function createSession(request: Extract<WorkerRequest, { type: 'init' }>):
 /** Output sizes from the graph's declared shapes (the builder always declares them). */
 async function probeOutputDims(created: ort.InferenceSession): Promise<{ classCount: number; featureDim: number }> {
   if (!created.inputNames.includes(MODEL_INPUT_NAME)) {
-    throw new FieldmarkError('ModelInvalid', `model has no input named "${MODEL_INPUT_NAME}" (inputs: ${created.inputNames.join(', ')})`);
+    throw new FieldmarkError(
+      'ModelInvalid',
+      `model has no input named "${MODEL_INPUT_NAME}" (inputs: ${created.inputNames.join(', ')})`,
+    );
   }
   for (const name of [MODEL_PROBABILITIES_OUTPUT, MODEL_FEATURES_OUTPUT]) {
     if (!created.outputNames.includes(name)) {
-      throw new FieldmarkError('ModelInvalid', `model has no output named "${name}" (outputs: ${created.outputNames.join(', ')})`);
+      throw new FieldmarkError(
+        'ModelInvalid',
+        `model has no output named "${name}" (outputs: ${created.outputNames.join(', ')})`,
+      );
     }
   }
   const lastDim = (name: string): number => {
@@ -93,7 +101,10 @@ async function runBatch(request: Extract<WorkerRequest, { type: 'run' }>): Promi
   try {
     const started = performance.now();
     const input = new ort.Tensor('float32', request.input, [request.count, 3, request.height, request.width]);
-    const outputs = await session.run({ [MODEL_INPUT_NAME]: input }, [MODEL_PROBABILITIES_OUTPUT, MODEL_FEATURES_OUTPUT]);
+    const outputs = await session.run({ [MODEL_INPUT_NAME]: input }, [
+      MODEL_PROBABILITIES_OUTPUT,
+      MODEL_FEATURES_OUTPUT,
+    ]);
     const probabilities = ownedCopy(outputs[MODEL_PROBABILITIES_OUTPUT]!.data as Float32Array);
     const features = ownedCopy(outputs[MODEL_FEATURES_OUTPUT]!.data as Float32Array);
     const runMs = performance.now() - started;

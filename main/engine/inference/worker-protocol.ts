@@ -7,7 +7,14 @@ import type { ErrorData } from '../../util/errors.js';
 import type { ProviderName } from './execution-providers.js';
 
 export type WorkerRequest =
-  | { type: 'init'; modelPath: string; candidates: ProviderName[]; threads: number; inputHeight: number; inputWidth: number }
+  | {
+      type: 'init';
+      modelPath: string;
+      candidates: ProviderName[];
+      threads: number;
+      inputHeight: number;
+      inputWidth: number;
+    }
   | { type: 'run'; seq: number; count: number; height: number; width: number; input: Float32Array }
   | { type: 'close' };
 

@@ -48,7 +48,10 @@ function findColumns(header: readonly string[]): Columns {
   const label = names.indexOf('label');
   if (path === -1 || label === -1) {
     const missing = [path === -1 ? '"path"' : null, label === -1 ? '"label"' : null].filter(Boolean).join(' and ');
-    throw new FieldmarkError('InvalidArgument', `CSV header: expected columns "path" and "label" but ${missing} ${missing.includes('and') ? 'are' : 'is'} missing (header: ${header.slice(0, 8).join(',') || 'empty'})`);
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `CSV header: expected columns "path" and "label" but ${missing} ${missing.includes('and') ? 'are' : 'is'} missing (header: ${header.slice(0, 8).join(',') || 'empty'})`,
+    );
   }
   const rank = names.indexOf('label_rank');
   return { path, label, rank: rank === -1 ? null : rank };
@@ -58,12 +61,23 @@ function findColumns(header: readonly string[]): Columns {
  * Checks every row and applies the good ones as one step (unless dry-run).
  * @throws FieldmarkError InvalidArgument for text that is not CSV or has no path/label columns (nothing changes).
  */
-export function importLabelsCsv(store: LabelStore, paths: LibraryPaths, text: string, options: CsvImportOptions = {}): CsvImportResult {
+export function importLabelsCsv(
+  store: LabelStore,
+  paths: LibraryPaths,
+  text: string,
+  options: CsvImportOptions = {},
+): CsvImportResult {
   const { records } = parseCsv(text);
   const [header, ...data] = records;
-  if (header === undefined) throw new FieldmarkError('InvalidArgument', 'CSV: expected a header with "path" and "label" columns but the file is empty');
+  if (header === undefined)
+    throw new FieldmarkError(
+      'InvalidArgument',
+      'CSV: expected a header with "path" and "label" columns but the file is empty',
+    );
   const columns = findColumns(header.fields);
-  const closed = options.closedVocabulary ? new Map(options.closedVocabulary.map((name) => [normalizeLabelKey(name), name])) : null;
+  const closed = options.closedVocabulary
+    ? new Map(options.closedVocabulary.map((name) => [normalizeLabelKey(name), name]))
+    : null;
   const errors: ImportError[] = [];
   const assignments: LabelAssignment[] = [];
   const firstRowOf = new Map<number, number>();
@@ -117,6 +131,20 @@ export function importLabelsCsv(store: LabelStore, paths: LibraryPaths, text: st
     assignments.push({ imageId: found.imageId, label, rank });
   }
   const dryRun = options.dryRun ?? false;
-  const change = dryRun || assignments.length === 0 ? null : store.applyEach(assignments, 'imported', `Import ${assignments.length} label${assignments.length === 1 ? '' : 's'} from CSV`);
-  return { rows: data.length, applied: assignments.length, changed: change?.changedImageIds.length ?? 0, errors, dryRun, change };
+  const change =
+    dryRun || assignments.length === 0
+      ? null
+      : store.applyEach(
+          assignments,
+          'imported',
+          `Import ${assignments.length} label${assignments.length === 1 ? '' : 's'} from CSV`,
+        );
+  return {
+    rows: data.length,
+    applied: assignments.length,
+    changed: change?.changedImageIds.length ?? 0,
+    errors,
+    dryRun,
+    change,
+  };
 }

@@ -22,11 +22,20 @@ export interface FolderImportResult {
 
 /** The label a folder name stands for, before matching: `017.Northern_Cardinal` -> "Northern Cardinal". */
 export function labelFromFolderName(folder: string): string {
-  return folder.replace(/^\d+\./, '').replaceAll('_', ' ').replace(/\s+/g, ' ').trim();
+  return folder
+    .replace(/^\d+\./, '')
+    .replaceAll('_', ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Labels every image inside a folder with its (immediate) folder's name, as one undo step. */
-export function importLabelsFromFolders(store: LabelStore, paths: LibraryPaths, knownNames: readonly string[], options: { dryRun?: boolean } = {}): FolderImportResult {
+export function importLabelsFromFolders(
+  store: LabelStore,
+  paths: LibraryPaths,
+  knownNames: readonly string[],
+  options: { dryRun?: boolean } = {},
+): FolderImportResult {
   const known = new Map<string, string>();
   for (const name of knownNames) if (!known.has(normalizeLabelKey(name))) known.set(normalizeLabelKey(name), name);
   const assignments: LabelAssignment[] = [];
@@ -48,7 +57,16 @@ export function importLabelsFromFolders(store: LabelStore, paths: LibraryPaths, 
     tally.set(label, entry);
   }
   const dryRun = options.dryRun ?? false;
-  const change = dryRun || assignments.length === 0 ? null : store.applyEach(assignments, 'imported', `Label ${assignments.length} image${assignments.length === 1 ? '' : 's'} from folder names`);
-  const labels = [...tally.entries()].map(([label, { count, matched }]) => ({ label, count, matched })).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+  const change =
+    dryRun || assignments.length === 0
+      ? null
+      : store.applyEach(
+          assignments,
+          'imported',
+          `Label ${assignments.length} image${assignments.length === 1 ? '' : 's'} from folder names`,
+        );
+  const labels = [...tally.entries()]
+    .map(([label, { count, matched }]) => ({ label, count, matched }))
+    .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
   return { applied: assignments.length, skipped, labels, dryRun, change };
 }

@@ -33,7 +33,8 @@ function taxonomyCells(entries: readonly TaxonomyEntry[], label: string | null, 
   if (label === null) return ['', '', '', ''];
   const key = normalizeLabelKey(label);
   const species = entries.find((e) => normalizeLabelKey(e.name) === key || normalizeLabelKey(e.commonName) === key);
-  if (species !== undefined && (rank === null || rank === 'species')) return [species.scientificName, species.genus, species.family, species.order];
+  if (species !== undefined && (rank === null || rank === 'species'))
+    return [species.scientificName, species.genus, species.family, species.order];
   const lower = label.trim().toLowerCase();
   const byGenus = entries.find((e) => e.genus.toLowerCase() === lower);
   if (byGenus && rank !== 'family' && rank !== 'order') return ['', byGenus.genus, byGenus.family, byGenus.order];
@@ -45,7 +46,12 @@ function taxonomyCells(entries: readonly TaxonomyEntry[], label: string | null, 
 }
 
 /** The whole CSV text (header + one CRLF record per image). */
-export function labelsCsv(catalog: Catalog, libraryId: number, model: LabelExportModel | null, options: LabelExportOptions = {}): { text: string; rows: number } {
+export function labelsCsv(
+  catalog: Catalog,
+  libraryId: number,
+  model: LabelExportModel | null,
+  options: LabelExportOptions = {},
+): { text: string; rows: number } {
   const taxonomy = model === null ? null : taxonomyOf(model.labelSet, options.env);
   const header = [...LABELS_CSV_HEADER, ...(taxonomy ? TAXONOMY_CSV_COLUMNS : []), ...PREDICTION_CSV_COLUMNS];
   const parts = [csvRecord(header)];
@@ -53,7 +59,8 @@ export function labelsCsv(catalog: Catalog, libraryId: number, model: LabelExpor
   for (const row of rows) {
     const topk = row.topkJson === null ? [] : decodeTopK(row.topkJson);
     const best = topk[0];
-    const prediction = best === undefined || model === null ? '' : (model.classNames[best.index] ?? `class ${best.index}`);
+    const prediction =
+      best === undefined || model === null ? '' : (model.classNames[best.index] ?? `class ${best.index}`);
     parts.push(
       csvRecord([
         row.relPath,

@@ -49,7 +49,11 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as unknown;
   } catch (error) {
-    throw new FieldmarkError('Internal', `label set data ${file} could not be read (the installation is incomplete): ${(error as Error).message}`, { cause: error });
+    throw new FieldmarkError(
+      'Internal',
+      `label set data ${file} could not be read (the installation is incomplete): ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
@@ -60,7 +64,8 @@ export function taxonomyOf(labelSetName: string, env: NodeJS.ProcessEnv = proces
   if (cached !== undefined) return cached;
   const file = labelsFile(`${labelSetName}_taxonomy`, env);
   const parsed = taxonomySchema.safeParse(readJson(file));
-  if (!parsed.success) throw new FieldmarkError('Internal', `label set data ${file}: ${parsed.error.issues[0]?.message ?? 'malformed'}`);
+  if (!parsed.success)
+    throw new FieldmarkError('Internal', `label set data ${file}: ${parsed.error.issues[0]?.message ?? 'malformed'}`);
   const entries = parsed.data.classes.map((c) => ({
     name: c.name,
     classId: c.class_id,
@@ -75,17 +80,16 @@ export function taxonomyOf(labelSetName: string, env: NodeJS.ProcessEnv = proces
   return entries;
 }
 
-/** The taxonomy entry of one class name (matched as labels are: see normalizeLabelKey); null if none. */
-export function taxonOf(labelSetName: string, label: string, env: NodeJS.ProcessEnv = process.env): TaxonomyEntry | null {
-  const key = normalizeLabelKey(label);
-  return taxonomyOf(labelSetName, env)?.find((entry) => normalizeLabelKey(entry.name) === key) ?? null;
-}
-
 /**
  * The class names under a taxon: `labelsUnder('Icteridae', 'family')` gives every blackbird and
  * oriole; a species gives itself. Case-insensitive. Empty when nothing matches.
  */
-export function labelsUnder(taxon: string, rank: LabelRank, labelSetName = 'cub200', env: NodeJS.ProcessEnv = process.env): string[] {
+export function labelsUnder(
+  taxon: string,
+  rank: LabelRank,
+  labelSetName = 'cub200',
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
   const entries = taxonomyOf(labelSetName, env) ?? [];
   const wanted = taxon.trim().toLowerCase();
   const field = (entry: TaxonomyEntry): string[] => {
@@ -100,7 +104,9 @@ export function labelsUnder(taxon: string, rank: LabelRank, labelSetName = 'cub2
         return [entry.order];
     }
   };
-  return entries.filter((entry) => field(entry).some((value) => value.toLowerCase() === wanted)).map((entry) => entry.name);
+  return entries
+    .filter((entry) => field(entry).some((value) => value.toLowerCase() === wanted))
+    .map((entry) => entry.name);
 }
 
 /**
@@ -108,7 +114,12 @@ export function labelsUnder(taxon: string, rank: LabelRank, labelSetName = 'cub2
  * itself (an image labelled at that rank), its species, and the coarser labels inside it (for a
  * family: its genera; for an order: its families and genera), in the label set's spelling.
  */
-export function labelsWithinTaxon(taxon: string, rank: LabelRank, labelSetName = 'cub200', env: NodeJS.ProcessEnv = process.env): string[] {
+export function labelsWithinTaxon(
+  taxon: string,
+  rank: LabelRank,
+  labelSetName = 'cub200',
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
   const species = labelsUnder(taxon, rank, labelSetName, env);
   if (rank === 'species') return species.length > 0 ? species : [taxon];
   const entries = (taxonomyOf(labelSetName, env) ?? []).filter((entry) => species.includes(entry.name));
@@ -142,7 +153,11 @@ const GENERIC_NAME = /^class \d+$/;
  * A model's class names for display: generic "class N" names (an untrained or older model) are
  * replaced by its label set's real names when the set is known and the sizes agree.
  */
-export function displayClassNames(labelSet: string, classNames: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+export function displayClassNames(
+  labelSet: string,
+  classNames: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
   if (!classNames.some((name) => GENERIC_NAME.test(name))) return [...classNames];
   const names = builtInClassNames(labelSet, env);
   return names !== null && names.length === classNames.length ? names : [...classNames];
@@ -150,5 +165,9 @@ export function displayClassNames(labelSet: string, classNames: readonly string[
 
 /** Case, `_`/space and surrounding blanks do not distinguish labels ("Northern_Cardinal" = "northern cardinal"). */
 export function normalizeLabelKey(label: string): string {
-  return label.normalize('NFC').trim().replace(/[_\s]+/g, ' ').toLowerCase();
+  return label
+    .normalize('NFC')
+    .trim()
+    .replace(/[_\s]+/g, ' ')
+    .toLowerCase();
 }

@@ -35,11 +35,22 @@ export class LabelStore {
    */
   apply(imageIds: readonly number[], value: LabelValue | null, source: LabelSource, description?: string): LabelChange {
     checkSource('source', source);
-    if (!Array.isArray(imageIds)) throw new FieldmarkError('InvalidArgument', 'imageIds: expected an array of image ids');
+    if (!Array.isArray(imageIds))
+      throw new FieldmarkError('InvalidArgument', 'imageIds: expected an array of image ids');
     const label = value === null ? null : checkLabelText('label', value.label);
     const rank = value === null ? null : checkRank('rank', value.rank);
-    const rows: LabelRow[] = imageIds.map((id, i) => ({ imageId: checkImageId(`imageIds[${i}]`, id), label, rank, source, score: null }));
-    const text = description ?? (label === null ? `Clear the label of ${plural(imageIds.length, 'image')}` : `Label ${plural(imageIds.length, 'image')} "${label}"`);
+    const rows: LabelRow[] = imageIds.map((id, i) => ({
+      imageId: checkImageId(`imageIds[${i}]`, id),
+      label,
+      rank,
+      source,
+      score: null,
+    }));
+    const text =
+      description ??
+      (label === null
+        ? `Clear the label of ${plural(imageIds.length, 'image')}`
+        : `Label ${plural(imageIds.length, 'image')} "${label}"`);
     return this.catalog.labels.apply(this.libraryId, rows, text);
   }
 
@@ -57,7 +68,11 @@ export class LabelStore {
       source,
       score: checkScore(`assignments[${i}].score`, a.score),
     }));
-    return this.catalog.labels.apply(this.libraryId, rows, description ?? `Label ${plural(assignments.length, 'image')} (${source})`);
+    return this.catalog.labels.apply(
+      this.libraryId,
+      rows,
+      description ?? `Label ${plural(assignments.length, 'image')} (${source})`,
+    );
   }
 
   /** Undoes the latest step; null when there is nothing to undo. */
@@ -116,9 +131,13 @@ export class LabelStore {
     const from = checkLabelText('oldLabel', oldLabel);
     const into = checkLabelText('newLabel', newLabel);
     const known = this.vocabulary();
-    if (!known.some((entry) => entry.label === from)) throw new FieldmarkError('InvalidArgument', `rename: expected a label of this library but received "${from}"`);
+    if (!known.some((entry) => entry.label === from))
+      throw new FieldmarkError('InvalidArgument', `rename: expected a label of this library but received "${from}"`);
     if (from !== into && known.some((entry) => entry.label === into && entry.count > 0)) {
-      throw new FieldmarkError('InvalidArgument', `rename: "${into}" is already in use; merge "${from}" into it instead`);
+      throw new FieldmarkError(
+        'InvalidArgument',
+        `rename: "${into}" is already in use; merge "${from}" into it instead`,
+      );
     }
     return this.relabel(from, into, `Rename "${from}" to "${into}"`);
   }
@@ -130,8 +149,13 @@ export class LabelStore {
   merge(from: string, into: string): LabelChange {
     const source = checkLabelText('from', from);
     const target = checkLabelText('into', into);
-    if (source === target) throw new FieldmarkError('InvalidArgument', `merge: expected two different labels but received "${source}" twice`);
-    if (!this.vocabulary().some((entry) => entry.label === source)) throw new FieldmarkError('InvalidArgument', `merge: expected a label of this library but received "${source}"`);
+    if (source === target)
+      throw new FieldmarkError(
+        'InvalidArgument',
+        `merge: expected two different labels but received "${source}" twice`,
+      );
+    if (!this.vocabulary().some((entry) => entry.label === source))
+      throw new FieldmarkError('InvalidArgument', `merge: expected a label of this library but received "${source}"`);
     // The merged images take the rank the target is used at (a species merged into a family becomes the family).
     const targetInUse = this.vocabulary().find((entry) => entry.label === target && entry.count > 0)?.rank ?? null;
     return this.relabel(source, target, `Merge "${source}" into "${target}"`, targetInUse);
@@ -144,7 +168,9 @@ export class LabelStore {
 
   private relabel(from: string, into: string, description: string, rankInUse: LabelRank | null = null): LabelChange {
     const targetRank = this.catalog.labels.vocabularyRank(this.libraryId, into) ?? rankInUse;
-    const rows = this.catalog.labels.rowsWithLabel(this.libraryId, from).map((row) => ({ ...row, label: into, rank: targetRank ?? row.rank }));
+    const rows = this.catalog.labels
+      .rowsWithLabel(this.libraryId, from)
+      .map((row) => ({ ...row, label: into, rank: targetRank ?? row.rank }));
     const change = this.catalog.labels.apply(this.libraryId, rows, description);
     this.catalog.labels.renameInVocabulary(this.libraryId, from, into);
     return change;

@@ -32,7 +32,8 @@ export function checkSource(name: string, value: unknown): LabelSource {
 }
 
 export function checkImageId(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) throw invalid(name, 'a positive integer image id', value);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
+    throw invalid(name, 'a positive integer image id', value);
   return value;
 }
 

@@ -6,7 +6,10 @@
 import { isAbsolute, posix, relative, sep } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 
-export type PathLookup = { kind: 'image'; imageId: number; relPath: string } | { kind: 'unknown' } | { kind: 'outside' };
+export type PathLookup =
+  | { kind: 'image'; imageId: number; relPath: string }
+  | { kind: 'unknown' }
+  | { kind: 'outside' };
 
 export class LibraryPaths {
   private readonly byPath: Map<string, number>;

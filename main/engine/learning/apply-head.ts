@@ -29,7 +29,12 @@ export async function applyHeadToLibrary(
   const predictions = await headTopKAll(head, matrix);
   const predicted = catalog.writeDerivedResults(rows.modelRowId, rows.baseModelRowId, predictions);
   if (!store) return { predicted, labels: null };
-  const assignments = predictions.map((p) => ({ imageId: p.imageId, label: head.classNames[p.topk[0]!.index]!, rank: 'species' as const, score: p.topk[0]!.prob }));
+  const assignments = predictions.map((p) => ({
+    imageId: p.imageId,
+    label: head.classNames[p.topk[0]!.index]!,
+    rank: 'species' as const,
+    score: p.topk[0]!.prob,
+  }));
   const labels = store.applyEach(assignments, 'model', `Model labels for ${assignments.length} images`);
   return { predicted, labels };
 }

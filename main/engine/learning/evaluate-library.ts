@@ -22,11 +22,17 @@ export interface LibraryEvaluation extends Evaluation {
 }
 
 /** Image id -> true label. @throws FieldmarkError InvalidArgument for a CSV without path and label columns. */
-export function truthLabels(catalog: Catalog, libraryId: number, modelRowId: number, source: TruthSource): Map<number, string> {
+export function truthLabels(
+  catalog: Catalog,
+  libraryId: number,
+  modelRowId: number,
+  source: TruthSource,
+): Map<number, string> {
   const truth = new Map<number, string>();
   switch (source.kind) {
     case 'labels':
-      for (const record of new LabelStore(catalog, libraryId).allLabels()) if (isUserLabel(record)) truth.set(record.imageId, record.label);
+      for (const record of new LabelStore(catalog, libraryId).allLabels())
+        if (isUserLabel(record)) truth.set(record.imageId, record.label);
       return truth;
     case 'folders':
       for (const row of catalog.exportRows(libraryId, modelRowId)) {
@@ -40,7 +46,10 @@ export function truthLabels(catalog: Catalog, libraryId: number, modelRowId: num
       const pathColumn = header.indexOf('path');
       const labelColumn = header.indexOf('label');
       if (pathColumn < 0 || labelColumn < 0) {
-        throw new FieldmarkError('InvalidArgument', `--truth CSV: expected a header with "path" and "label" columns, received "${header.join(',')}"`);
+        throw new FieldmarkError(
+          'InvalidArgument',
+          `--truth CSV: expected a header with "path" and "label" columns, received "${header.join(',')}"`,
+        );
       }
       const byPath = new Map(catalog.exportRows(libraryId, modelRowId).map((row) => [row.relPath, row.imageId]));
       for (const record of records.slice(1)) {
@@ -54,7 +63,13 @@ export function truthLabels(catalog: Catalog, libraryId: number, modelRowId: num
 }
 
 /** Evaluates the model of `modelRowId` against `truth`. */
-export function evaluateLibrary(catalog: Catalog, libraryId: number, modelRowId: number, metadata: ModelMetadata, truth: Map<number, string>): LibraryEvaluation {
+export function evaluateLibrary(
+  catalog: Catalog,
+  libraryId: number,
+  modelRowId: number,
+  metadata: ModelMetadata,
+  truth: Map<number, string>,
+): LibraryEvaluation {
   const names = classNamesAsLabels(metadata.classNames, [...new Set(truth.values())]);
   const items: (EvaluatedItem & { imageId: number })[] = [];
   let unpredicted = 0;
@@ -63,7 +78,12 @@ export function evaluateLibrary(catalog: Catalog, libraryId: number, modelRowId:
     const label = truth.get(row.imageId);
     if (label === undefined || row.topk.length === 0) continue;
     predictedIds.add(row.imageId);
-    items.push({ imageId: row.imageId, truth: label, ranked: row.topk.map((e) => names[e.index] ?? String(e.index)), confidence: row.topk[0]!.prob });
+    items.push({
+      imageId: row.imageId,
+      truth: label,
+      ranked: row.topk.map((e) => names[e.index] ?? String(e.index)),
+      confidence: row.topk[0]!.prob,
+    });
   }
   for (const id of truth.keys()) if (!predictedIds.has(id)) unpredicted += 1;
   const cells: Record<string, number[]> = {};

@@ -83,14 +83,19 @@ export function evaluate(items: readonly EvaluatedItem[], bins = 15): Evaluation
     return { label, support, predicted, precision, recall, f1: ratio(2 * precision * recall, precision + recall) };
   });
   const withSupport = perClass.filter((m) => m.support > 0);
-  const reliability = binCount.map((count, b): ReliabilityBin => ({
-    lower: b / bins,
-    upper: (b + 1) / bins,
-    count,
-    confidence: ratio(binConfidence[b]!, count),
-    accuracy: ratio(binCorrect[b]!, count),
-  }));
-  const ece = reliability.reduce((sum, bin) => sum + ratio(bin.count, items.length) * Math.abs(bin.accuracy - bin.confidence), 0);
+  const reliability = binCount.map(
+    (count, b): ReliabilityBin => ({
+      lower: b / bins,
+      upper: (b + 1) / bins,
+      count,
+      confidence: ratio(binConfidence[b]!, count),
+      accuracy: ratio(binCorrect[b]!, count),
+    }),
+  );
+  const ece = reliability.reduce(
+    (sum, bin) => sum + ratio(bin.count, items.length) * Math.abs(bin.accuracy - bin.confidence),
+    0,
+  );
   return {
     count: items.length,
     top1: ratio(top1, items.length),
@@ -98,7 +103,10 @@ export function evaluate(items: readonly EvaluatedItem[], bins = 15): Evaluation
     classes,
     confusion,
     perClass,
-    macroF1: ratio(withSupport.reduce((sum, m) => sum + m.f1, 0), withSupport.length),
+    macroF1: ratio(
+      withSupport.reduce((sum, m) => sum + m.f1, 0),
+      withSupport.length,
+    ),
     ece,
     reliability,
   };

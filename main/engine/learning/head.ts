@@ -38,7 +38,12 @@ export function softmaxInPlace(logits: Float64Array | Float32Array): void {
  * Probabilities [rows, classes] of the head for `rows` feature vectors (row-major, [rows, dim]).
  * Rows are normalised here unless `normalised` says the caller already did (catalog features are).
  */
-export function headProbabilities(head: SoftmaxHead, vectors: Float32Array, rows: number, normalised: boolean): Float32Array {
+export function headProbabilities(
+  head: SoftmaxHead,
+  vectors: Float32Array,
+  rows: number,
+  normalised: boolean,
+): Float32Array {
   const k = head.classNames.length;
   const d = head.dim;
   const out = new Float32Array(rows * k);

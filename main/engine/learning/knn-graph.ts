@@ -21,8 +21,20 @@ function knnModel(): OnnxModel {
     producerName: 'fieldmark',
     producerVersion: '0.1.0',
     nodes: [
-      { opType: 'Gemm', name: 'scores', inputs: ['Q', 'X'], outputs: ['scores'], attributes: [{ name: 'transB', kind: 'int', value: 1 }] },
-      { opType: 'TopK', name: 'topk', inputs: ['scores', 'K'], outputs: ['values', 'indices'], attributes: [{ name: 'axis', kind: 'int', value: 1 }] },
+      {
+        opType: 'Gemm',
+        name: 'scores',
+        inputs: ['Q', 'X'],
+        outputs: ['scores'],
+        attributes: [{ name: 'transB', kind: 'int', value: 1 }],
+      },
+      {
+        opType: 'TopK',
+        name: 'topk',
+        inputs: ['scores', 'K'],
+        outputs: ['values', 'indices'],
+        attributes: [{ name: 'axis', kind: 'int', value: 1 }],
+      },
     ],
     initializers: [],
     inputs: [
@@ -41,7 +53,13 @@ function knnModel(): OnnxModel {
 const BLOCK = 512;
 
 /** The `k` nearest other rows of every row of `vectors` ([rows, dim], unit rows). */
-export async function knnGraph(vectors: Float32Array, rows: number, dim: number, k: number, signal?: AbortSignal): Promise<KnnGraph> {
+export async function knnGraph(
+  vectors: Float32Array,
+  rows: number,
+  dim: number,
+  k: number,
+  signal?: AbortSignal,
+): Promise<KnnGraph> {
   const take = Math.min(k, rows - 1);
   const neighbours = new Int32Array(rows * take);
   const similarities = new Float32Array(rows * take);

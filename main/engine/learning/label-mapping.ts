@@ -12,7 +12,7 @@ function normalise(text: string): string {
 export function nameKeys(name: string): string[] {
   const whole = normalise(name);
   const keys = [whole];
-  const numbered = /^(\d+)\s*[.:)\-]\s*(.+)$/.exec(whole);
+  const numbered = /^(\d+)\s*[.:)-]\s*(.+)$/.exec(whole);
   if (numbered) keys.push(numbered[1]!, String(Number(numbered[1]!)), numbered[2]!);
   else if (/^\d+$/.test(whole)) keys.push(String(Number(whole)));
   return keys;
@@ -22,7 +22,10 @@ export function nameKeys(name: string): string[] {
  * For each model class, the user label it matches (or null). A label matched by the whole name
  * wins over one matched by id or short name.
  */
-export function mapModelClassesToLabels(classNames: readonly string[], userLabels: readonly string[]): (string | null)[] {
+export function mapModelClassesToLabels(
+  classNames: readonly string[],
+  userLabels: readonly string[],
+): (string | null)[] {
   const exact = new Map<string, string>();
   const byKey = new Map<string, string>();
   for (const label of userLabels) {

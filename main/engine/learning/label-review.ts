@@ -33,10 +33,19 @@ export interface ReviewOptions {
  * The user-labelled images of the library, most likely mislabelled first.
  * @throws FieldmarkError InvalidArgument when there are too few labels to cross-validate.
  */
-export async function findSuspects(catalog: Catalog, libraryId: number, modelRowId: number, options: ReviewOptions = {}): Promise<LabelSuspect[]> {
+export async function findSuspects(
+  catalog: Catalog,
+  libraryId: number,
+  modelRowId: number,
+  options: ReviewOptions = {},
+): Promise<LabelSuspect[]> {
   const store = new LabelStore(catalog, libraryId);
   const set = labelledSet(catalog.features(libraryId, modelRowId), store.allLabels());
-  if (set.rows === 0) throw new FieldmarkError('InvalidArgument', 'no labelled images with features: label some images (and classify the folder) first');
+  if (set.rows === 0)
+    throw new FieldmarkError(
+      'InvalidArgument',
+      'no labelled images with features: label some images (and classify the folder) first',
+    );
   const trained = await trainInWorker(set, {
     outOfFold: true,
     ...(options.signal ? { signal: options.signal } : {}),
@@ -82,14 +91,24 @@ export async function propagateLabels(
   const labels = store.allLabels();
   const userLabelled = new Set(labels.filter(isUserLabel).map((r) => r.imageId));
   const set = labelledSet(matrix, labels);
-  if (set.rows === 0) throw new FieldmarkError('InvalidArgument', 'no labelled images with features: label some images (and classify the folder) first');
+  if (set.rows === 0)
+    throw new FieldmarkError(
+      'InvalidArgument',
+      'no labelled images with features: label some images (and classify the folder) first',
+    );
   const rows = rowIndex(matrix);
   const seeds = new Int32Array(matrix.imageIds.length).fill(-1);
   set.imageIds.forEach((imageId, i) => {
     seeds[rows.get(imageId)!] = set.labels[i]!;
   });
   options.onProgress?.(0, 'neighbours');
-  const graph = await knnGraph(matrix.vectors, matrix.imageIds.length, matrix.dim, options.neighbours ?? 10, options.signal);
+  const graph = await knnGraph(
+    matrix.vectors,
+    matrix.imageIds.length,
+    matrix.dim,
+    options.neighbours ?? 10,
+    options.signal,
+  );
   options.onProgress?.(0.8, 'spreading');
   const spread = spreadLabels(graph, seeds, set.classNames.length);
   const suggestions: Suggestion[] = [];
@@ -101,7 +120,11 @@ export async function propagateLabels(
   suggestions.sort((a, b) => b.score - a.score || a.imageId - b.imageId);
   const change = options.dryRun
     ? null
-    : store.applyEach(suggestions.map((s) => ({ imageId: s.imageId, label: s.label, rank: 'species' as const, score: s.score })), 'propagated', `Propagate labels to ${suggestions.length} images`);
+    : store.applyEach(
+        suggestions.map((s) => ({ imageId: s.imageId, label: s.label, rank: 'species' as const, score: s.score })),
+        'propagated',
+        `Propagate labels to ${suggestions.length} images`,
+      );
   options.onProgress?.(1, 'done');
   return { suggestions, change, seeds: set.rows, unlabelled: matrix.imageIds.length - userLabelled.size };
 }
@@ -110,13 +133,32 @@ export async function propagateLabels(
  * Accepts (as the user's own, source `accepted`) or rejects (clears) the propagated suggestions
  * scoring at least `minScore`, optionally of one label only; one undo step.
  */
-export function reviewSuggestions(catalog: Catalog, libraryId: number, decision: 'accept' | 'reject', filter: { minScore: number; label?: string }): LabelChange {
+export function reviewSuggestions(
+  catalog: Catalog,
+  libraryId: number,
+  decision: 'accept' | 'reject',
+  filter: { minScore: number; label?: string },
+): LabelChange {
   const store = new LabelStore(catalog, libraryId);
   const chosen = store
     .allLabels()
-    .filter((r) => r.source === 'propagated' && (r.score ?? 0) >= filter.minScore && (filter.label === undefined || r.label === filter.label));
+    .filter(
+      (r) =>
+        r.source === 'propagated' &&
+        (r.score ?? 0) >= filter.minScore &&
+        (filter.label === undefined || r.label === filter.label),
+    );
   if (decision === 'accept') {
-    return store.applyEach(chosen.map((r) => ({ imageId: r.imageId, label: r.label, rank: r.rank, score: r.score })), 'accepted', `Accept ${chosen.length} suggested labels`);
+    return store.applyEach(
+      chosen.map((r) => ({ imageId: r.imageId, label: r.label, rank: r.rank, score: r.score })),
+      'accepted',
+      `Accept ${chosen.length} suggested labels`,
+    );
   }
-  return store.apply(chosen.map((r) => r.imageId), null, 'propagated', `Reject ${chosen.length} suggested labels`);
+  return store.apply(
+    chosen.map((r) => r.imageId),
+    null,
+    'propagated',
+    `Reject ${chosen.length} suggested labels`,
+  );
 }

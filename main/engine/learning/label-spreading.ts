@@ -19,7 +19,12 @@ export interface SpreadResult {
 }
 
 /** `seeds[row]` is a class index, or -1 for an unlabelled row. */
-export function spreadLabels(graph: KnnGraph, seeds: Int32Array, classCount: number, options: SpreadingOptions = {}): SpreadResult {
+export function spreadLabels(
+  graph: KnnGraph,
+  seeds: Int32Array,
+  classCount: number,
+  options: SpreadingOptions = {},
+): SpreadResult {
   // 0.9 rather than the paper's 0.99: on CIFAR-10 with 10 seeds per class it gives the best accuracy and usable scores (bench:learn).
   const alpha = options.alpha ?? 0.9;
   const iterations = options.iterations ?? 30;
@@ -49,7 +54,8 @@ export function spreadLabels(graph: KnnGraph, seeds: Int32Array, classCount: num
       for (const [j, w] of edges[i]!) {
         if (degree[j] === 0) continue;
         const s = (alpha * w) / Math.sqrt(degree[i]! * degree[j]!);
-        for (let c = 0; c < classCount; c++) next[i * classCount + c] = next[i * classCount + c]! + s * f[j * classCount + c]!;
+        for (let c = 0; c < classCount; c++)
+          next[i * classCount + c] = next[i * classCount + c]! + s * f[j * classCount + c]!;
       }
     }
     for (let i = 0; i < next.length; i++) next[i] = next[i]! + (1 - alpha) * y[i]!;

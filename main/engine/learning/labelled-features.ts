@@ -28,7 +28,9 @@ export function rowIndex(matrix: FeatureMatrix): Map<number, number> {
 export function labelledSet(matrix: FeatureMatrix, labels: readonly LabelRecord[]): LabelledSet {
   const rows = rowIndex(matrix);
   const usable = labels.filter((record) => isUserLabel(record) && rows.has(record.imageId));
-  const classNames = [...new Set(usable.map((record) => record.label))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const classNames = [...new Set(usable.map((record) => record.label))].sort((a, b) =>
+    a.localeCompare(b, 'en', { numeric: true }),
+  );
   const classOf = new Map(classNames.map((name, i) => [name, i]));
   const dim = matrix.dim;
   const vectors = new Float32Array(usable.length * dim);

@@ -61,7 +61,10 @@ function direction(g: Float64Array, s: Float64Array[], y: Float64Array[], rho: n
   return q;
 }
 
-export function* minimise(start: Float64Array, options: LbfgsOptions): Generator<Float64Array, LbfgsResult, Evaluation> {
+export function* minimise(
+  start: Float64Array,
+  options: LbfgsOptions,
+): Generator<Float64Array, LbfgsResult, Evaluation> {
   const history = options.history ?? 10;
   let x: Float64Array = Float64Array.from(start);
   let current: Evaluation = yield x;
@@ -69,7 +72,8 @@ export function* minimise(start: Float64Array, options: LbfgsOptions): Generator
   const y: Float64Array[] = [];
   const rho: number[] = [];
   for (let iteration = 0; iteration < options.maxIterations; iteration++) {
-    if (maxAbs(current.gradient) < options.gradientTolerance) return { x, value: current.value, iterations: iteration, converged: true };
+    if (maxAbs(current.gradient) < options.gradientTolerance)
+      return { x, value: current.value, iterations: iteration, converged: true };
     let d = direction(current.gradient, s, y, rho);
     let slope = dot(d, current.gradient);
     if (!(slope < 0)) {

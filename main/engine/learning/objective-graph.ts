@@ -19,19 +19,55 @@ function objectiveModel(classCount: number): OnnxModel {
     producerName: 'fieldmark',
     producerVersion: '0.1.0',
     nodes: [
-      { opType: 'Gemm', name: 'logits', inputs: ['X', 'W', 'B'], outputs: ['logits'], attributes: [{ name: 'transB', kind: 'int', value: 1 }] },
+      {
+        opType: 'Gemm',
+        name: 'logits',
+        inputs: ['X', 'W', 'B'],
+        outputs: ['logits'],
+        attributes: [{ name: 'transB', kind: 'int', value: 1 }],
+      },
       { opType: 'Reshape', name: 'logits3', inputs: ['logits', 'shape3'], outputs: ['logits3'] },
-      { opType: 'Softmax', name: 'softmax', inputs: ['logits3'], outputs: ['probabilities'], attributes: [{ name: 'axis', kind: 'int', value: 2 }] },
-      { opType: 'LogSoftmax', name: 'logsoftmax', inputs: ['logits3'], outputs: ['logp'], attributes: [{ name: 'axis', kind: 'int', value: 2 }] },
+      {
+        opType: 'Softmax',
+        name: 'softmax',
+        inputs: ['logits3'],
+        outputs: ['probabilities'],
+        attributes: [{ name: 'axis', kind: 'int', value: 2 }],
+      },
+      {
+        opType: 'LogSoftmax',
+        name: 'logsoftmax',
+        inputs: ['logits3'],
+        outputs: ['logp'],
+        attributes: [{ name: 'axis', kind: 'int', value: 2 }],
+      },
       { opType: 'Mul', name: 'target', inputs: ['onehot', 'weight'], outputs: ['target'] },
       { opType: 'Mul', name: 'terms', inputs: ['target', 'logp'], outputs: ['terms'] },
-      { opType: 'ReduceSum', name: 'loss', inputs: ['terms', 'axes02'], outputs: ['negloss'], attributes: [{ name: 'keepdims', kind: 'int', value: 0 }] },
+      {
+        opType: 'ReduceSum',
+        name: 'loss',
+        inputs: ['terms', 'axes02'],
+        outputs: ['negloss'],
+        attributes: [{ name: 'keepdims', kind: 'int', value: 0 }],
+      },
       { opType: 'Neg', name: 'neg', inputs: ['negloss'], outputs: ['loss'] },
       { opType: 'Mul', name: 'weighted', inputs: ['probabilities', 'weight'], outputs: ['weighted'] },
       { opType: 'Sub', name: 'residual', inputs: ['weighted', 'target'], outputs: ['residual3'] },
       { opType: 'Reshape', name: 'residual2', inputs: ['residual3', 'shape2'], outputs: ['residual'] },
-      { opType: 'Gemm', name: 'gradW', inputs: ['residual', 'X'], outputs: ['gradW'], attributes: [{ name: 'transA', kind: 'int', value: 1 }] },
-      { opType: 'ReduceSum', name: 'gradB', inputs: ['residual', 'axes0'], outputs: ['gradB'], attributes: [{ name: 'keepdims', kind: 'int', value: 0 }] },
+      {
+        opType: 'Gemm',
+        name: 'gradW',
+        inputs: ['residual', 'X'],
+        outputs: ['gradW'],
+        attributes: [{ name: 'transA', kind: 'int', value: 1 }],
+      },
+      {
+        opType: 'ReduceSum',
+        name: 'gradB',
+        inputs: ['residual', 'axes0'],
+        outputs: ['gradB'],
+        attributes: [{ name: 'keepdims', kind: 'int', value: 0 }],
+      },
     ],
     initializers: [
       { name: 'shape3', dims: [3], data: int64([0, -1, classCount]) },
@@ -77,7 +113,14 @@ export class SoftmaxObjective {
   ) {}
 
   /** `vectors` is [rows, dim] row-major; `labels` are class indices in [0, classCount). */
-  static async create(vectors: Float32Array, rows: number, dim: number, labels: Int32Array, classCount: number, threads?: number): Promise<SoftmaxObjective> {
+  static async create(
+    vectors: Float32Array,
+    rows: number,
+    dim: number,
+    labels: Int32Array,
+    classCount: number,
+    threads?: number,
+  ): Promise<SoftmaxObjective> {
     const bytes = encodeModel(objectiveModel(classCount)).toBytes();
     const session = await ort.InferenceSession.create(bytes, {
       executionProviders: ['cpu'],

@@ -24,7 +24,12 @@ export interface Suspect {
  * Ranks the labelled rows, most suspect first. `outOfFold` is [rows, K]; `graph` joins the
  * labelled rows only (neighbour rows index the same arrays).
  */
-export function rankSuspects(outOfFold: Float32Array, labels: Int32Array, classCount: number, graph: KnnGraph): Suspect[] {
+export function rankSuspects(
+  outOfFold: Float32Array,
+  labels: Int32Array,
+  classCount: number,
+  graph: KnnGraph,
+): Suspect[] {
   const rows = labels.length;
   const k = classCount;
   // Per-class threshold t_j: the mean self-confidence of rows labelled j (confident learning, eq. 2).
@@ -67,8 +72,17 @@ export function rankSuspects(outOfFold: Float32Array, labels: Int32Array, classC
     // the head confidently puts elsewhere outranks one it merely finds hard.
     const margin = (bestOther - given + 1) / 2;
     const score = 0.5 * margin + 0.5 * (1 - agreement);
-    suspects.push({ row: i, score, suggested, givenProbability: given, neighbourAgreement: agreement, confidentlyOther });
+    suspects.push({
+      row: i,
+      score,
+      suggested,
+      givenProbability: given,
+      neighbourAgreement: agreement,
+      confidentlyOther,
+    });
   }
   // Rows flagged by the confident-joint test first, each group by its score.
-  return suspects.sort((a, b) => Number(b.confidentlyOther) - Number(a.confidentlyOther) || b.score - a.score || a.row - b.row);
+  return suspects.sort(
+    (a, b) => Number(b.confidentlyOther) - Number(a.confidentlyOther) || b.score - a.score || a.row - b.row,
+  );
 }

@@ -4,7 +4,9 @@ import { FieldmarkError } from '../../util/errors.js';
 import type { TrainOptions, TrainResult, TrainingData } from './train-head.js';
 import type { TrainReply, TrainRequest } from './train-protocol.js';
 
-export type WorkerTrainOptions = Omit<TrainOptions, 'onProgress'> & { onProgress?: (fraction: number, stage: string) => void };
+export type WorkerTrainOptions = Omit<TrainOptions, 'onProgress'> & {
+  onProgress?: (fraction: number, stage: string) => void;
+};
 
 /**
  * Trains in a worker; the promise settles when it finishes, fails or is cancelled by `signal`.
@@ -38,8 +40,14 @@ export function trainInWorker(data: TrainingData, options: WorkerTrainOptions = 
           return;
       }
     });
-    worker.on('error', (error) => finish(() => reject(new FieldmarkError('Internal', `training worker failed: ${error.message}`, { cause: error }))));
-    worker.on('exit', (code) => finish(() => reject(new FieldmarkError('Internal', `training worker exited with code ${code} before finishing`))));
+    worker.on('error', (error) =>
+      finish(() =>
+        reject(new FieldmarkError('Internal', `training worker failed: ${error.message}`, { cause: error })),
+      ),
+    );
+    worker.on('exit', (code) =>
+      finish(() => reject(new FieldmarkError('Internal', `training worker exited with code ${code} before finishing`))),
+    );
     worker.postMessage({ type: 'train', data, options: plain } satisfies TrainRequest);
   });
 }

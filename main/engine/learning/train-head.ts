@@ -68,7 +68,11 @@ interface HeadSpec {
 }
 
 /** Class-balanced weights over the rows where `include` is true, summing to 1. */
-function balancedWeights(labels: Int32Array, classCount: number, include: (row: number) => boolean): { weight: Float32Array; count: number } {
+function balancedWeights(
+  labels: Int32Array,
+  classCount: number,
+  include: (row: number) => boolean,
+): { weight: Float32Array; count: number } {
   const perClass = new Float64Array(classCount);
   let count = 0;
   for (let i = 0; i < labels.length; i++) {
@@ -102,7 +106,13 @@ async function fitHeads(
 ): Promise<FittedHeads> {
   const { dim: d, classCount: k, rows: n } = objective;
   const size = k * d + k;
-  const generators = specs.map(() => minimise(options.start ?? new Float64Array(size), { maxIterations: options.maxIterations, gradientTolerance: 1e-5, relativeTolerance: 1e-5 }));
+  const generators = specs.map(() =>
+    minimise(options.start ?? new Float64Array(size), {
+      maxIterations: options.maxIterations,
+      gradientTolerance: 1e-5,
+      relativeTolerance: 1e-5,
+    }),
+  );
   const pending: (Float64Array | null)[] = generators.map((g) => g.next().value as Float64Array);
   const results: (LbfgsResult | null)[] = specs.map(() => null);
   const iterations = new Array<number>(specs.length).fill(0);
@@ -148,7 +158,9 @@ async function fitHeads(
       }
     });
     const budget = options.maxIterations * 2;
-    options.onStep?.(iterations.reduce((sum, it, head) => sum + (results[head] ? 1 : Math.min(1, it / budget)), 0) / specs.length);
+    options.onStep?.(
+      iterations.reduce((sum, it, head) => sum + (results[head] ? 1 : Math.min(1, it / budget)), 0) / specs.length,
+    );
   }
   const params = results.map((r) => r!.x);
   const heads = specs.map((_, head) => head);
@@ -158,7 +170,12 @@ async function fitHeads(
 
 function toHead(params: Float64Array, classNames: string[], dim: number): SoftmaxHead {
   const k = classNames.length;
-  return { classNames, dim, weights: Float32Array.from(params.subarray(0, k * dim)), bias: Float32Array.from(params.subarray(k * dim)) };
+  return {
+    classNames,
+    dim,
+    weights: Float32Array.from(params.subarray(0, k * dim)),
+    bias: Float32Array.from(params.subarray(k * dim)),
+  };
 }
 
 function gatherRows(data: TrainingData, rows: Int32Array): { vectors: Float32Array; labels: Int32Array } {
@@ -172,7 +189,14 @@ function gatherRows(data: TrainingData, rows: Int32Array): { vectors: Float32Arr
 }
 
 /** Out-of-fold probabilities [rows, K] from fold heads laid out as [rows, folds, K]. */
-function outOfFoldFrom(probabilities: Float32Array, foldOf: Int32Array, folds: number, k: number, headOffset: number, heads: number): Float32Array {
+function outOfFoldFrom(
+  probabilities: Float32Array,
+  foldOf: Int32Array,
+  _folds: number,
+  k: number,
+  headOffset: number,
+  heads: number,
+): Float32Array {
   const rows = foldOf.length;
   const out = new Float32Array(rows * k);
   for (let i = 0; i < rows; i++) {
@@ -211,7 +235,10 @@ export async function trainHead(data: TrainingData, options: TrainOptions = {}):
   const smallest = Math.min(...counts);
   if (smallest < 2) {
     const name = data.classNames[counts.indexOf(smallest)];
-    throw new FieldmarkError('InvalidArgument', `every label needs at least 2 labelled images for cross-validation; "${name}" has ${smallest}`);
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `every label needs at least 2 labelled images for cross-validation; "${name}" has ${smallest}`,
+    );
   }
   const grid = options.cGrid ?? DEFAULT_C_GRID;
   const folds = Math.max(2, Math.min(options.folds ?? 5, smallest));
@@ -235,7 +262,11 @@ export async function trainHead(data: TrainingData, options: TrainOptions = {}):
   }
   let cvFit: FittedHeads;
   try {
-    cvFit = await fitHeads(cvObjective, specs, { maxIterations, ...(options.signal ? { signal: options.signal } : {}), onStep: (f) => progress(0.6 * f, 'cross-validation') });
+    cvFit = await fitHeads(cvObjective, specs, {
+      maxIterations,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onStep: (f) => progress(0.6 * f, 'cross-validation'),
+    });
   } finally {
     await cvObjective.release();
   }
@@ -269,10 +300,22 @@ export async function trainHead(data: TrainingData, options: TrainOptions = {}):
       finalSpecs.push({ weight, lambda: 1 / (chosen.c * count) });
     }
   }
-  const fullObjective = await SoftmaxObjective.create(data.vectors, data.rows, data.dim, data.labels, k, options.threads);
+  const fullObjective = await SoftmaxObjective.create(
+    data.vectors,
+    data.rows,
+    data.dim,
+    data.labels,
+    k,
+    options.threads,
+  );
   let finalFit: FittedHeads;
   try {
-    finalFit = await fitHeads(fullObjective, finalSpecs, { maxIterations: finalIterations, start, ...(options.signal ? { signal: options.signal } : {}), onStep: (f) => progress(0.6 + 0.4 * f, 'final fit') });
+    finalFit = await fitHeads(fullObjective, finalSpecs, {
+      maxIterations: finalIterations,
+      start,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onStep: (f) => progress(0.6 + 0.4 * f, 'final fit'),
+    });
   } finally {
     await fullObjective.release();
   }

@@ -52,7 +52,11 @@ export interface TrainedModel {
 /** The model id of an output file: its name without `.onnx`. */
 export function trainedModelId(outPath: string): string {
   const name = basename(outPath, extname(outPath));
-  if (!/^[\w.-]{1,100}$/.test(name)) throw new FieldmarkError('InvalidArgument', `--out: expected a file name of letters, digits, "_", "-" or ".", received "${basename(outPath)}"`);
+  if (!/^[\w.-]{1,100}$/.test(name))
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `--out: expected a file name of letters, digits, "_", "-" or ".", received "${basename(outPath)}"`,
+    );
   return name;
 }
 
@@ -66,14 +70,24 @@ export async function trainModelFromLabels(request: TrainModelRequest): Promise<
   const baseSha256 = await sha256File(base.path);
   const baseRow = catalog.listModels().find((row) => row.rowId === base.rowId);
   if (baseRow && baseRow.fileSha256 !== baseSha256) {
-    throw new FieldmarkError('InvalidArgument', `base model ${base.path} is not the file this library was indexed with (SHA-256 differs): classify the folder with it again first`);
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `base model ${base.path} is not the file this library was indexed with (SHA-256 differs): classify the folder with it again first`,
+    );
   }
   const store = new LabelStore(catalog, libraryId);
   const matrix = catalog.features(libraryId, base.rowId);
   const set = labelledSet(matrix, store.allLabels());
-  if (set.rows === 0) throw new FieldmarkError('InvalidArgument', `no labelled images with ${base.metadata.id} features: label some images (and classify the folder) first`);
+  if (set.rows === 0)
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `no labelled images with ${base.metadata.id} features: label some images (and classify the folder) first`,
+    );
   request.onProgress?.(0, 'training');
-  const result = await trainInWorker(set, { ...(request.signal ? { signal: request.signal } : {}), ...(request.onProgress ? { onProgress: request.onProgress } : {}) });
+  const result = await trainInWorker(set, {
+    ...(request.signal ? { signal: request.signal } : {}),
+    ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+  });
   const { quantization: _dropped, training: _previous, ...baseMetadata } = base.metadata;
   const metadata: ModelMetadata = {
     ...baseMetadata,
@@ -94,7 +108,12 @@ export async function trainModelFromLabels(request: TrainModelRequest): Promise<
       trainedAt: new Date().toISOString(),
     },
   };
-  await writeModelWithHead(base.path, { classCount: set.classNames.length, dim: set.dim, weights: result.head.weights, bias: result.head.bias }, metadata, request.outPath);
+  await writeModelWithHead(
+    base.path,
+    { classCount: set.classNames.length, dim: set.dim, weights: result.head.weights, bias: result.head.bias },
+    metadata,
+    request.outPath,
+  );
   const modelRowId = catalog.ensureModel({
     id,
     fileSha256: await sha256File(request.outPath),
@@ -102,7 +121,13 @@ export async function trainModelFromLabels(request: TrainModelRequest): Promise<
     classCount: set.classNames.length,
     featureDim: set.dim,
   });
-  const applied = await applyHeadToLibrary(catalog, result.head, matrix, { modelRowId, baseModelRowId: base.rowId }, request.applyLabels ? store : null);
+  const applied = await applyHeadToLibrary(
+    catalog,
+    result.head,
+    matrix,
+    { modelRowId, baseModelRowId: base.rowId },
+    request.applyLabels ? store : null,
+  );
   return {
     id,
     path: request.outPath,

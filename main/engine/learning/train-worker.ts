@@ -18,9 +18,17 @@ port.on('message', (request: TrainRequest) => {
       controller.abort();
       return;
     case 'train':
-      trainHead(request.data, { ...request.options, signal: controller.signal, onProgress: (fraction, stage) => send({ type: 'progress', fraction, stage }) })
+      trainHead(request.data, {
+        ...request.options,
+        signal: controller.signal,
+        onProgress: (fraction, stage) => send({ type: 'progress', fraction, stage }),
+      })
         .then((result) => {
-          const transfer = [result.head.weights.buffer, result.head.bias.buffer, ...(result.outOfFold ? [result.outOfFold.buffer] : [])] as ArrayBuffer[];
+          const transfer = [
+            result.head.weights.buffer,
+            result.head.bias.buffer,
+            ...(result.outOfFold ? [result.outOfFold.buffer] : []),
+          ] as ArrayBuffer[];
           send({ type: 'done', result }, transfer);
         })
         .catch((error: unknown) => send({ type: 'error', error: toErrorData(error) }));

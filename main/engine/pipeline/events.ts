@@ -25,7 +25,12 @@ export interface PredictionItem {
 export type IndexEvent =
   | { type: 'scan'; summary: ScanSummary; total: number }
   | { type: 'scan-problem'; path: string; kind: string; message: string }
-  | { type: 'started'; toProcess: number; total: number; device: { provider: string; requested: DeviceRequest; notes: string[] } }
+  | {
+      type: 'started';
+      toProcess: number;
+      total: number;
+      device: { provider: string; requested: DeviceRequest; notes: string[] };
+    }
   | { type: 'progress'; progress: IndexProgress }
   | { type: 'predictions'; items: PredictionItem[] }
   | { type: 'features'; imageIds: number[]; dim: number; vectors: Float32Array }

@@ -19,7 +19,12 @@ export type LoadedImage =
   | { ok: true; image: QueuedImage; fingerprint: string; prepared: PreparedImage }
   | { ok: false; image: QueuedImage; fingerprint: string | null; kind: ErrorKind; message: string };
 
-export async function loadImageForModel(libraryRoot: string, image: QueuedImage, spec: PreprocessSpec, maxPixels?: number): Promise<LoadedImage> {
+export async function loadImageForModel(
+  libraryRoot: string,
+  image: QueuedImage,
+  spec: PreprocessSpec,
+  maxPixels?: number,
+): Promise<LoadedImage> {
   let bytes: Buffer;
   try {
     bytes = await readFile(join(libraryRoot, ...image.relPath.split('/')));

@@ -97,7 +97,9 @@ async function runIndexJob(
   const total = catalog.stats(libraryId, modelRow).total;
   emit({ type: 'scan', summary: scan, total });
 
-  const queue: QueuedImage[] = catalog.imagesToProcess(libraryId, modelRow).map((row) => ({ id: row.id, relPath: row.relPath }));
+  const queue: QueuedImage[] = catalog
+    .imagesToProcess(libraryId, modelRow)
+    .map((row) => ({ id: row.id, relPath: row.relPath }));
   const skipped = total - queue.length;
   // Read through a call, so that TypeScript does not carry the narrowing of one check past an await.
   const jobState = () => control.state;
@@ -108,7 +110,12 @@ async function runIndexJob(
     return { total, processed: 0, skipped, failed: 0, imagesPerSecond: 0, device: 'none', cancelled: true };
   }
   if (queue.length === 0) {
-    emit({ type: 'started', toProcess: 0, total, device: { provider: 'none', requested: options.device, notes: ['nothing to process'] } });
+    emit({
+      type: 'started',
+      toProcess: 0,
+      total,
+      device: { provider: 'none', requested: options.device, notes: ['nothing to process'] },
+    });
     emit({ type: 'state', state: 'finished' });
     return { total, processed: 0, skipped, failed: 0, imagesPerSecond: 0, device: 'none', cancelled: false };
   }
@@ -168,7 +175,13 @@ async function runIndexJob(
 }
 
 /** Pulls images in queue order with a bounded number of loads in flight and hands them to the runner. */
-async function feedQueue(options: IndexJobOptions, queue: QueuedImage[], control: JobControl, runner: BatchRunner, onIdleWhilePaused: () => void): Promise<void> {
+async function feedQueue(
+  options: IndexJobOptions,
+  queue: QueuedImage[],
+  control: JobControl,
+  runner: BatchRunner,
+  onIdleWhilePaused: () => void,
+): Promise<void> {
   const ahead = Math.max(1, options.decodeConcurrency ?? 2);
   const spec = options.model.metadata.preprocess;
   const inFlight: Promise<LoadedImage>[] = [];
@@ -240,14 +253,23 @@ class BatchRunner {
   }
 
   snapshot(state: 'running' | 'paused' | 'cancelled') {
-    return { ...this.progress.snapshot(performance.now()), state: state === 'paused' ? ('paused' as const) : ('running' as const) };
+    return {
+      ...this.progress.snapshot(performance.now()),
+      state: state === 'paused' ? ('paused' as const) : ('running' as const),
+    };
   }
 
   async add(loaded: LoadedImage): Promise<void> {
     this.throwIfFailed();
     if (!loaded.ok) {
       this.failures.push(loaded);
-      this.emit({ type: 'image-error', imageId: loaded.image.id, relPath: loaded.image.relPath, kind: loaded.kind, message: loaded.message });
+      this.emit({
+        type: 'image-error',
+        imageId: loaded.image.id,
+        relPath: loaded.image.relPath,
+        kind: loaded.kind,
+        message: loaded.message,
+      });
       // Failures ride along with the next batch write; a long run of bad files is flushed on its own.
       if (this.failures.length >= this.batchSize && this.images.length === 0) this.writeBatch([], null);
       return;
@@ -291,10 +313,14 @@ class BatchRunner {
   }
 
   private throwIfFailed(): void {
-    if (this.fatal) throw this.fatal instanceof Error ? this.fatal : new FieldmarkError('InferenceFailed', String(this.fatal));
+    if (this.fatal)
+      throw this.fatal instanceof Error ? this.fatal : new FieldmarkError('InferenceFailed', String(this.fatal));
   }
 
-  private writeBatch(batch: Extract<LoadedImage, { ok: true }>[], output: { probabilities: Float32Array; features: Float32Array } | null): void {
+  private writeBatch(
+    batch: Extract<LoadedImage, { ok: true }>[],
+    output: { probabilities: Float32Array; features: Float32Array } | null,
+  ): void {
     const failures = this.failures;
     this.failures = [];
     const classCount = this.options.model.metadata.classNames.length;
@@ -323,7 +349,13 @@ class BatchRunner {
       predictions.push({ imageId: item.image.id, relPath: item.image.relPath, topk });
     });
     for (const failure of failures) {
-      results.push({ imageId: failure.image.id, ok: false, fingerprint: failure.fingerprint, errorKind: failure.kind, errorMessage: failure.message });
+      results.push({
+        imageId: failure.image.id,
+        ok: false,
+        fingerprint: failure.fingerprint,
+        errorKind: failure.kind,
+        errorMessage: failure.message,
+      });
     }
     this.options.catalog.writeResults(this.modelRow, results);
     this.progress.advance(results.length, failures.length, performance.now());

@@ -18,7 +18,11 @@ export class ProgressTracker {
   done = 0;
   failed = 0;
 
-  constructor(readonly toProcess: number, now: number, windowMs = 10_000) {
+  constructor(
+    readonly toProcess: number,
+    now: number,
+    windowMs = 10_000,
+  ) {
     this.windowMs = windowMs;
     this.resumedAt = now;
     this.samples.push({ at: 0, done: 0 });

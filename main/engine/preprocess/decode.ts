@@ -32,7 +32,14 @@ function megapixels(pixels: number): string {
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   // libvips repeats its messages once per retry, separated by newlines; one of each is enough.
-  const lines = [...new Set(message.split('\n').map((line) => line.trim()).filter((line) => line !== ''))];
+  const lines = [
+    ...new Set(
+      message
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== ''),
+    ),
+  ];
   return lines.join('; ');
 }
 
@@ -41,21 +48,37 @@ function classifyDecodeError(file: Uint8Array, error: unknown, maxPixels: number
   const detail = firstLine(error);
   const sniffed = sniffImageFormat(file);
   if (/exceeds pixel limit/i.test(detail)) {
-    return new FieldmarkError('ImageTooLarge', `the image has more pixels than the limit of ${megapixels(maxPixels)} (${detail})`, { cause: error });
+    return new FieldmarkError(
+      'ImageTooLarge',
+      `the image has more pixels than the limit of ${megapixels(maxPixels)} (${detail})`,
+      { cause: error },
+    );
   }
   if (sniffed === null) {
     const head = Array.from(file.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    return new FieldmarkError('NotAnImage', `the content is not a known image format (it starts with bytes ${head})`, { cause: error });
+    return new FieldmarkError('NotAnImage', `the content is not a known image format (it starts with bytes ${head})`, {
+      cause: error,
+    });
   }
   if (/unsupported image format/i.test(detail)) {
-    return new FieldmarkError('UnsupportedFormat', `${sniffed} images are not supported by this build of the decoder (sharp/libvips)`, { cause: error });
+    return new FieldmarkError(
+      'UnsupportedFormat',
+      `${sniffed} images are not supported by this build of the decoder (sharp/libvips)`,
+      { cause: error },
+    );
   }
   const codecProblem = /not been built in|no decoding plugin|unsupported codec|unsupported feature/i;
   if (codecProblem.test(detail)) {
     const reason = detail.split('; ').find((part) => codecProblem.test(part)) ?? detail;
-    return new FieldmarkError('UnsupportedFormat', `this ${sniffed} image uses a codec this build of the decoder cannot read (${reason})`, { cause: error });
+    return new FieldmarkError(
+      'UnsupportedFormat',
+      `this ${sniffed} image uses a codec this build of the decoder cannot read (${reason})`,
+      { cause: error },
+    );
   }
-  return new FieldmarkError('DecodeFailed', `the ${sniffed} data is truncated or corrupt (${detail})`, { cause: error });
+  return new FieldmarkError('DecodeFailed', `the ${sniffed} data is truncated or corrupt (${detail})`, {
+    cause: error,
+  });
 }
 
 /** Reads format, size, orientation and EXIF from the header, without decoding pixels. @throws FieldmarkError */
@@ -81,7 +104,8 @@ export async function readImageHeader(file: Uint8Array, maxPixels: number): Prom
     );
   }
   const rawOrientation = metadata.orientation ?? 1;
-  const orientation = Number.isInteger(rawOrientation) && rawOrientation >= 1 && rawOrientation <= 8 ? rawOrientation : 1;
+  const orientation =
+    Number.isInteger(rawOrientation) && rawOrientation >= 1 && rawOrientation <= 8 ? rawOrientation : 1;
   const swaps = orientation >= 5;
   return {
     format: metadata.format ?? 'unknown',
@@ -127,10 +151,19 @@ function cmykToRgbLikeOpenCv(cmyk: Uint8Array, pixels: number): Uint8Array {
  * (JPEG shrink-on-load in libjpeg's DCT, then its own reduce): the fast path for big photos.
  * @throws FieldmarkError DecodeFailed, UnsupportedFormat, ImageTooLarge, NotAnImage
  */
-export async function decodeRgb(file: Uint8Array, header: ImageHeader, maxPixels: number, shrinkTo?: Size): Promise<RgbImage> {
+export async function decodeRgb(
+  file: Uint8Array,
+  header: ImageHeader,
+  maxPixels: number,
+  shrinkTo?: Size,
+): Promise<RgbImage> {
   let pipeline = decoderFor(file, maxPixels);
   if (shrinkTo) {
-    pipeline = pipeline.resize(shrinkTo.width, shrinkTo.height, { fit: 'fill', kernel: 'linear', fastShrinkOnLoad: true });
+    pipeline = pipeline.resize(shrinkTo.width, shrinkTo.height, {
+      fit: 'fill',
+      kernel: 'linear',
+      fastShrinkOnLoad: true,
+    });
   }
   const isCmyk = header.space === 'cmyk';
   try {
@@ -140,12 +173,22 @@ export async function decodeRgb(file: Uint8Array, header: ImageHeader, maxPixels
         .toColourspace('cmyk')
         .raw({ depth: 'uchar' })
         .toBuffer({ resolveWithObject: true });
-      if (info.channels !== 4) throw new FieldmarkError('DecodeFailed', `expected 4 CMYK channels but the decoder gave ${info.channels}`);
+      if (info.channels !== 4)
+        throw new FieldmarkError('DecodeFailed', `expected 4 CMYK channels but the decoder gave ${info.channels}`);
       return { data: cmykToRgbLikeOpenCv(data, info.width * info.height), width: info.width, height: info.height };
     }
-    const { data, info } = await pipeline.removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3) throw new FieldmarkError('DecodeFailed', `expected 3 RGB channels but the decoder gave ${info.channels}`);
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+    const { data, info } = await pipeline
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3)
+      throw new FieldmarkError('DecodeFailed', `expected 3 RGB channels but the decoder gave ${info.channels}`);
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      width: info.width,
+      height: info.height,
+    };
   } catch (error) {
     if (error instanceof FieldmarkError) throw error;
     throw classifyDecodeError(file, error, maxPixels);

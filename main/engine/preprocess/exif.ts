@@ -53,7 +53,8 @@ function readIfd(reader: TiffReader, offset: number): Map<number, IfdEntry> {
 
 function readAscii(reader: TiffReader, entry: IfdEntry | undefined): string | null {
   if (!entry || entry.type !== TYPE_ASCII || entry.count === 0) return null;
-  const start = entry.count <= 4 ? entry.valueFieldOffset : reader.view.getUint32(entry.valueFieldOffset, reader.little);
+  const start =
+    entry.count <= 4 ? entry.valueFieldOffset : reader.view.getUint32(entry.valueFieldOffset, reader.little);
   if (start + entry.count > reader.view.byteLength) return null;
   let text = '';
   for (let i = 0; i < entry.count; i++) {
@@ -75,8 +76,16 @@ export function exifDateToIso(value: string | null): string | null {
   if (value === null) return null;
   const match = /^(\d{4})[:-](\d{2})[:-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(value);
   if (!match) return null;
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];
-  if (year < 1800 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return null;
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (year < 1800 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+    return null;
   return `${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}`;
 }
 
@@ -90,7 +99,8 @@ export function parseExifSummary(exif: Uint8Array | undefined): ExifSummary {
   const none: ExifSummary = { takenAt: null, camera: null };
   if (!exif || exif.length < 8) return none;
   // sharp returns the APP1 payload, which starts with "Exif\0\0"; bare TIFF data is accepted too.
-  const hasPrefix = exif[0] === 0x45 && exif[1] === 0x78 && exif[2] === 0x69 && exif[3] === 0x66 && exif[4] === 0 && exif[5] === 0;
+  const hasPrefix =
+    exif[0] === 0x45 && exif[1] === 0x78 && exif[2] === 0x69 && exif[3] === 0x66 && exif[4] === 0 && exif[5] === 0;
   const tiff = hasPrefix ? exif.subarray(6) : exif;
   if (tiff.length < 8) return none;
   const view = new DataView(tiff.buffer, tiff.byteOffset, tiff.byteLength);

@@ -41,7 +41,10 @@ export interface PreprocessPlan {
 
 function assertPositiveInteger(value: unknown, name: string): asserts value is number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new FieldmarkError('InvalidArgument', `expected a positive integer for ${name} but received ${describeValue(value)}`);
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `expected a positive integer for ${name} but received ${describeValue(value)}`,
+    );
   }
 }
 
@@ -53,7 +56,10 @@ function assertSize(size: Size, name: string): void {
 /** Python's round() on a float: nearest integer, ties to even (16.5 -> 16, 17.5 -> 18). */
 export function roundHalfEven(value: number): number {
   if (!Number.isFinite(value)) {
-    throw new FieldmarkError('InvalidArgument', `expected a finite number to round but received ${describeValue(value)}`);
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `expected a finite number to round but received ${describeValue(value)}`,
+    );
   }
   const floor = Math.floor(value);
   const fraction = value - floor;
@@ -88,7 +94,10 @@ export function resizeTargetSize(rule: ResizeRule, source: Size): Size {
     case 'none':
       return { width: source.width, height: source.height };
     default:
-      throw new FieldmarkError('InvalidArgument', `expected resize kind short-edge, fixed or none but received ${describeValue((rule as { kind: unknown }).kind)}`);
+      throw new FieldmarkError(
+        'InvalidArgument',
+        `expected resize kind short-edge, fixed or none but received ${describeValue((rule as { kind: unknown }).kind)}`,
+      );
   }
 }
 
@@ -114,9 +123,15 @@ export function planPreprocess(spec: PreprocessSpec, source: Size): PreprocessPl
   const resized = resizeTargetSize(spec.resize, source);
   const backend: ResizeBackend = spec.resize.kind === 'none' ? 'cv2' : spec.resize.backend;
   if (backend !== 'cv2' && backend !== 'pillow') {
-    throw new FieldmarkError('InvalidArgument', `expected resize backend cv2 or pillow but received ${describeValue(backend)}`);
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `expected resize backend cv2 or pillow but received ${describeValue(backend)}`,
+    );
   }
-  const crop = spec.crop === null ? { x: 0, y: 0, width: resized.width, height: resized.height } : centerCropBox(resized, spec.crop);
+  const crop =
+    spec.crop === null
+      ? { x: 0, y: 0, width: resized.width, height: resized.height }
+      : centerCropBox(resized, spec.crop);
   const fits = crop.width === spec.input.width && crop.height === spec.input.height;
   return {
     source: { width: source.width, height: source.height },

@@ -55,7 +55,10 @@ export const DEFAULT_MAX_PIXELS = 100_000_000;
 function resolveMaxPixels(options: PrepareOptions | undefined): number {
   const value = options?.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (!Number.isInteger(value) || value <= 0) {
-    throw new FieldmarkError('InvalidArgument', `expected a positive integer for maxPixels but received ${describeValue(value)}`);
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `expected a positive integer for maxPixels but received ${describeValue(value)}`,
+    );
   }
   return value;
 }
@@ -64,7 +67,10 @@ function resizeRegion(image: RgbImage, plan: PreprocessPlan, spec: PreprocessSpe
   const interpolation = spec.resize.kind === 'none' ? 'bilinear' : (spec.resize.interpolation ?? 'bilinear');
   if (interpolation === 'bicubic') {
     if (plan.backend !== 'pillow') {
-      throw new FieldmarkError('InvalidArgument', 'expected the pillow backend for bicubic resizing (the only combination the OpenMMLab configs use), received cv2');
+      throw new FieldmarkError(
+        'InvalidArgument',
+        'expected the pillow backend for bicubic resizing (the only combination the OpenMMLab configs use), received cv2',
+      );
     }
     return resizeRegionPillow(image, plan.resized, plan.crop, PILLOW_BICUBIC);
   }
@@ -77,16 +83,24 @@ function resizeRegion(image: RgbImage, plan: PreprocessPlan, spec: PreprocessSpe
  * Decodes `file` and returns the RGB uint8 model input (resize, centre crop, and the final fit
  * to the input size when needed). @throws FieldmarkError (see prepareImage)
  */
-export async function preparePixels(file: Uint8Array, spec: PreprocessSpec, options?: PrepareOptions): Promise<PreparedPixels> {
+export async function preparePixels(
+  file: Uint8Array,
+  spec: PreprocessSpec,
+  options?: PrepareOptions,
+): Promise<PreparedPixels> {
   const maxPixels = resolveMaxPixels(options);
   assertNormalisation(spec.mean, spec.std);
   const header = await readImageHeader(file, maxPixels);
   const plan = planPreprocess(spec, { width: header.width, height: header.height });
-  const shrink = options?.shrinkOnLoad === false ? null : chooseShrinkOnLoad(header.format, header.space, plan.source, plan.resized);
+  const shrink =
+    options?.shrinkOnLoad === false ? null : chooseShrinkOnLoad(header.format, header.space, plan.source, plan.resized);
   const image = await decodeRgb(file, header, maxPixels, shrink?.target);
   const expected = shrink ? shrink.target : plan.source;
   if (image.width !== expected.width || image.height !== expected.height) {
-    throw new FieldmarkError('DecodeFailed', `expected the decoder to give ${expected.width}x${expected.height} pixels but it gave ${image.width}x${image.height}`);
+    throw new FieldmarkError(
+      'DecodeFailed',
+      `expected the decoder to give ${expected.width}x${expected.height} pixels but it gave ${image.width}x${image.height}`,
+    );
   }
   let pixels = resizeRegion(image, plan, spec);
   if (plan.finalResize) {
@@ -101,7 +115,11 @@ export async function preparePixels(file: Uint8Array, spec: PreprocessSpec, opti
  * @throws FieldmarkError EmptyFile (0 bytes), NotAnImage, UnsupportedFormat (e.g. BMP, HEIC),
  *   DecodeFailed (truncated or corrupt), ImageTooLarge (over maxPixels), InvalidArgument (bad spec)
  */
-export async function prepareImage(file: Buffer, spec: PreprocessSpec, options?: PrepareOptions): Promise<PreparedImage> {
+export async function prepareImage(
+  file: Buffer,
+  spec: PreprocessSpec,
+  options?: PrepareOptions,
+): Promise<PreparedImage> {
   const prepared = await preparePixels(file, spec, options);
   const { header } = prepared;
   return {

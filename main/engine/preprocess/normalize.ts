@@ -7,17 +7,37 @@ import { FieldmarkError, describeValue } from '../../util/errors.js';
 
 /** Checks mean/std: three finite numbers each, std > 0 (a zero std would give Infinity). @throws FieldmarkError InvalidArgument */
 export function assertNormalisation(mean: unknown, std: unknown): void {
-  for (const [name, values] of [['mean', mean], ['std', std]] as const) {
-    if (!Array.isArray(values) || values.length !== 3 || !values.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-      throw new FieldmarkError('InvalidArgument', `expected ${name} to be 3 finite numbers (RGB, 0-255 scale) but received ${describeValue(values)}`);
+  for (const [name, values] of [
+    ['mean', mean],
+    ['std', std],
+  ] as const) {
+    if (
+      !Array.isArray(values) ||
+      values.length !== 3 ||
+      !values.every((v) => typeof v === 'number' && Number.isFinite(v))
+    ) {
+      throw new FieldmarkError(
+        'InvalidArgument',
+        `expected ${name} to be 3 finite numbers (RGB, 0-255 scale) but received ${describeValue(values)}`,
+      );
     }
   }
   const bad = (std as number[]).find((v) => v <= 0);
-  if (bad !== undefined) throw new FieldmarkError('InvalidArgument', `expected every std value to be above 0 but received ${describeValue(bad)}`);
+  if (bad !== undefined)
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `expected every std value to be above 0 but received ${describeValue(bad)}`,
+    );
 }
 
 /** Normalises interleaved RGB pixels into a new CHW Float32Array. */
-export function normalizeToChw(pixels: Uint8Array, width: number, height: number, mean: readonly [number, number, number], std: readonly [number, number, number]): Float32Array {
+export function normalizeToChw(
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  mean: readonly [number, number, number],
+  std: readonly [number, number, number],
+): Float32Array {
   const plane = width * height;
   const tensor = new Float32Array(3 * plane);
   // One lookup table per channel: 256 values, computed in double and stored once as float32,

@@ -103,7 +103,8 @@ function halveRegion(src: RgbImage, region: Box): Uint8Array {
       const left = (region.x + col) * 6;
       for (let c = 0; c < 3; c++) {
         const i = left + c;
-        out[o++] = (src.data[top + i]! + src.data[top + i + 3]! + src.data[bottom + i]! + src.data[bottom + i + 3]! + 2) >> 2;
+        out[o++] =
+          (src.data[top + i]! + src.data[top + i + 3]! + src.data[bottom + i]! + src.data[bottom + i + 3]! + 2) >> 2;
       }
     }
   }

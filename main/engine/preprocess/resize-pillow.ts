@@ -51,7 +51,13 @@ export const PILLOW_BICUBIC: PillowFilter = {
 };
 
 /** precompute_coeffs + normalize_coeffs_8bpc for output positions start..start+count-1. */
-export function pillowCoefficients(inSize: number, outSize: number, start: number, count: number, filter: PillowFilter = PILLOW_BILINEAR): Coefficients {
+export function pillowCoefficients(
+  inSize: number,
+  outSize: number,
+  start: number,
+  count: number,
+  filter: PillowFilter = PILLOW_BILINEAR,
+): Coefficients {
   const scale = inSize / outSize;
   const filterScale = Math.max(scale, 1);
   const inverseFilterScale = 1 / filterScale;
@@ -97,7 +103,12 @@ function clip8(sum: number): number {
  * The pixels of `region` of PIL's resize(dst, BILINEAR) of `src`, as interleaved RGB.
  * An axis whose size does not change is not resampled (Pillow skips that pass).
  */
-export function resizeRegionPillow(src: RgbImage, dst: Size, region: Box, filter: PillowFilter = PILLOW_BILINEAR): Uint8Array {
+export function resizeRegionPillow(
+  src: RgbImage,
+  dst: Size,
+  region: Box,
+  filter: PillowFilter = PILLOW_BILINEAR,
+): Uint8Array {
   const needHorizontal = dst.width !== src.width;
   const needVertical = dst.height !== src.height;
   const xc = needHorizontal ? pillowCoefficients(src.width, dst.width, region.x, region.width, filter) : null;

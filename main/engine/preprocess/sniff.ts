@@ -5,10 +5,8 @@
 
 /** A short human name of the format (e.g. `JPEG`, `BMP`, `HEIC`), or null when the bytes match none. */
 export function sniffImageFormat(bytes: Uint8Array): string | null {
-  const at = (offset: number, ...values: number[]): boolean =>
-    values.every((value, i) => bytes[offset + i] === value);
-  const ascii = (offset: number, text: string): boolean =>
-    at(offset, ...Array.from(text, (ch) => ch.charCodeAt(0)));
+  const at = (offset: number, ...values: number[]): boolean => values.every((value, i) => bytes[offset + i] === value);
+  const ascii = (offset: number, text: string): boolean => at(offset, ...Array.from(text, (ch) => ch.charCodeAt(0)));
 
   if (at(0, 0xff, 0xd8)) return 'JPEG';
   if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'PNG';
@@ -29,6 +27,13 @@ export function sniffImageFormat(bytes: Uint8Array): string | null {
   if (ascii(0, '8BPS')) return 'Photoshop PSD';
   if (at(0, 0x00, 0x00, 0x01, 0x00)) return 'ICO';
   if (ascii(0, '#?RADIANCE') || ascii(0, '#?RGBE')) return 'Radiance HDR';
-  if (ascii(0, 'P') && bytes[1] !== undefined && bytes[1] >= 0x31 && bytes[1] <= 0x37 && (bytes[2] === 0x0a || bytes[2] === 0x20 || bytes[2] === 0x0d)) return 'PNM';
+  if (
+    ascii(0, 'P') &&
+    bytes[1] !== undefined &&
+    bytes[1] >= 0x31 &&
+    bytes[1] <= 0x37 &&
+    (bytes[2] === 0x0a || bytes[2] === 0x20 || bytes[2] === 0x0d)
+  )
+    return 'PNM';
   return null;
 }

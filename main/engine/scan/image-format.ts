@@ -8,7 +8,23 @@ export const SNIFF_BYTES = 512;
 
 /** Extensions (lower case, no dot) that make a file a candidate image even if its content does not sniff as one. */
 export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
-  'jpg', 'jpeg', 'jpe', 'jfif', 'png', 'apng', 'gif', 'webp', 'tif', 'tiff', 'avif', 'heic', 'heif', 'hif', 'bmp', 'dib', 'svg',
+  'jpg',
+  'jpeg',
+  'jpe',
+  'jfif',
+  'png',
+  'apng',
+  'gif',
+  'webp',
+  'tif',
+  'tiff',
+  'avif',
+  'heic',
+  'heif',
+  'hif',
+  'bmp',
+  'dib',
+  'svg',
 ]);
 
 export function hasImageExtension(fileName: string): boolean {
@@ -25,7 +41,13 @@ function ascii(head: Uint8Array, start: number, end: number): string {
 }
 
 function readUint32BE(head: Uint8Array, offset: number): number {
-  return (((head[offset] ?? 0) << 24) | ((head[offset + 1] ?? 0) << 16) | ((head[offset + 2] ?? 0) << 8) | (head[offset + 3] ?? 0)) >>> 0;
+  return (
+    (((head[offset] ?? 0) << 24) |
+      ((head[offset + 1] ?? 0) << 16) |
+      ((head[offset + 2] ?? 0) << 8) |
+      (head[offset + 3] ?? 0)) >>>
+    0
+  );
 }
 
 const AVIF_BRANDS = new Set(['avif', 'avis']);
@@ -46,7 +68,10 @@ function sniffIsoBmff(head: Uint8Array): 'avif' | 'heif' | null {
 const BMP_DIB_HEADER_SIZES = new Set([12, 40, 52, 56, 64, 108, 124]);
 
 function sniffSvg(head: Uint8Array): boolean {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(head.subarray(0, SNIFF_BYTES)).replace(/^\uFEFF/, '').trimStart();
+  const text = new TextDecoder('utf-8', { fatal: false })
+    .decode(head.subarray(0, SNIFF_BYTES))
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   if (!text.startsWith('<')) return false;
   return /<svg[\s>]/i.test(text);
 }

@@ -172,7 +172,9 @@ class FolderWatcher implements LibraryWatcher {
 
   private watchFolder(folder: string): void {
     try {
-      const watcher = watch(folder, { persistent: this.options.keepProcessAlive === true }, (_event, name) => this.onEvent(folder, name));
+      const watcher = watch(folder, { persistent: this.options.keepProcessAlive === true }, (_event, name) =>
+        this.onEvent(folder, name),
+      );
       watcher.on('error', (error) => {
         // The folder went away (or the watch broke): drop it; the next sync adds it back if it returns.
         watcher.close();

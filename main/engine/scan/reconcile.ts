@@ -54,7 +54,12 @@ class ContentReader {
 
   private report(file: WalkedFile, what: string, error: unknown): void {
     const detail = error instanceof Error ? error.message : String(error);
-    this.onProblem?.({ path: file.absPath, relPath: file.relPath, kind: 'ReadFailed', message: `cannot ${what} ${file.absPath}: ${detail}` });
+    this.onProblem?.({
+      path: file.absPath,
+      relPath: file.relPath,
+      kind: 'ReadFailed',
+      message: `cannot ${what} ${file.absPath}: ${detail}`,
+    });
   }
 
   async fingerprint(file: WalkedFile): Promise<string | null> {
@@ -91,9 +96,21 @@ export async function reconcileScan(
   const reader = new ContentReader(options.onProblem);
   const unreadable = options.unreadable ?? [];
   if (unreadable.includes('')) {
-    throw new FieldmarkError('LibraryUnavailable', 'the library folder cannot be listed (see the warning above); nothing in the catalog was changed');
+    throw new FieldmarkError(
+      'LibraryUnavailable',
+      'the library folder cannot be listed (see the warning above); nothing in the catalog was changed',
+    );
   }
-  const summary: ReconcileSummary = { added: 0, changed: 0, touched: 0, unchanged: 0, removed: 0, returned: 0, renamed: 0, ignored: 0 };
+  const summary: ReconcileSummary = {
+    added: 0,
+    changed: 0,
+    touched: 0,
+    unchanged: 0,
+    removed: 0,
+    returned: 0,
+    renamed: 0,
+    ignored: 0,
+  };
   const returned: number[] = [];
   const changes: ScanChanges = { added: [], touched: [], changed: [], renamed: [], removed: [], returned };
   const stored = new Map(catalog.storedFiles(libraryId).map((file) => [file.relPath, file]));
@@ -146,7 +163,10 @@ export async function reconcileScan(
     }
     const sameSize = movable.get(file.size);
     const fingerprint = sameSize === undefined ? null : await reader.fingerprint(file);
-    const moved = fingerprint === null ? undefined : sameSize?.find((old) => !claimed.has(old.id) && old.fingerprint === fingerprint);
+    const moved =
+      fingerprint === null
+        ? undefined
+        : sameSize?.find((old) => !claimed.has(old.id) && old.fingerprint === fingerprint);
     if (moved !== undefined) {
       claimed.add(moved.id);
       changes.renamed.push({ id: moved.id, relPath: file.relPath, size: file.size, mtimeMs: file.mtimeMs });

@@ -93,7 +93,10 @@ class LibraryWalker {
     const files: PendingFolder[] = [];
     const folders: PendingFolder[] = [];
     for (const entry of entries) {
-      const item = { absPath: join(absDir, entry.name), relPath: relDir === '' ? entry.name : `${relDir}/${entry.name}` };
+      const item = {
+        absPath: join(absDir, entry.name),
+        relPath: relDir === '' ? entry.name : `${relDir}/${entry.name}`,
+      };
       let kind = entryKind(entry);
       if (kind === 'unknown') {
         // Some file systems do not report entry types in listings; only then is an lstat needed.
@@ -110,7 +113,12 @@ class LibraryWalker {
     for (let start = 0; start < files.length; start += STAT_CONCURRENCY) {
       const chunk = files.slice(start, start + STAT_CONCURRENCY);
       const results = await Promise.all(
-        chunk.map((item) => stat(item.absPath).then((info) => ({ item, info, error: null }), (error: unknown) => ({ item, info: null, error }))),
+        chunk.map((item) =>
+          stat(item.absPath).then(
+            (info) => ({ item, info, error: null }),
+            (error: unknown) => ({ item, info: null, error }),
+          ),
+        ),
       );
       for (const { item, info, error } of results) {
         if (info === null) {
@@ -164,9 +172,12 @@ export async function* walkLibraryFiles(root: string, onProblem: WalkProblemHand
     rootAbs = await realpath(root);
     rootInfo = await stat(rootAbs);
   } catch (error) {
-    throw new FieldmarkError('NotFound', `library folder ${root} cannot be opened: ${describeFsError(error).detail}`, { cause: error });
+    throw new FieldmarkError('NotFound', `library folder ${root} cannot be opened: ${describeFsError(error).detail}`, {
+      cause: error,
+    });
   }
-  if (!rootInfo.isDirectory()) throw new FieldmarkError('InvalidArgument', `library root: expected a folder but ${root} is a file`);
+  if (!rootInfo.isDirectory())
+    throw new FieldmarkError('InvalidArgument', `library root: expected a folder but ${root} is a file`);
   yield* new LibraryWalker(onProblem).walk(rootAbs, rootInfo);
 }
 

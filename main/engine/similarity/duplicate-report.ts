@@ -27,11 +27,25 @@ export function describeGroups(catalog: Catalog, groups: readonly DuplicateGroup
     const members: DuplicateMember[] = group.imageIds.flatMap((imageId, i) => {
       const details = catalog.imageDetails(imageId, null);
       if (!details) return []; // removed since the vectors were loaded
-      return [{ imageId, relPath: details.relPath, size: details.size, width: details.width, height: details.height, score: group.scores[i]!, keep: false }];
+      return [
+        {
+          imageId,
+          relPath: details.relPath,
+          size: details.size,
+          width: details.width,
+          height: details.height,
+          score: group.scores[i]!,
+          keep: false,
+        },
+      ];
     });
     if (members.length < 2) return [];
     const keeper = [...members].sort(
-      (a, b) => (b.width ?? 0) * (b.height ?? 0) - (a.width ?? 0) * (a.height ?? 0) || b.size - a.size || a.relPath.length - b.relPath.length || a.relPath.localeCompare(b.relPath),
+      (a, b) =>
+        (b.width ?? 0) * (b.height ?? 0) - (a.width ?? 0) * (a.height ?? 0) ||
+        b.size - a.size ||
+        a.relPath.length - b.relPath.length ||
+        a.relPath.localeCompare(b.relPath),
     )[0]!;
     keeper.keep = true;
     return [{ minScore: group.minScore, members }];

@@ -29,7 +29,12 @@ export interface DuplicateGroup {
   minScore: number;
 }
 
-export function findDuplicateGroups(store: FeatureStore, index: HnswIndex | null, threshold: number, threads = 0): DuplicateGroup[] {
+export function findDuplicateGroups(
+  store: FeatureStore,
+  index: HnswIndex | null,
+  threshold: number,
+  threads = 0,
+): DuplicateGroup[] {
   const n = store.size;
   if (n < 2) return [];
   const sets = new UnionFind(n);
@@ -45,7 +50,12 @@ export function findDuplicateGroups(store: FeatureStore, index: HnswIndex | null
   } else {
     for (let from = 0; from < n; from += BATCH) {
       const to = Math.min(n, from + BATCH);
-      const found = index.searchBatch(store.vectors.subarray(from * store.dim, to * store.dim), to - from, k + 1, threads);
+      const found = index.searchBatch(
+        store.vectors.subarray(from * store.dim, to * store.dim),
+        to - from,
+        k + 1,
+        threads,
+      );
       for (let q = 0; q < to - from; q++) {
         for (let j = 0; j <= k; j++) {
           const key = found.keys[q * (k + 1) + j]!;

@@ -27,14 +27,27 @@ export type Admit = (imageId: number) => boolean;
 const RESCORE_FACTOR = 8;
 const RESCORE_MIN = 256;
 
-export function exactNeighbours(store: FeatureStore, query: Float32Array, k: number, admit: Admit | null, threads = 0): Neighbour[] {
+export function exactNeighbours(
+  store: FeatureStore,
+  query: Float32Array,
+  k: number,
+  admit: Admit | null,
+  threads = 0,
+): Neighbour[] {
   const n = store.size;
   if (n === 0 || k <= 0) return [];
   const codes = store.codes;
   if (codes) return rescored(store, codes, query, k, admit, threads);
   let want = Math.min(n, admit ? Math.max(k * 4, k + 64) : k);
   for (;;) {
-    const found = usearch.exactSearch(contiguous(store.vectors), contiguous(query), store.dim, want, usearch.MetricKind.IP, threads) as InstanceType<typeof usearch.Matches>;
+    const found = usearch.exactSearch(
+      contiguous(store.vectors),
+      contiguous(query),
+      store.dim,
+      want,
+      usearch.MetricKind.IP,
+      threads,
+    ) as InstanceType<typeof usearch.Matches>;
     const out: Neighbour[] = [];
     const ids = store.imageIds;
     for (let i = 0; i < found.keys.length && out.length < k; i++) {
@@ -52,13 +65,27 @@ export function exactNeighbours(store: FeatureStore, query: Float32Array, k: num
  * float32 scores, best first. A true neighbour is missed only if quantisation moved it past
  * RESCORE_FACTOR x k others; the scores returned are always the float32 ones.
  */
-function rescored(store: FeatureStore, codes: { values: Int8Array; scale: number }, query: Float32Array, k: number, admit: Admit | null, threads: number): Neighbour[] {
+function rescored(
+  store: FeatureStore,
+  codes: { values: Int8Array; scale: number },
+  query: Float32Array,
+  k: number,
+  admit: Admit | null,
+  threads: number,
+): Neighbour[] {
   const n = store.size;
   const { dim, vectors } = store;
   const q8 = Int8Array.from(query, (v) => Math.max(-127, Math.min(127, Math.round(v * codes.scale))));
   let want = Math.min(n, Math.max(k * RESCORE_FACTOR, RESCORE_MIN));
   for (;;) {
-    const found = usearch.exactSearch(codes.values.byteOffset === 0 ? codes.values : codes.values.slice(), q8, dim, want, usearch.MetricKind.IP, threads) as InstanceType<typeof usearch.Matches>;
+    const found = usearch.exactSearch(
+      codes.values.byteOffset === 0 ? codes.values : codes.values.slice(),
+      q8,
+      dim,
+      want,
+      usearch.MetricKind.IP,
+      threads,
+    ) as InstanceType<typeof usearch.Matches>;
     const ids = store.imageIds;
     const out: Neighbour[] = [];
     for (let i = 0; i < found.keys.length; i++) {
@@ -75,7 +102,11 @@ function rescored(store: FeatureStore, codes: { values: Int8Array; scale: number
 }
 
 /** Exact k nearest neighbours of every row of `store` (itself excluded), for small self-joins. */
-export function exactSelfJoin(store: FeatureStore, k: number, threads = 0): { rows: Int32Array; scores: Float32Array; k: number } {
+export function exactSelfJoin(
+  store: FeatureStore,
+  k: number,
+  threads = 0,
+): { rows: Int32Array; scores: Float32Array; k: number } {
   const n = store.size;
   const take = Math.min(n, k + 1);
   const dataset = contiguous(store.vectors);

@@ -14,8 +14,12 @@ export class FeatureStore {
   private codeData: Int8Array | null = null;
   private codeScale = 0;
 
-  constructor(readonly dim: number, capacity = 1024) {
-    if (!Number.isInteger(dim) || dim <= 0) throw new FieldmarkError('InvalidArgument', `expected a positive integer feature dimension, received ${dim}`);
+  constructor(
+    readonly dim: number,
+    capacity = 1024,
+  ) {
+    if (!Number.isInteger(dim) || dim <= 0)
+      throw new FieldmarkError('InvalidArgument', `expected a positive integer feature dimension, received ${dim}`);
     this.ids = new Int32Array(Math.max(1, capacity));
     this.data = new Float32Array(Math.max(1, capacity) * dim);
   }
@@ -62,7 +66,8 @@ export class FeatureStore {
 
   private encode(row: number): void {
     const codes = this.codeData!;
-    for (let i = row * this.dim; i < (row + 1) * this.dim; i++) codes[i] = Math.max(-127, Math.min(127, Math.round(this.data[i]! * this.codeScale)));
+    for (let i = row * this.dim; i < (row + 1) * this.dim; i++)
+      codes[i] = Math.max(-127, Math.min(127, Math.round(this.data[i]! * this.codeScale)));
   }
 
   has(imageId: number): boolean {
@@ -82,7 +87,10 @@ export class FeatureStore {
   /** Adds rows, replacing the vector of ids already present; returns the ids that were new. @throws FieldmarkError InvalidArgument on a size mismatch */
   upsert(imageIds: ArrayLike<number>, vectors: Float32Array): number[] {
     if (vectors.length !== imageIds.length * this.dim) {
-      throw new FieldmarkError('InvalidArgument', `expected ${imageIds.length} x ${this.dim} floats, received ${vectors.length}`);
+      throw new FieldmarkError(
+        'InvalidArgument',
+        `expected ${imageIds.length} x ${this.dim} floats, received ${vectors.length}`,
+      );
     }
     const added: number[] = [];
     this.reserve(this.count + imageIds.length);

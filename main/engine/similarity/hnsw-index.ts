@@ -19,7 +19,12 @@ export interface HnswParams {
 }
 
 /** usearch's defaults for M and efConstruction; ef 128 measured recall@10 >= 0.97 on real-image features (bench/similarity.ts). */
-export const DEFAULT_HNSW: HnswParams = { connectivity: 16, expansionAdd: 128, expansionSearch: 128, quantization: 'f32' };
+export const DEFAULT_HNSW: HnswParams = {
+  connectivity: 16,
+  expansionAdd: 128,
+  expansionSearch: 128,
+  quantization: 'f32',
+};
 
 /** The mean vector the stored features were centred on, and how many vectors it was computed from. */
 export interface Centring {
@@ -39,7 +44,10 @@ type UsearchIndex = InstanceType<typeof usearch.Index>;
 export class HnswIndex {
   private readonly index: UsearchIndex;
 
-  constructor(readonly dim: number, readonly params: HnswParams = DEFAULT_HNSW) {
+  constructor(
+    readonly dim: number,
+    readonly params: HnswParams = DEFAULT_HNSW,
+  ) {
     this.index = new usearch.Index({
       dimensions: dim,
       metric: usearch.MetricKind.IP,
@@ -80,14 +88,22 @@ export class HnswIndex {
   /** Adds (or replaces) rows `from..to` of the store. */
   addRows(store: FeatureStore, from: number, to: number, threads = 0): void {
     if (to <= from) return;
-    this.addVectors(store.imageIds.subarray(from, to), store.vectors.subarray(from * store.dim, to * store.dim), threads);
+    this.addVectors(
+      store.imageIds.subarray(from, to),
+      store.vectors.subarray(from * store.dim, to * store.dim),
+      threads,
+    );
   }
 
   private addVectors(ids: Int32Array, vectors: Float32Array, threads: number): void {
     const keys = new BigUint64Array(ids.length);
     for (let i = 0; i < ids.length; i++) keys[i] = BigInt(ids[i]!);
     const present = this.index.contains(keys) as boolean[] | boolean;
-    const existing = Array.isArray(present) ? keys.filter((_, i) => present[i]) : present ? keys : new BigUint64Array(0);
+    const existing = Array.isArray(present)
+      ? keys.filter((_, i) => present[i])
+      : present
+        ? keys
+        : new BigUint64Array(0);
     if (existing.length > 0) this.index.remove(existing);
     this.index.add(keys, vectors, threads);
   }
@@ -111,11 +127,18 @@ export class HnswIndex {
   }
 
   /** k neighbours of many queries at once (usearch spreads them over threads): keys and scores, `k` per query, -1 where fewer. */
-  searchBatch(queries: Float32Array, count: number, k: number, threads = 0): { keys: Float64Array; scores: Float32Array } {
+  searchBatch(
+    queries: Float32Array,
+    count: number,
+    k: number,
+    threads = 0,
+  ): { keys: Float64Array; scores: Float32Array } {
     const keys = new Float64Array(count * k).fill(-1);
     const scores = new Float32Array(count * k);
     if (count === 0) return { keys, scores };
-    const found = this.index.search(queries, k, threads) as InstanceType<typeof usearch.BatchMatches> | InstanceType<typeof usearch.Matches>;
+    const found = this.index.search(queries, k, threads) as
+      | InstanceType<typeof usearch.BatchMatches>
+      | InstanceType<typeof usearch.Matches>;
     const counts = 'counts' in found ? found.counts : null;
     for (let q = 0; q < count; q++) {
       const got = counts ? Number(counts[q]!) : found.keys.length;
@@ -131,7 +154,12 @@ export class HnswIndex {
   save(path: string, centring: Centring): void {
     this.index.save(`${path}.tmp`);
     renameSync(`${path}.tmp`, path);
-    const note: SavedNote = { dim: this.dim, params: this.params, basis: centring.basis, mean: Array.from(centring.mean) };
+    const note: SavedNote = {
+      dim: this.dim,
+      params: this.params,
+      basis: centring.basis,
+      mean: Array.from(centring.mean),
+    };
     writeFileSync(`${path}.json.tmp`, JSON.stringify(note));
     renameSync(`${path}.json.tmp`, `${path}.json`);
   }
@@ -152,12 +180,16 @@ export class HnswIndex {
       process.emitWarning(`fieldmark: ignoring unreadable index note ${path}.json: ${(error as Error).message}`);
       return null;
     }
-    if (note.dim !== dim || JSON.stringify(note.params) !== JSON.stringify(params) || note.mean?.length !== dim) return null;
+    if (note.dim !== dim || JSON.stringify(note.params) !== JSON.stringify(params) || note.mean?.length !== dim)
+      return null;
     const index = new HnswIndex(dim, params);
     try {
       index.index.load(path);
     } catch (error) {
-      throw new FieldmarkError('CatalogCorrupt', `similarity index ${path} cannot be read (${(error as Error).message}); delete it to rebuild`);
+      throw new FieldmarkError(
+        'CatalogCorrupt',
+        `similarity index ${path} cannot be read (${(error as Error).message}); delete it to rebuild`,
+      );
     }
     return { index, centring: { mean: Float32Array.from(note.mean), basis: note.basis } };
   }

@@ -76,13 +76,22 @@ export function pcaProjection(store: FeatureStore): Float32Array {
 }
 
 /** x, y per row of the store (length 2n) from UMAP; `yieldEvery` lets a worker answer between epochs. */
-export async function umapProjection(store: FeatureStore, options: { epochs?: number; onEpoch?: () => Promise<void> } = {}): Promise<Float32Array> {
+export async function umapProjection(
+  store: FeatureStore,
+  options: { epochs?: number; onEpoch?: () => Promise<void> } = {},
+): Promise<Float32Array> {
   const { dim, vectors, size: n } = store;
   const out = new Float32Array(n * 2);
   if (n < 3) return pcaProjection(store);
   const rows = sampleRows(n, UMAP_SAMPLE);
   const data: number[][] = Array.from(rows, (row) => Array.from(vectors.subarray(row * dim, (row + 1) * dim)));
-  const umap = new UMAP({ nComponents: 2, nNeighbors: Math.min(15, rows.length - 1), minDist: 0.1, nEpochs: options.epochs ?? 200, random: seededRandom(7) });
+  const umap = new UMAP({
+    nComponents: 2,
+    nNeighbors: Math.min(15, rows.length - 1),
+    minDist: 0.1,
+    nEpochs: options.epochs ?? 200,
+    random: seededRandom(7),
+  });
   const epochs = umap.initializeFit(data);
   for (let epoch = 0; epoch < epochs; epoch++) {
     umap.step();

@@ -20,34 +20,28 @@ export function normalizeInPlace(vector: Float32Array): Float32Array {
 }
 
 /** The unit query vector for positives and negatives (each a unit vector of length dim). @throws FieldmarkError InvalidArgument without positives or with mixed dimensions */
-export function combineQuery(positives: readonly Float32Array[], negatives: readonly Float32Array[], dim: number): Float32Array {
-  if (positives.length === 0) throw new FieldmarkError('InvalidArgument', 'expected at least one positive image or vector for a similarity query, received none');
+export function combineQuery(
+  positives: readonly Float32Array[],
+  negatives: readonly Float32Array[],
+  dim: number,
+): Float32Array {
+  if (positives.length === 0)
+    throw new FieldmarkError(
+      'InvalidArgument',
+      'expected at least one positive image or vector for a similarity query, received none',
+    );
   const query = new Float32Array(dim);
   const accumulate = (vectors: readonly Float32Array[], weight: number): void => {
     for (const vector of vectors) {
-      if (vector.length !== dim) throw new FieldmarkError('InvalidArgument', `expected query vectors of ${dim} floats, received ${vector.length}`);
+      if (vector.length !== dim)
+        throw new FieldmarkError(
+          'InvalidArgument',
+          `expected query vectors of ${dim} floats, received ${vector.length}`,
+        );
       for (let i = 0; i < dim; i++) query[i] = query[i]! + (weight * vector[i]!) / vectors.length;
     }
   };
   accumulate(positives, 1);
   if (negatives.length > 0) accumulate(negatives, -NEGATIVE_WEIGHT);
   return normalizeInPlace(query);
-}
-
-/** Dot product of two rows (both unit vectors: their cosine similarity). */
-export function dot(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, dim: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = 0;
-  // Four accumulators let V8 keep the loop free of a serial dependency chain (~2x on long rows).
-  for (; i + 3 < dim; i += 4) {
-    s0 += a[aOffset + i]! * b[bOffset + i]!;
-    s1 += a[aOffset + i + 1]! * b[bOffset + i + 1]!;
-    s2 += a[aOffset + i + 2]! * b[bOffset + i + 2]!;
-    s3 += a[aOffset + i + 3]! * b[bOffset + i + 3]!;
-  }
-  for (; i < dim; i++) s0 += a[aOffset + i]! * b[bOffset + i]!;
-  return s0 + s1 + s2 + s3;
 }

@@ -94,9 +94,16 @@ export class SimilarityCore {
     this.approximateMin = options.approximateMin ?? DEFAULT_APPROXIMATE_MIN;
     this.hnsw = options.hnsw ?? DEFAULT_HNSW;
     const matrix = options.catalog.features(options.libraryId, options.modelRowId);
-    const saved = options.savePrefix && matrix.imageIds.length >= this.approximateMin ? HnswIndex.loadSaved(this.indexPath()!, matrix.dim, this.hnsw) : null;
+    const saved =
+      options.savePrefix && matrix.imageIds.length >= this.approximateMin
+        ? HnswIndex.loadSaved(this.indexPath()!, matrix.dim, this.hnsw)
+        : null;
     this.centring = saved?.centring ?? { mean: meanVector(matrix.vectors, matrix.dim), basis: matrix.imageIds.length };
-    this.store = FeatureStore.from(matrix.imageIds, matrix.dim, centreRows(matrix.vectors, matrix.dim, this.centring.mean));
+    this.store = FeatureStore.from(
+      matrix.imageIds,
+      matrix.dim,
+      centreRows(matrix.vectors, matrix.dim, this.centring.mean),
+    );
     this.useCodesIfLarge();
     if (saved) {
       this.index = saved.index;
@@ -110,7 +117,10 @@ export class SimilarityCore {
   /** Adds a batch of new raw unit vectors (from the indexing job). */
   add(imageIds: ArrayLike<number>, vectors: Float32Array): void {
     const dim = this.store.dim;
-    if (this.centring.basis < RECENTRE_BELOW && this.store.size + imageIds.length >= 2 * Math.max(1, this.centring.basis)) {
+    if (
+      this.centring.basis < RECENTRE_BELOW &&
+      this.store.size + imageIds.length >= 2 * Math.max(1, this.centring.basis)
+    ) {
       this.recentre();
       return;
     }
@@ -124,14 +134,19 @@ export class SimilarityCore {
   }
 
   private useCodesIfLarge(): void {
-    if (this.store.size * this.store.dim >= (this.options.int8ScanMin ?? INT8_SCAN_MIN_FLOATS)) this.store.enableCodes();
+    if (this.store.size * this.store.dim >= (this.options.int8ScanMin ?? INT8_SCAN_MIN_FLOATS))
+      this.store.enableCodes();
   }
 
   /** Recomputes the mean from the catalog and starts the index again (the library doubled while small). */
   private recentre(): void {
     const matrix = this.options.catalog.features(this.options.libraryId, this.options.modelRowId);
     this.centring = { mean: meanVector(matrix.vectors, matrix.dim), basis: matrix.imageIds.length };
-    this.store = FeatureStore.from(matrix.imageIds, matrix.dim, centreRows(matrix.vectors, matrix.dim, this.centring.mean));
+    this.store = FeatureStore.from(
+      matrix.imageIds,
+      matrix.dim,
+      centreRows(matrix.vectors, matrix.dim, this.centring.mean),
+    );
     this.useCodesIfLarge();
     this.index = null;
     this.pendingRows = Array.from({ length: this.store.size }, (_, row) => row);
@@ -179,13 +194,20 @@ export class SimilarityCore {
   /** Vector of an image of the library. @throws FieldmarkError NotFound when it has none */
   vectorOf(imageId: number): Float32Array {
     const vector = this.store.vector(imageId);
-    if (!vector) throw new FieldmarkError('NotFound', `image ${imageId} has no feature vector for this model (not indexed yet, or it failed)`);
+    if (!vector)
+      throw new FieldmarkError(
+        'NotFound',
+        `image ${imageId} has no feature vector for this model (not indexed yet, or it failed)`,
+      );
     return vector;
   }
 
   /** Ranked neighbours for a query (see SimilarQuery). @throws FieldmarkError NotFound / InvalidArgument */
   search(query: SimilarQuery): SimilarAnswer {
-    const positives = [...query.positives.map((id) => this.vectorOf(id)), ...(query.outside ?? []).map((v) => this.centre(v))];
+    const positives = [
+      ...query.positives.map((id) => this.vectorOf(id)),
+      ...(query.outside ?? []).map((v) => this.centre(v)),
+    ];
     const negatives = (query.negatives ?? []).map((id) => this.vectorOf(id));
     const vector = combineQuery(positives, negatives, this.store.dim);
     const excluded = new Set([...query.positives, ...(query.negatives ?? [])]);
@@ -197,8 +219,12 @@ export class SimilarityCore {
     const admit: Admit | null =
       excluded.size === 0 && !allowed ? null : (id) => !excluded.has(id) && (allowed === null || allowed.has(id));
     if (query.method === 'approximate' && !this.indexReady) this.forceIndex();
-    const useIndex = query.method === 'approximate' || (query.method !== 'exact' && this.indexReady && this.store.size >= this.approximateMin);
-    let neighbours = useIndex ? this.index!.search(vector, query.top, admit) : exactNeighbours(this.store, vector, query.top, admit);
+    const useIndex =
+      query.method === 'approximate' ||
+      (query.method !== 'exact' && this.indexReady && this.store.size >= this.approximateMin);
+    let neighbours = useIndex
+      ? this.index!.search(vector, query.top, admit)
+      : exactNeighbours(this.store, vector, query.top, admit);
     if (query.threshold !== undefined) neighbours = neighbours.filter((n) => n.score >= query.threshold!);
     return { neighbours, method: useIndex ? 'approximate' : 'exact', searched: this.store.size };
   }
@@ -223,7 +249,8 @@ export class SimilarityCore {
       if (note.checksum === checksum) {
         const bytes = readFileSync(file);
         const xy = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-        if (xy.length === this.store.size * 2) return (this.umapCache = { kind: 'umap', imageIds: this.store.imageIds.slice(), xy });
+        if (xy.length === this.store.size * 2)
+          return (this.umapCache = { kind: 'umap', imageIds: this.store.imageIds.slice(), xy });
       }
     }
     const imageIds = this.store.imageIds.slice();

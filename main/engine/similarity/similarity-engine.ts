@@ -7,7 +7,13 @@ import { Worker } from 'node:worker_threads';
 import { FieldmarkError } from '../../util/errors.js';
 import type { DuplicateGroup } from './duplicates.js';
 import type { SimilarAnswer, SimilarQuery } from './similarity-core.js';
-import type { EngineStatus, OpenParams, ProjectionReply, SimilarityReply, SimilarityRequest } from './worker-protocol.js';
+import type {
+  EngineStatus,
+  OpenParams,
+  ProjectionReply,
+  SimilarityReply,
+  SimilarityRequest,
+} from './worker-protocol.js';
 
 type Request = SimilarityRequest extends infer R ? (R extends { seq: number } ? Omit<R, 'seq'> : never) : never;
 
@@ -29,7 +35,9 @@ export class SimilarityEngine {
     private readonly log: (message: string) => void,
   ) {
     worker.on('message', (reply: SimilarityReply) => this.onReply(reply));
-    worker.on('error', (error) => this.failAll(new FieldmarkError('Internal', `similarity worker crashed: ${error.message}`)));
+    worker.on('error', (error) =>
+      this.failAll(new FieldmarkError('Internal', `similarity worker crashed: ${error.message}`)),
+    );
     worker.on('exit', (code) => {
       this.exited = true;
       this.failAll(new FieldmarkError('Internal', `similarity worker exited (code ${code})`));
@@ -83,7 +91,9 @@ export class SimilarityEngine {
   async close(): Promise<void> {
     if (this.exited) return;
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    await this.call({ type: 'close' }).catch((error: unknown) => this.log(`fieldmark: closing the similarity worker: ${(error as Error).message}`));
+    await this.call({ type: 'close' }).catch((error: unknown) =>
+      this.log(`fieldmark: closing the similarity worker: ${(error as Error).message}`),
+    );
     const timeout = setTimeout(() => void this.worker.terminate(), 5000);
     await exited;
     clearTimeout(timeout);
@@ -95,7 +105,12 @@ export class SimilarityEngine {
     return new Promise<SimilarityReply>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(seq);
-        reject(new FieldmarkError('Timeout', `similarity ${request.type}: no answer from the worker within ${CALL_TIMEOUT_MS / 1000} s`));
+        reject(
+          new FieldmarkError(
+            'Timeout',
+            `similarity ${request.type}: no answer from the worker within ${CALL_TIMEOUT_MS / 1000} s`,
+          ),
+        );
       }, CALL_TIMEOUT_MS);
       timer.unref();
       this.pending.set(seq, {

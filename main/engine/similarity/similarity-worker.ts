@@ -78,7 +78,10 @@ async function handle(request: SimilarityRequest): Promise<void> {
       const projection = request.kind === 'pca' ? c.pca() : await c.umap(yieldToQueue);
       const xy = projection.xy.slice();
       const imageIds = projection.imageIds.slice();
-      reply({ type: 'projection', seq: request.seq, projection: { kind: projection.kind, imageIds, xy } }, [xy.buffer, imageIds.buffer]);
+      reply({ type: 'projection', seq: request.seq, projection: { kind: projection.kind, imageIds, xy } }, [
+        xy.buffer,
+        imageIds.buffer,
+      ]);
       return;
     }
     case 'status':

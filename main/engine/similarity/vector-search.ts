@@ -15,7 +15,12 @@ export interface Neighbour {
 }
 
 /** The `k` rows most similar to `query` (a unit vector of length dim), best first; `excludeImageId` is left out. */
-export function nearestNeighbours(matrix: FeatureMatrixView, query: Float32Array, k: number, excludeImageId?: number): Neighbour[] {
+export function nearestNeighbours(
+  matrix: FeatureMatrixView,
+  query: Float32Array,
+  k: number,
+  excludeImageId?: number,
+): Neighbour[] {
   const { dim, vectors, imageIds } = matrix;
   const best: Neighbour[] = [];
   for (let row = 0; row < imageIds.length; row++) {
@@ -31,12 +36,4 @@ export function nearestNeighbours(matrix: FeatureMatrixView, query: Float32Array
     if (best.length > k) best.pop();
   }
   return best;
-}
-
-/** The stored vector of `imageId`, or null when it has none. */
-export function vectorOf(matrix: FeatureMatrixView, imageId: number): Float32Array | null {
-  for (let row = 0; row < matrix.imageIds.length; row++) {
-    if (matrix.imageIds[row] === imageId) return matrix.vectors.subarray(row * matrix.dim, (row + 1) * matrix.dim);
-  }
-  return null;
 }

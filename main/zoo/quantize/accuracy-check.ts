@@ -38,11 +38,19 @@ function argmax(values: Float32Array): number {
 }
 
 /** Probabilities, top-1 and features of `session` for each image (batches of 8). */
-export async function runOutputs(session: Session, images: Float32Array[], input: { height: number; width: number }, onBatch?: (done: number) => void): Promise<ModelOutputs> {
+export async function runOutputs(
+  session: Session,
+  images: Float32Array[],
+  input: { height: number; width: number },
+  onBatch?: (done: number) => void,
+): Promise<ModelOutputs> {
   const outputs: ModelOutputs = { top1: new Int32Array(images.length), probabilities: [], features: [] };
   for (let start = 0; start < images.length; start += CHECK_BATCH) {
     const chunk = images.slice(start, start + CHECK_BATCH);
-    const result = await runBatch(session, MODEL_INPUT_NAME, batchTensor(chunk, input.height, input.width), [MODEL_PROBABILITIES_OUTPUT, MODEL_FEATURES_OUTPUT]);
+    const result = await runBatch(session, MODEL_INPUT_NAME, batchTensor(chunk, input.height, input.width), [
+      MODEL_PROBABILITIES_OUTPUT,
+      MODEL_FEATURES_OUTPUT,
+    ]);
     const probs = result.get(MODEL_PROBABILITIES_OUTPUT) as Float32Array;
     const feats = result.get(MODEL_FEATURES_OUTPUT) as Float32Array;
     const classes = probs.length / chunk.length;
@@ -102,7 +110,10 @@ export function compareOutputs(fp32: ModelOutputs, int8: ModelOutputs): Agreemen
   for (let i = 0; i < n; i += 1) {
     const top = fp32.top1[i] as number;
     if (int8.top1[i] === top) agree += 1;
-    delta += Math.abs(((fp32.probabilities[i] as Float32Array)[top] as number) - ((int8.probabilities[i] as Float32Array)[top] as number));
+    delta += Math.abs(
+      ((fp32.probabilities[i] as Float32Array)[top] as number) -
+        ((int8.probabilities[i] as Float32Array)[top] as number),
+    );
   }
   return {
     images: n,
@@ -118,7 +129,13 @@ export function compareOutputs(fp32: ModelOutputs, int8: ModelOutputs): Agreemen
  * Decodes the held-out `files` chunk by chunk, runs both models on each chunk and compares them;
  * keeps the first few tensors as a sample for the speed measurement and profiling.
  */
-export async function checkInChunks(files: string[], spec: PreprocessSpec, fp32: Session, int8: Session, onProgress?: (done: number) => void): Promise<{ report: AgreementReport; files: string[]; skipped: string[]; sample: Float32Array[] }> {
+export async function checkInChunks(
+  files: string[],
+  spec: PreprocessSpec,
+  fp32: Session,
+  int8: Session,
+  onProgress?: (done: number) => void,
+): Promise<{ report: AgreementReport; files: string[]; skipped: string[]; sample: Float32Array[] }> {
   const all: { fp32: ModelOutputs; int8: ModelOutputs } = { fp32: emptyOutputs(), int8: emptyOutputs() };
   const checked: string[] = [];
   const skipped: string[] = [];

@@ -11,7 +11,13 @@ import { quantizeWeightsPerChannel } from './quant-params.js';
 
 /** The float tensors whose per-channel means the correction needs: the data input of each Conv/Gemm with a bias. */
 export function biasCorrectionInputs(model: OnnxModel): string[] {
-  return [...new Set(model.nodes.filter((n) => (n.opType === 'Conv' || n.opType === 'Gemm') && n.inputs[2] !== undefined).map((n) => n.inputs[0] as string))];
+  return [
+    ...new Set(
+      model.nodes
+        .filter((n) => (n.opType === 'Conv' || n.opType === 'Gemm') && n.inputs[2] !== undefined)
+        .map((n) => n.inputs[0] as string),
+    ),
+  ];
 }
 
 /** Adds the per-channel (axis 1) means of one batch of an NCHW or NC tensor into `sums`. */
@@ -37,7 +43,8 @@ export function correctBiasesForWeightRounding(model: OnnxModel, inputMeans: Map
     const weight = initializers.get(node.inputs[1] as string);
     const bias = initializers.get(node.inputs[2]);
     const mean = inputMeans.get(node.inputs[0] as string);
-    if (!weight || !bias || !mean || !(weight.data instanceof Float32Array) || !(bias.data instanceof Float32Array)) continue;
+    if (!weight || !bias || !mean || !(weight.data instanceof Float32Array) || !(bias.data instanceof Float32Array))
+      continue;
     const out = weight.dims[0] as number;
     const inChannels = weight.dims[1] as number;
     if (mean.length !== inChannels) continue;
@@ -50,12 +57,19 @@ export function correctBiasesForWeightRounding(model: OnnxModel, inputMeans: Map
       for (let i = 0; i < inChannels; i += 1) {
         for (let k = 0; k < perIn; k += 1) {
           const index = o * perOut + i * perIn + k;
-          shift += ((q.values[index] as number) * (q.scales[o] as number) - (weight.data[index] as number)) * (mean[i] as number);
+          shift +=
+            ((q.values[index] as number) * (q.scales[o] as number) - (weight.data[index] as number)) *
+            (mean[i] as number);
         }
       }
       b[o] = (b[o] as number) - shift;
     }
     corrected.set(bias.name, b);
   }
-  return { ...model, initializers: model.initializers.map((t): OnnxTensor => (corrected.has(t.name) ? { ...t, data: corrected.get(t.name) as Float32Array } : t)) };
+  return {
+    ...model,
+    initializers: model.initializers.map(
+      (t): OnnxTensor => (corrected.has(t.name) ? { ...t, data: corrected.get(t.name) as Float32Array } : t),
+    ),
+  };
 }

@@ -34,7 +34,10 @@ export async function calibrateRanges(
   const meanTensors = biasCorrectionInputs(model);
   const wanted = [...new Set([...plan.calibratedTensors, ...meanTensors.filter((t) => t !== MODEL_INPUT_NAME)])];
   const extra = wanted.filter((t) => !existing.has(t));
-  const exposed: OnnxModel = { ...model, outputs: [...model.outputs, ...extra.map((name) => ({ name, elemType: 'float32' as const, shape: null }))] };
+  const exposed: OnnxModel = {
+    ...model,
+    outputs: [...model.outputs, ...extra.map((name) => ({ name, elemType: 'float32' as const, shape: null }))],
+  };
   const session = await createCpuSession(encodeModel(exposed).toBytes());
   const histogram = method !== 'minmax';
   const stats = new Map(plan.calibratedTensors.map((t) => [t, new TensorStats(histogram)]));
@@ -54,7 +57,8 @@ export async function calibrateRanges(
         const value = result[name];
         if (!value) continue;
         stats.get(name)?.add(value.data as Float32Array);
-        if (meanTensors.includes(name)) accumulate(name, value.data as Float32Array, chunk.length, value.dims[1] as number);
+        if (meanTensors.includes(name))
+          accumulate(name, value.data as Float32Array, chunk.length, value.dims[1] as number);
       }
       if (meanTensors.includes(MODEL_INPUT_NAME)) for (const image of chunk) accumulate(MODEL_INPUT_NAME, image, 1, 3);
       onBatch?.(start + chunk.length);

@@ -32,16 +32,28 @@ function shuffled<T>(items: T[]): T[] {
  * `calibrationCount` images for calibration and up to `checkCount` others (null: all the rest).
  * @throws FieldmarkError NotFound when the folder is missing, InvalidArgument when it has too few images.
  */
-export async function splitCalibrationImages(folder: string, calibrationCount: number, checkCount: number | null): Promise<ImageSplit> {
+export async function splitCalibrationImages(
+  folder: string,
+  calibrationCount: number,
+  checkCount: number | null,
+): Promise<ImageSplit> {
   let names: string[];
   try {
-    names = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isFile() && hasImageExtension(e.name)).map((e) => e.name);
+    names = (await readdir(folder, { withFileTypes: true }))
+      .filter((e) => e.isFile() && hasImageExtension(e.name))
+      .map((e) => e.name);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new FieldmarkError('NotFound', `calibration folder ${folder} does not exist`);
-    throw new FieldmarkError('ReadFailed', `could not list calibration folder ${folder}: ${(error as Error).message}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new FieldmarkError('NotFound', `calibration folder ${folder} does not exist`);
+    throw new FieldmarkError('ReadFailed', `could not list calibration folder ${folder}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (names.length < 2) {
-    throw new FieldmarkError('InvalidArgument', `calibration folder ${folder}: expected at least 2 images (some to calibrate, some to check), received ${names.length}`);
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `calibration folder ${folder}: expected at least 2 images (some to calibrate, some to check), received ${names.length}`,
+    );
   }
   const files = shuffled(names.sort()).map((name) => join(folder, name));
   // Keep at least one image for the check even when the folder is small.
@@ -58,7 +70,11 @@ export interface PreparedSet {
 }
 
 /** Preprocesses `files` for the model (two in flight, like the pipeline); unreadable images are skipped and named. */
-export async function prepareImages(files: string[], spec: PreprocessSpec, onProgress?: (done: number) => void): Promise<PreparedSet> {
+export async function prepareImages(
+  files: string[],
+  spec: PreprocessSpec,
+  onProgress?: (done: number) => void,
+): Promise<PreparedSet> {
   const results: Array<Float32Array | string> = new Array(files.length);
   let next = 0;
   let done = 0;

@@ -16,7 +16,9 @@ export interface LocalInt8Model {
 }
 
 /** Int8 models in the cache folder, by id; files that are not readable models are left out (they are not ours to judge here). */
-export async function listInt8Models(options: { env?: NodeJS.ProcessEnv; cacheDir?: string } = {}): Promise<LocalInt8Model[]> {
+export async function listInt8Models(
+  options: { env?: NodeJS.ProcessEnv; cacheDir?: string } = {},
+): Promise<LocalInt8Model[]> {
   const dir = options.cacheDir ?? modelsCacheDir(options.env ?? process.env);
   let names: string[];
   try {
@@ -32,7 +34,8 @@ export async function listInt8Models(options: { env?: NodeJS.ProcessEnv; cacheDi
       process.emitWarning(`skipping ${path} in the model list: ${(error as Error).message}`);
       return null;
     });
-    if (metadata?.quantization) found.push({ id: name.slice(0, -'.onnx'.length), path, metadata, quantization: metadata.quantization });
+    if (metadata?.quantization)
+      found.push({ id: name.slice(0, -'.onnx'.length), path, metadata, quantization: metadata.quantization });
   }
   return found;
 }

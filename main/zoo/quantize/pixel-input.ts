@@ -18,12 +18,24 @@ export const PIXEL_TENSOR = 'input.pixels';
  * `model` with every Conv that reads the graph input rewritten to read pixels (see the file
  * comment); the model unchanged when no such Conv has 3 input channels.
  */
-export function foldNormalisationIntoFirstConv(model: OnnxModel, mean: readonly number[], std: readonly number[]): OnnxModel {
+export function foldNormalisationIntoFirstConv(
+  model: OnnxModel,
+  mean: readonly number[],
+  std: readonly number[],
+): OnnxModel {
   const initializers = new Map(model.initializers.map((t) => [t.name, t]));
   const readers = model.nodes.filter((n) => n.inputs.includes(MODEL_INPUT_NAME));
-  const convs = readers.filter((n) => n.opType === 'Conv' && n.inputs[0] === MODEL_INPUT_NAME && initializers.get(n.inputs[1] as string)?.dims[1] === 3);
+  const convs = readers.filter(
+    (n) =>
+      n.opType === 'Conv' && n.inputs[0] === MODEL_INPUT_NAME && initializers.get(n.inputs[1] as string)?.dims[1] === 3,
+  );
   // Only when the input feeds nothing but such convolutions (any other reader would need the normalised values).
-  if (convs.length === 0 || convs.length !== readers.length || convs.some((n) => n.attributes?.some((a) => a.name === 'group' && a.kind === 'int' && a.value !== 1))) return model;
+  if (
+    convs.length === 0 ||
+    convs.length !== readers.length ||
+    convs.some((n) => n.attributes?.some((a) => a.name === 'group' && a.kind === 'int' && a.value !== 1))
+  )
+    return model;
   const added: OnnxTensor[] = [
     { name: 'input.std', dims: [1, 3, 1, 1], data: Float32Array.from(std) },
     { name: 'input.mean', dims: [1, 3, 1, 1], data: Float32Array.from(mean) },
@@ -40,13 +52,29 @@ export function foldNormalisationIntoFirstConv(model: OnnxModel, mean: readonly 
     const padded = `${node.name}.input.padded`;
     const scaled = `${node.name}.input.scaled`;
     const pixels = convs.length === 1 ? PIXEL_TENSOR : `${PIXEL_TENSOR}.${node.name}`;
-    added.push({ name: `${node.name}.input.pads`, dims: [8], data: BigInt64Array.from([0, 0, top ?? 0, left ?? 0, 0, 0, bottom ?? 0, right ?? 0].map(BigInt)) });
+    added.push({
+      name: `${node.name}.input.pads`,
+      dims: [8],
+      data: BigInt64Array.from([0, 0, top ?? 0, left ?? 0, 0, 0, bottom ?? 0, right ?? 0].map(BigInt)),
+    });
     nodes.push(
-      { opType: 'Pad', name: `${node.name}.input.pad`, inputs: [MODEL_INPUT_NAME, `${node.name}.input.pads`], outputs: [padded], attributes: [{ name: 'mode', kind: 'string', value: 'constant' }] },
+      {
+        opType: 'Pad',
+        name: `${node.name}.input.pad`,
+        inputs: [MODEL_INPUT_NAME, `${node.name}.input.pads`],
+        outputs: [padded],
+        attributes: [{ name: 'mode', kind: 'string', value: 'constant' }],
+      },
       { opType: 'Mul', name: `${node.name}.input.unscale`, inputs: [padded, 'input.std'], outputs: [scaled] },
       { opType: 'Add', name: `${node.name}.input.unshift`, inputs: [scaled, 'input.mean'], outputs: [pixels] },
     );
-    const conv: OnnxNode = { ...node, inputs: [pixels, ...node.inputs.slice(1)], attributes: (node.attributes ?? []).map((a) => (a.name === 'pads' && a.kind === 'ints' ? { ...a, value: a.value.map(() => 0) } : a)) };
+    const conv: OnnxNode = {
+      ...node,
+      inputs: [pixels, ...node.inputs.slice(1)],
+      attributes: (node.attributes ?? []).map((a) =>
+        a.name === 'pads' && a.kind === 'ints' ? { ...a, value: a.value.map(() => 0) } : a,
+      ),
+    };
     nodes.push(conv);
     const weight = initializers.get(node.inputs[1] as string) as OnnxTensor;
     const w = weight.data as Float32Array;
@@ -67,7 +95,11 @@ export function foldNormalisationIntoFirstConv(model: OnnxModel, mean: readonly 
     replaced.set(weight.name, { ...weight, data: folded });
     const bias = node.inputs[2] ? initializers.get(node.inputs[2]) : undefined;
     const biasValues = bias && bias.data instanceof Float32Array ? bias.data : new Float32Array(out);
-    const foldedBias: OnnxTensor = { name: bias?.name ?? `${node.name}.bias`, dims: [out], data: biasValues.map((b, o) => b - (shift[o] as number)) };
+    const foldedBias: OnnxTensor = {
+      name: bias?.name ?? `${node.name}.bias`,
+      dims: [out],
+      data: biasValues.map((b, o) => b - (shift[o] as number)),
+    };
     // A Conv without a bias gets one: the mean's share has to go somewhere.
     if (bias) replaced.set(bias.name, foldedBias);
     else {

@@ -38,9 +38,18 @@ function consumersOf(nodes: OnnxNode[]): Map<string, OnnxNode[]> {
  * @throws FieldmarkError ModelInvalid naming the operators it cannot quantize.
  */
 export function planQdq(model: OnnxModel): QdqPlan {
-  const unknown = [...new Set(model.nodes.map((n) => n.opType).filter((op) => !QUANTIZED_OPS.has(op) && !FLOAT_OPS.has(op) && !SAME_SCALE_OPS.has(op)))];
+  const unknown = [
+    ...new Set(
+      model.nodes
+        .map((n) => n.opType)
+        .filter((op) => !QUANTIZED_OPS.has(op) && !FLOAT_OPS.has(op) && !SAME_SCALE_OPS.has(op)),
+    ),
+  ];
   if (unknown.length > 0) {
-    throw new FieldmarkError('ModelInvalid', `cannot quantize this model: expected only Conv, Gemm, Add, Mul, Relu, MaxPool, pooling, Flatten, Slice, Pad and Softmax nodes, received ${unknown.join(', ')}`);
+    throw new FieldmarkError(
+      'ModelInvalid',
+      `cannot quantize this model: expected only Conv, Gemm, Add, Mul, Relu, MaxPool, pooling, Flatten, Slice, Pad and Softmax nodes, received ${unknown.join(', ')}`,
+    );
   }
   if (model.nodes.some((n) => n.opType === 'Conv' || n.opType === 'Gemm') === false) {
     throw new FieldmarkError('ModelInvalid', 'cannot quantize this model: it has no Conv or Gemm node');
@@ -52,13 +61,19 @@ export function planQdq(model: OnnxModel): QdqPlan {
   for (const node of model.nodes) for (const output of node.outputs) producer.set(output, node);
 
   // A residual Add sums two activations; an Add of a constant (the pixel rewrite's mean) stays float.
-  const residual = (node: OnnxNode): boolean => node.opType === 'Add' && node.inputs.every((input) => !initializers.has(input));
+  const residual = (node: OnnxNode): boolean =>
+    node.opType === 'Add' && node.inputs.every((input) => !initializers.has(input));
   const foldedRelus = new Map<string, string>();
   for (const node of model.nodes) {
     if (node.opType !== 'Relu') continue;
     const input = node.inputs[0] as string;
     const from = producer.get(input);
-    if (from && (from.opType === 'Conv' || residual(from)) && (consumers.get(input)?.length ?? 0) === 1 && !graphOutputs.has(input)) {
+    if (
+      from &&
+      (from.opType === 'Conv' || residual(from)) &&
+      (consumers.get(input)?.length ?? 0) === 1 &&
+      !graphOutputs.has(input)
+    ) {
       foldedRelus.set(node.name, input);
     }
   }
@@ -84,13 +99,18 @@ export function planQdq(model: OnnxModel): QdqPlan {
  * The QDQ model of `model` with the activation ranges in `ranges` (for every calibrated tensor
  * and the graph input).
  */
-export function buildQdqModel(model: OnnxModel, plan: QdqPlan, ranges: Map<string, { min: number; max: number }>): OnnxModel {
+export function buildQdqModel(
+  model: OnnxModel,
+  plan: QdqPlan,
+  ranges: Map<string, { min: number; max: number }>,
+): OnnxModel {
   const initializers = new Map(model.initializers.map((t) => [t.name, t]));
   const producer = new Map<string, OnnxNode>();
   for (const node of model.nodes) for (const output of node.outputs) producer.set(output, node);
   // Folding: the Relu disappears and its producer writes the Relu's output name directly.
   const renamed = new Map<string, string>();
-  for (const node of model.nodes) if (plan.foldedRelus.has(node.name)) renamed.set(node.inputs[0] as string, node.outputs[0] as string);
+  for (const node of model.nodes)
+    if (plan.foldedRelus.has(node.name)) renamed.set(node.inputs[0] as string, node.outputs[0] as string);
   const kept = model.nodes
     .filter((n) => !plan.foldedRelus.has(n.name))
     .map((n) => ({ ...n, outputs: n.outputs.map((o) => renamed.get(o) ?? o) }));
@@ -122,14 +142,24 @@ export function buildQdqModel(model: OnnxModel, plan: QdqPlan, ranges: Map<strin
     const count = (dequantizedInput.get(t) ?? 0) + 1;
     dequantizedInput.set(t, count);
     const out = `${t}.dq${count}`;
-    nodes.push({ opType: 'DequantizeLinear', name: out, inputs: [`${t}.q`, `${t}.scale`, `${t}.zero_point`], outputs: [out] });
+    nodes.push({
+      opType: 'DequantizeLinear',
+      name: out,
+      inputs: [`${t}.q`, `${t}.scale`, `${t}.zero_point`],
+      outputs: [out],
+    });
     return out;
   };
   const quantize = (t: string): void => {
     const p = paramsOf(t);
     scalar(`${t}.scale`, Float32Array.of(p.scale));
     scalar(`${t}.zero_point`, Uint8Array.of(p.zeroPoint));
-    nodes.push({ opType: 'QuantizeLinear', name: `${t}.quantize`, inputs: [t, `${t}.scale`, `${t}.zero_point`], outputs: [`${t}.q`] });
+    nodes.push({
+      opType: 'QuantizeLinear',
+      name: `${t}.quantize`,
+      inputs: [t, `${t}.scale`, `${t}.zero_point`],
+      outputs: [`${t}.q`],
+    });
   };
 
   for (const input of model.inputs) if (quantizedSet.has(input.name)) quantize(input.name);
@@ -152,19 +182,33 @@ export function buildQdqModel(model: OnnxModel, plan: QdqPlan, ranges: Map<strin
 }
 
 function isQuantizedWeight(name: string, nodes: OnnxNode[]): boolean {
-  return nodes.some((n) => (n.opType === 'Conv' || n.opType === 'Gemm') && (n.inputs[1] === name || n.inputs[2] === name));
+  return nodes.some(
+    (n) => (n.opType === 'Conv' || n.opType === 'Gemm') && (n.inputs[1] === name || n.inputs[2] === name),
+  );
 }
 
 /** Adds the int8 weight, int32 bias and their DequantizeLinear nodes; returns the node's new weight inputs. */
-function quantizeWeightNode(node: OnnxNode, initializers: Map<string, OnnxTensor>, inputScale: number | null, out: OnnxTensor[], nodes: OnnxNode[]): string[] {
+function quantizeWeightNode(
+  node: OnnxNode,
+  initializers: Map<string, OnnxTensor>,
+  inputScale: number | null,
+  out: OnnxTensor[],
+  nodes: OnnxNode[],
+): string[] {
   const weight = initializers.get(node.inputs[1] as string);
   if (!weight || !(weight.data instanceof Float32Array)) {
-    throw new FieldmarkError('ModelInvalid', `cannot quantize ${node.opType} ${node.name}: expected its weight to be a float initializer`);
+    throw new FieldmarkError(
+      'ModelInvalid',
+      `cannot quantize ${node.opType} ${node.name}: expected its weight to be a float initializer`,
+    );
   }
   if (node.opType === 'Gemm') {
     const transB = node.attributes?.find((a) => a.name === 'transB');
     if (!transB || transB.kind !== 'int' || transB.value !== 1) {
-      throw new FieldmarkError('ModelInvalid', `cannot quantize Gemm ${node.name}: expected transB=1 (weights [out, in])`);
+      throw new FieldmarkError(
+        'ModelInvalid',
+        `cannot quantize Gemm ${node.name}: expected transB=1 (weights [out, in])`,
+      );
     }
   }
   const channels = weight.dims[0] as number;
@@ -173,7 +217,13 @@ function quantizeWeightNode(node: OnnxNode, initializers: Map<string, OnnxTensor
   out.push({ name: `${base}.int8`, dims: weight.dims, data: q.values });
   out.push({ name: `${base}.scale`, dims: [channels], data: q.scales });
   out.push({ name: `${base}.zero_point`, dims: [channels], data: new Int8Array(channels) });
-  nodes.push({ opType: 'DequantizeLinear', name: `${base}.dq`, inputs: [`${base}.int8`, `${base}.scale`, `${base}.zero_point`], outputs: [`${base}.dq`], attributes: [{ name: 'axis', kind: 'int', value: 0 }] });
+  nodes.push({
+    opType: 'DequantizeLinear',
+    name: `${base}.dq`,
+    inputs: [`${base}.int8`, `${base}.scale`, `${base}.zero_point`],
+    outputs: [`${base}.dq`],
+    attributes: [{ name: 'axis', kind: 'int', value: 0 }],
+  });
   const result = [`${base}.dq`];
   const biasName = node.inputs[2];
   if (biasName && inputScale === null) {
@@ -183,12 +233,22 @@ function quantizeWeightNode(node: OnnxNode, initializers: Map<string, OnnxTensor
     result.push(biasName);
   } else if (biasName && inputScale !== null) {
     const bias = initializers.get(biasName);
-    if (!bias || !(bias.data instanceof Float32Array)) throw new FieldmarkError('ModelInvalid', `cannot quantize ${node.name}: expected its bias to be a float initializer`);
+    if (!bias || !(bias.data instanceof Float32Array))
+      throw new FieldmarkError(
+        'ModelInvalid',
+        `cannot quantize ${node.name}: expected its bias to be a float initializer`,
+      );
     const b = quantizeBias(bias.data, inputScale, q.scales);
     out.push({ name: `${biasName}.int32`, dims: bias.dims, data: b.values });
     out.push({ name: `${biasName}.scale`, dims: [channels], data: b.scales });
     out.push({ name: `${biasName}.zero_point`, dims: [channels], data: new Int32Array(channels) });
-    nodes.push({ opType: 'DequantizeLinear', name: `${biasName}.dq`, inputs: [`${biasName}.int32`, `${biasName}.scale`, `${biasName}.zero_point`], outputs: [`${biasName}.dq`], attributes: [{ name: 'axis', kind: 'int', value: 0 }] });
+    nodes.push({
+      opType: 'DequantizeLinear',
+      name: `${biasName}.dq`,
+      inputs: [`${biasName}.int32`, `${biasName}.scale`, `${biasName}.zero_point`],
+      outputs: [`${biasName}.dq`],
+      attributes: [{ name: 'axis', kind: 'int', value: 0 }],
+    });
     result.push(`${biasName}.dq`);
   }
   return result;

@@ -38,7 +38,8 @@ export function activationParams(min: number, max: number): ActivationParams {
  */
 export function quantizeWeightsPerChannel(weights: Float32Array, outChannels: number): PerChannelWeights {
   const perChannel = weights.length / outChannels;
-  if (!Number.isInteger(perChannel)) throw new RangeError(`weights: ${weights.length} values do not split into ${outChannels} channels`);
+  if (!Number.isInteger(perChannel))
+    throw new RangeError(`weights: ${weights.length} values do not split into ${outChannels} channels`);
   const values = new Int8Array(weights.length);
   const scales = new Float32Array(outChannels);
   for (let o = 0; o < outChannels; o += 1) {
@@ -55,7 +56,11 @@ export function quantizeWeightsPerChannel(weights: Float32Array, outChannels: nu
 }
 
 /** int32 bias with scale input_scale * weight_scale[o] (what QLinearConv adds to its accumulator). */
-export function quantizeBias(bias: Float32Array, inputScale: number, weightScales: Float32Array): { values: Int32Array; scales: Float32Array } {
+export function quantizeBias(
+  bias: Float32Array,
+  inputScale: number,
+  weightScales: Float32Array,
+): { values: Int32Array; scales: Float32Array } {
   const values = new Int32Array(bias.length);
   const scales = new Float32Array(bias.length);
   for (let o = 0; o < bias.length; o += 1) {

@@ -9,7 +9,10 @@ import type { QuantizeProgress } from './quantize-model.js';
  * The outcome of quantizing in a worker; `onProgress` is called on this thread.
  * @throws FieldmarkError with the worker's error kind, or Internal when the worker dies.
  */
-export function quantizeInWorker(request: QuantizeWorkerRequest, onProgress: (progress: QuantizeProgress) => void): Promise<QuantizeOutcome> {
+export function quantizeInWorker(
+  request: QuantizeWorkerRequest,
+  onProgress: (progress: QuantizeProgress) => void,
+): Promise<QuantizeOutcome> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./quantize-worker.js', import.meta.url), { workerData: request });
     let settled = false;
@@ -31,11 +34,13 @@ export function quantizeInWorker(request: QuantizeWorkerRequest, onProgress: (pr
       }
     });
     worker.on('error', (error) => {
-      if (!settled) reject(new FieldmarkError('Internal', `the quantize worker failed: ${error.message}`, { cause: error }));
+      if (!settled)
+        reject(new FieldmarkError('Internal', `the quantize worker failed: ${error.message}`, { cause: error }));
       settled = true;
     });
     worker.on('exit', (code) => {
-      if (!settled) reject(new FieldmarkError('Internal', `the quantize worker exited with code ${code} before finishing`));
+      if (!settled)
+        reject(new FieldmarkError('Internal', `the quantize worker exited with code ${code} before finishing`));
     });
   });
 }

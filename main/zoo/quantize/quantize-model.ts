@@ -79,8 +79,10 @@ export function suggestMethod(method: CalibrationMethod): CalibrationMethod {
 
 function agreementWarning(info: QuantizationInfo, threshold: number): string | null {
   if (info.top1Agreement >= threshold) return null;
-  return `top-1 agreement with the float model is ${(info.top1Agreement * 100).toFixed(2)}% on ${info.checkImages} held-out images, ` +
-    `below ${(threshold * 100).toFixed(1)}%: try --method ${suggestMethod(info.method)}, or more calibration images (--images)`;
+  return (
+    `top-1 agreement with the float model is ${(info.top1Agreement * 100).toFixed(2)}% on ${info.checkImages} held-out images, ` +
+    `below ${(threshold * 100).toFixed(1)}%: try --method ${suggestMethod(info.method)}, or more calibration images (--images)`
+  );
 }
 
 /**
@@ -91,34 +93,66 @@ function agreementWarning(info: QuantizationInfo, threshold: number): string | n
 export async function quantizeModel(options: QuantizeOptions): Promise<QuantizeResult> {
   const env = options.env ?? process.env;
   const method = options.method ?? 'minmax';
-  if (!CALIBRATION_METHODS.includes(method)) throw new FieldmarkError('InvalidArgument', `method: expected one of ${CALIBRATION_METHODS.join(', ')}, received "${String(method)}"`);
+  if (!CALIBRATION_METHODS.includes(method))
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `method: expected one of ${CALIBRATION_METHODS.join(', ')}, received "${String(method)}"`,
+    );
   const count = options.images ?? DEFAULT_CALIBRATION_IMAGES;
-  if (!Number.isInteger(count) || count < 1) throw new FieldmarkError('InvalidArgument', `images: expected a positive integer, received ${count}`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new FieldmarkError('InvalidArgument', `images: expected a positive integer, received ${count}`);
   const threshold = options.threshold ?? DEFAULT_AGREEMENT_THRESHOLD;
   const progress = options.onProgress ?? (() => {});
 
   const source = await resolveModel(options.model, { env });
   if (source.metadata.quantization) {
-    throw new FieldmarkError('ModelInvalid', `model ${source.metadata.id} is already int8 (quantized from ${source.metadata.quantization.sourceModel}): quantize the float model instead`);
+    throw new FieldmarkError(
+      'ModelInvalid',
+      `model ${source.metadata.id} is already int8 (quantized from ${source.metadata.quantization.sourceModel}): quantize the float model instead`,
+    );
   }
   const outPath = resolve(options.outPath ?? installedModelPath(modelsCacheDir(env), `${source.metadata.id}-int8`));
-  if (outPath === resolve(source.path)) throw new FieldmarkError('InvalidArgument', `--out ${outPath}: expected a new file, received the input model itself`);
+  if (outPath === resolve(source.path))
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `--out ${outPath}: expected a new file, received the input model itself`,
+    );
 
   const spec = source.metadata.preprocess;
-  const floatModel = foldNormalisationIntoFirstConv(parseOnnxModel(new Uint8Array(await readFile(source.path))), spec.mean, spec.std);
+  const floatModel = foldNormalisationIntoFirstConv(
+    parseOnnxModel(new Uint8Array(await readFile(source.path))),
+    spec.mean,
+    spec.std,
+  );
   const plan = planQdq(floatModel);
-  const split = await splitCalibrationImages(resolve(options.calibrationFolder), count, options.checkImages === undefined ? DEFAULT_CHECK_IMAGES : options.checkImages);
+  const split = await splitCalibrationImages(
+    resolve(options.calibrationFolder),
+    count,
+    options.checkImages === undefined ? DEFAULT_CHECK_IMAGES : options.checkImages,
+  );
   const input = spec.input;
-  const prepared = await prepareImages(split.calibration, spec, (done) => progress({ phase: 'prepare', done, total: split.calibration.length }));
+  const prepared = await prepareImages(split.calibration, spec, (done) =>
+    progress({ phase: 'prepare', done, total: split.calibration.length }),
+  );
   const calibration = prepared.tensors;
   if (calibration.length === 0) {
-    throw new FieldmarkError('InvalidArgument', `calibration folder ${options.calibrationFolder}: expected decodable images, received none of ${split.calibration.length} (${prepared.skipped.join('; ')})`);
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `calibration folder ${options.calibrationFolder}: expected decodable images, received none of ${split.calibration.length} (${prepared.skipped.join('; ')})`,
+    );
   }
 
-  const calibrated = await calibrateRanges(floatModel, plan, calibration, input, method, (done) => progress({ phase: 'calibrate', done, total: calibration.length }));
+  const calibrated = await calibrateRanges(floatModel, plan, calibration, input, method, (done) =>
+    progress({ phase: 'calibrate', done, total: calibration.length }),
+  );
   // Pixels are integers 0-255: scale 1, zero point 0 represents every one exactly, whatever the calibration saw.
-  for (const tensor of plan.quantizedTensors) if (tensor.startsWith(PIXEL_TENSOR)) calibrated.ranges.set(tensor, { min: 0, max: 255 });
-  const int8Model = buildQdqModel(correctBiasesForWeightRounding(floatModel, calibrated.inputMeans), plan, calibrated.ranges);
+  for (const tensor of plan.quantizedTensors)
+    if (tensor.startsWith(PIXEL_TENSOR)) calibrated.ranges.set(tensor, { min: 0, max: 255 });
+  const int8Model = buildQdqModel(
+    correctBiasesForWeightRounding(floatModel, calibrated.inputMeans),
+    plan,
+    calibrated.ranges,
+  );
   const int8Bytes = encodeModel(int8Model).toBytes();
 
   const fp32Session = await createCpuSession(source.path);
@@ -126,9 +160,14 @@ export async function quantizeModel(options: QuantizeOptions): Promise<QuantizeR
   let check: Awaited<ReturnType<typeof checkInChunks>>;
   let speed: Awaited<ReturnType<typeof measureSpeedup>> | null = null;
   try {
-    check = await checkInChunks(split.heldOut, spec, fp32Session, int8Session, (done) => progress({ phase: 'check', done, total: split.heldOut.length }));
+    check = await checkInChunks(split.heldOut, spec, fp32Session, int8Session, (done) =>
+      progress({ phase: 'check', done, total: split.heldOut.length }),
+    );
     if (check.report.images === 0) {
-      throw new FieldmarkError('InvalidArgument', `calibration folder ${options.calibrationFolder}: expected decodable images left to check the model on, received none`);
+      throw new FieldmarkError(
+        'InvalidArgument',
+        `calibration folder ${options.calibrationFolder}: expected decodable images left to check the model on, received none`,
+      );
     }
     if (options.measureSpeed !== false) {
       progress({ phase: 'measure', done: 0, total: 1 });
@@ -159,9 +198,14 @@ export async function quantizeModel(options: QuantizeOptions): Promise<QuantizeR
   try {
     await mkdir(dirname(outPath), { recursive: true });
     // writeOnnxModel goes through a temporary file renamed into place: a failed write leaves no half model.
-    await writeOnnxModel({ ...int8Model, metadata: { ...int8Model.metadata, [METADATA_KEY]: JSON.stringify(metadata) } }, outPath);
+    await writeOnnxModel(
+      { ...int8Model, metadata: { ...int8Model.metadata, [METADATA_KEY]: JSON.stringify(metadata) } },
+      outPath,
+    );
   } catch (error) {
-    throw new FieldmarkError('WriteFailed', `could not write ${outPath}: ${(error as Error).message}`, { cause: error });
+    throw new FieldmarkError('WriteFailed', `could not write ${outPath}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   progress({ phase: 'write', done: 1, total: 1 });
   return {

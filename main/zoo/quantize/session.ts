@@ -8,7 +8,10 @@ import * as ort from 'onnxruntime-node';
 export type Session = ort.InferenceSession;
 
 /** A CPU session on a model file path or its bytes. */
-export async function createCpuSession(model: string | Uint8Array, extra: ort.InferenceSession.SessionOptions = {}): Promise<Session> {
+export async function createCpuSession(
+  model: string | Uint8Array,
+  extra: ort.InferenceSession.SessionOptions = {},
+): Promise<Session> {
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: ['cpu'],
     intraOpNumThreads: availableParallelism(),
@@ -17,7 +20,9 @@ export async function createCpuSession(model: string | Uint8Array, extra: ort.In
     executionMode: 'sequential',
     ...extra,
   };
-  return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
+  return typeof model === 'string'
+    ? ort.InferenceSession.create(model, options)
+    : ort.InferenceSession.create(model, options);
 }
 
 /** Concatenates per-image CHW tensors into one NCHW batch tensor. */
@@ -29,7 +34,12 @@ export function batchTensor(images: Float32Array[], height: number, width: numbe
 }
 
 /** Runs `session` on a batch and returns the float outputs named in `names`. */
-export async function runBatch(session: Session, inputName: string, batch: ort.Tensor, names: string[]): Promise<Map<string, Float32Array>> {
+export async function runBatch(
+  session: Session,
+  inputName: string,
+  batch: ort.Tensor,
+  names: string[],
+): Promise<Map<string, Float32Array>> {
   const result = await session.run({ [inputName]: batch }, names);
   const out = new Map<string, Float32Array>();
   for (const name of names) {

@@ -32,17 +32,35 @@ async function medianRunMs(session: Session, batch: ort.Tensor): Promise<number>
 }
 
 /** fp32 time / int8 time for one batch built from `images`, and a description of this machine. */
-export async function measureSpeedup(fp32: Session, int8: Session, images: Float32Array[], input: { height: number; width: number }): Promise<{ speedup: number; fp32Ms: number; int8Ms: number; measuredOn: string }> {
+export async function measureSpeedup(
+  fp32: Session,
+  int8: Session,
+  images: Float32Array[],
+  input: { height: number; width: number },
+): Promise<{ speedup: number; fp32Ms: number; int8Ms: number; measuredOn: string }> {
   const size = Math.max(1, Math.min(MAX_SPEED_BATCH, Math.ceil(SPEED_PIXELS / (input.height * input.width))));
-  const batch = batchTensor(Array.from({ length: size }, (_, i) => images[i % images.length] as Float32Array), input.height, input.width);
+  const batch = batchTensor(
+    Array.from({ length: size }, (_, i) => images[i % images.length] as Float32Array),
+    input.height,
+    input.width,
+  );
   const fp32Ms = await medianRunMs(fp32, batch);
   const int8Ms = await medianRunMs(int8, batch);
   const cpu = cpus();
-  return { speedup: fp32Ms / int8Ms, fp32Ms, int8Ms, measuredOn: `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} threads, batch ${size}` };
+  return {
+    speedup: fp32Ms / int8Ms,
+    fp32Ms,
+    int8Ms,
+    measuredOn: `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} threads, batch ${size}`,
+  };
 }
 
 /** How many nodes of each operator onnxruntime ran for one image (after its graph optimisations). */
-export async function profileKernels(model: string | Uint8Array, image: Float32Array, input: { height: number; width: number }): Promise<Record<string, number>> {
+export async function profileKernels(
+  model: string | Uint8Array,
+  image: Float32Array,
+  input: { height: number; width: number },
+): Promise<Record<string, number>> {
   const dir = await mkdtemp(join(tmpdir(), 'fieldmark-profile-'));
   try {
     const session = await createCpuSession(model, { enableProfiling: true, profileFilePrefix: join(dir, 'ort') });
@@ -51,7 +69,11 @@ export async function profileKernels(model: string | Uint8Array, image: Float32A
     await session.release();
     const file = (await readdir(dir)).find((name) => name.endsWith('.json'));
     if (!file) return {};
-    const events = JSON.parse(await readFile(join(dir, file), 'utf8')) as Array<{ cat?: string; name?: string; args?: { op_name?: string } }>;
+    const events = JSON.parse(await readFile(join(dir, file), 'utf8')) as Array<{
+      cat?: string;
+      name?: string;
+      args?: { op_name?: string };
+    }>;
     const counts: Record<string, number> = {};
     const seen = new Set<string>();
     for (const event of events) {

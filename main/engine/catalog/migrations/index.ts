@@ -8,6 +8,12 @@ import { migration0005MissingImages } from './0005-missing-images.js';
 export type { Migration } from './migration.js';
 
 /** Every schema step in order; a new one is a new file appended here, never an edit of an old one. */
-export const MIGRATIONS: readonly Migration[] = [migration0001Initial, migration0002Features, migration0003Labels, migration0004LabelsV2, migration0005MissingImages];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001Initial,
+  migration0002Features,
+  migration0003Labels,
+  migration0004LabelsV2,
+  migration0005MissingImages,
+];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;
