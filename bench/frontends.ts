@@ -21,8 +21,8 @@ import sharp from 'sharp';
 import WebSocket from 'ws';
 import { AppService } from '../main/app/app-service.js';
 import { defaultModelProvider } from '../main/app/default-model-provider.js';
-import { buildSeededModel } from '../main/zoo/build-model.js';
-import { convertCheckpoint } from '../main/zoo/convert-checkpoint.js';
+import { buildSeededModel } from '../main/zoo/resnet/build-model.js';
+import { convertCheckpoint } from '../main/zoo/checkpoint/convert-checkpoint.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const reference = join(repoRoot, '..', 'shared', 'reference');

@@ -72,11 +72,10 @@ export async function measureApply(work: string, images = 20_000, dim = 2048, cl
       bias: new Float32Array(classes),
     };
     const started = performance.now();
-    const matrix = catalog.features(libraryId, base);
     const applied = await applyHeadToLibrary(
       catalog,
       trained,
-      matrix,
+      libraryId,
       { modelRowId: head, baseModelRowId: base },
       null,
     );

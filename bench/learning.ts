@@ -2,7 +2,7 @@
  * `npm run bench:learn`: learning from labels. Speed: training a head on 10,000 x 2048-d features
  * (target: under 10 s on the 2-core CI machine), with the in-run baseline of one objective
  * evaluation in plain JS against onnxruntime. Quality: CIFAR-10 with the pretrained ResNet-20 (see
- * learning-quality.ts). Options: --no-quality, --no-speed, --json FILE.
+ * learning-quality.ts). Options: --no-quality, --no-speed, --apply-images N (default 20,000), --json FILE.
  */
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -16,7 +16,12 @@ import { measureApply } from './learning-apply.js';
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const reference = join(repoRoot, '..', 'shared', 'reference');
 const { values } = parseArgs({
-  options: { 'no-quality': { type: 'boolean' }, 'no-speed': { type: 'boolean' }, json: { type: 'string' } },
+  options: {
+    'no-quality': { type: 'boolean' },
+    'no-speed': { type: 'boolean' },
+    'apply-images': { type: 'string' },
+    json: { type: 'string' },
+  },
 });
 
 const work = mkdtempSync(join(tmpdir(), 'fieldmark-bench-learn-'));
@@ -37,7 +42,10 @@ try {
     );
   }
   if (!values['no-speed']) {
-    const apply = await measureApply(work);
+    const applyImages = Number(values['apply-images'] ?? 20_000);
+    if (!Number.isInteger(applyImages) || applyImages < 1)
+      throw new Error(`--apply-images: expected a positive integer but received ${values['apply-images']}`);
+    const apply = await measureApply(work, applyImages);
     results.apply = apply;
     console.log(
       `applying a head to ${apply.images} stored ${apply.dim}-d features (read, predict, store; no backbone pass): ${apply.seconds.toFixed(2)} s ` +

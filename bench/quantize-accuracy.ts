@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { importModel } from '../main/zoo/install-model.js';
+import { importModel } from '../main/zoo/fetch/install-model.js';
 import { CALIBRATION_METHODS, type CalibrationMethod } from '../main/zoo/quantize/calibration-stats.js';
 import { quantizeModel } from '../main/zoo/quantize/quantize-model.js';
 

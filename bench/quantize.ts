@@ -19,9 +19,9 @@ import sharp from 'sharp';
 import { Catalog } from '../main/engine/catalog/index.js';
 import { startIndexJob } from '../main/engine/pipeline/index-job.js';
 import { prepareImage } from '../main/engine/preprocess/index.js';
-import { buildSeededModel } from '../main/zoo/build-model.js';
-import { readModelMetadata } from '../main/zoo/model-file.js';
-import type { ModelMetadata } from '../main/zoo/model-metadata.js';
+import { buildSeededModel } from '../main/zoo/resnet/build-model.js';
+import { readModelMetadata } from '../main/zoo/onnx/model-file.js';
+import type { ModelMetadata } from '../main/zoo/onnx/model-metadata.js';
 import { batchTensor, createCpuSession } from '../main/zoo/quantize/session.js';
 import { quantizeModel } from '../main/zoo/quantize/quantize-model.js';
 

@@ -15,12 +15,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import * as ort from 'onnxruntime-node';
-import { buildSeededModel } from '../main/zoo/build-model.js';
-import { readModelMetadata } from '../main/zoo/model-file.js';
+import { buildSeededModel } from '../main/zoo/resnet/build-model.js';
+import { readModelMetadata } from '../main/zoo/onnx/model-file.js';
 import { prepareImage } from '../main/engine/preprocess/index.js';
 import { Catalog } from '../main/engine/catalog/index.js';
 import { startIndexJob } from '../main/engine/pipeline/index-job.js';
-import type { ModelMetadata } from '../main/zoo/model-metadata.js';
+import type { ModelMetadata } from '../main/zoo/onnx/model-metadata.js';
 import { PYTHON_PATH } from '../test/helpers/tool-paths.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));

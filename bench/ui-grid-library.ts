@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { Catalog, type ImageResult, type TopKEntry } from '../main/engine/catalog/index.js';
 import { reconcileScan, sha256File, walkLibrary } from '../main/engine/scan/index.js';
-import { buildSeededModel } from '../main/zoo/build-model.js';
-import { readModelMetadata } from '../main/zoo/model-file.js';
+import { buildSeededModel } from '../main/zoo/resnet/build-model.js';
+import { readModelMetadata } from '../main/zoo/onnx/model-file.js';
 
 export interface BenchLibrary {
   folder: string;

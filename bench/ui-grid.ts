@@ -5,7 +5,8 @@
  * prediction, tile DOM nodes at rest, frame timing of a continuous scroll, jumps to 50% and to the
  * end, a class filter, and the JS heap. Also times the catalog's list queries directly.
  * The page-side probes are in bench/ui-grid-page.ts.
- * Options: --images N (default 100000), --scroll-seconds S (default 5), --keep (keep the temp folder).
+ * Options: --images N (default 100000), --scroll-seconds S (default 5), --keep (keep the temp folder),
+ * --map (also pan and zoom the embedding map of every image: bench/ui-map-probe.ts).
  * Cleans up its temp folder, browser and server on success, failure, Ctrl-C, and after a watchdog.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { chromium, type Browser, type CDPSession } from 'playwright-core';
 import { buildBenchLibrary, timeListQueries } from './ui-grid-library.js';
 import { installProbes, probe, type ReadyResult } from './ui-grid-page.js';
+import { measureMapPanZoom } from './ui-map-probe.js';
 import { stopChildProcess } from '../main/util/stop-child.js';
 import { CHROMIUM_PATH } from '../test/helpers/tool-paths.js';
 
@@ -36,7 +38,12 @@ const WAIT_MS = 180_000;
 const SCROLL_PX_PER_SECOND = 2000;
 
 const { values } = parseArgs({
-  options: { images: { type: 'string' }, 'scroll-seconds': { type: 'string' }, keep: { type: 'boolean' } },
+  options: {
+    images: { type: 'string' },
+    'scroll-seconds': { type: 'string' },
+    keep: { type: 'boolean' },
+    map: { type: 'boolean' },
+  },
 });
 const imageCount = Number(values.images ?? 100_000);
 const scrollSeconds = Number(values['scroll-seconds'] ?? 5);
@@ -314,6 +321,20 @@ async function main(): Promise<void> {
   const sortedMiddle = await probe(page, 'jump', 0.5);
   record('by confidence, jump to 50%', twoTimes(sortedMiddle), readyNote(sortedMiddle));
   record('JS heap after all of it (after GC)', `${(await heapMb(cdp)).toFixed(1)} MB`);
+  if (values.map) {
+    const map = await measureMapPanZoom(page, imageCount, scrollSeconds, WAIT_MS);
+    record('map: open until every point is drawn', `${map.openSeconds.toFixed(1)} s`, `${map.kind} map first`);
+    record(
+      'map pan/zoom: frames',
+      `${map.frames} in ${scrollSeconds} s`,
+      `${(map.frames / scrollSeconds).toFixed(1)} fps; ${map.inputs} drag and wheel events`,
+    );
+    record(
+      'map pan/zoom: frame interval median / p95 / max',
+      `${percentile(map.intervals, 0.5).toFixed(1)} / ${percentile(map.intervals, 0.95).toFixed(1)} / ${(map.intervals.at(-1) ?? Number.NaN).toFixed(1)} ms`,
+      `${map.intervals.filter((interval) => interval > 50).length} frames over 50 ms`,
+    );
+  }
   if (pageErrors.length > 0) record('page errors', String(pageErrors.length), pageErrors.slice(0, 3).join(' | '));
 
   printReport(queries, library.timings);

@@ -6,11 +6,11 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { ModelSummary } from '../contract/types.js';
-import { installedModelPath, modelsCacheDir } from '../zoo/model-cache.js';
-import { loadRegistry } from '../zoo/registry.js';
-import { resolveModel } from '../zoo/resolve-model.js';
+import { installedModelPath, modelsCacheDir } from '../zoo/fetch/model-cache.js';
+import { loadRegistry } from '../zoo/fetch/registry.js';
+import { resolveModel } from '../zoo/fetch/resolve-model.js';
 import { listInt8Models } from '../zoo/quantize/local-int8-models.js';
-import { listTrainedModels } from '../zoo/trained-models.js';
+import { listTrainedModels } from '../zoo/fetch/trained-models.js';
 import { summarizeModel, type ModelProvider, type ResolvedModel } from './model-resolver.js';
 
 export function defaultModelProvider(options: {

@@ -75,6 +75,11 @@ export class ImagePager {
     return { total: cached.ids.length, items: this.reader.listItemsByIds(ids, query.modelRowId) };
   }
 
+  /** One page of a fixed id list, in its order (ids no longer in the catalog are left out of the page). */
+  pageOfIds(ids: readonly number[], modelRowId: number | null, offset: number, limit: number): ListPage {
+    return { total: ids.length, items: this.reader.listItemsByIds(ids.slice(offset, offset + limit), modelRowId) };
+  }
+
   /** Every id of the query in its order (select all); builds and keeps the list for the pages that follow. */
   ids(query: ListImagesQuery): number[] {
     if (this.shared) return this.reader.listImageIds(query);

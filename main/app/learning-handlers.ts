@@ -9,7 +9,7 @@ import type { AppEvent } from '../contract/events.js';
 import { IDLE_TRAIN_STATUS, type EvaluationReport, type TrainStatus } from '../contract/learning-types.js';
 import type { RequestHandlers } from '../contract/requests.js';
 import { FieldmarkError, toErrorData } from '../util/errors.js';
-import { trainedModelsDir } from '../zoo/trained-models.js';
+import { trainedModelsDir } from '../zoo/fetch/trained-models.js';
 import { LabelStore } from '../engine/labels/label-store.js';
 import { trainModelFromLabels } from '../engine/learning/train-model.js';
 import { evaluateLibrary, truthLabels } from '../engine/learning/evaluate-library.js';

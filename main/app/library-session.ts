@@ -2,8 +2,11 @@
  * One open library: its catalog, the model it is indexed with, the running indexing job, and
  * the read queries the UI makes. Turns the job's events into contract events (top-1 names,
  * throttled status and stats) and catalog rows into contract shapes.
+ *
+ * This file holds the session's state and its indexing side (start, rerun, pause, stop); the
+ * reading side is in library-reads.ts, the translation of job events in index-event-translation.ts.
  */
-import { basename, resolve, sep } from 'node:path';
+import { basename } from 'node:path';
 import type { AppEvent } from '../contract/events.js';
 import type {
   ClassCount,
@@ -13,28 +16,38 @@ import type {
   ImageFilterQuery,
   ImagePage,
   ImageQuery,
-  ImageStatus,
-  ImageTile,
   IndexingStatus,
   LibraryInfo,
   LibraryStats,
   Settings,
   TopClass,
 } from '../contract/types.js';
-import type { ImageStatus as CatalogStatus, ListImagesQuery, TopKEntry } from '../engine/catalog/types.js';
+import type { ListImagesQuery, TopKEntry } from '../engine/catalog/types.js';
 import { openLibrary, type OpenLibrary } from '../engine/library.js';
 import type { IndexEvent } from '../engine/pipeline/events.js';
 import { startIndexJob, type IndexJob } from '../engine/pipeline/index-job.js';
-import { FieldmarkError, isErrorKind, toErrorData } from '../util/errors.js';
+import { FieldmarkError, toErrorData } from '../util/errors.js';
 import { IDLE_STATUS, applyIndexEvent, isTerminal } from './indexing-status.js';
 import { summarizeModel, type ResolvedModel } from './model-resolver.js';
 import { throttleLatest, type Throttled } from './throttle.js';
 import { LabelService } from './label-service.js';
-import { catalogListQuery, classLineage, labelDisagrees } from './list-query.js';
+import { catalogListQuery } from './list-query.js';
 import { SimilarityService } from './similarity-service.js';
 import { LibrarySync } from './library-sync.js';
 import { ImagePager, type ListPage } from './image-pager.js';
 import { ListReader } from './list-reader.js';
+import {
+  classDistribution,
+  confidenceHistogram,
+  failedImages,
+  imageDetails,
+  imagePath,
+  imageTiles,
+  libraryStats,
+  namedClass,
+  type LibraryReadContext,
+} from './library-reads.js';
+import { translateIndexEvent } from './index-event-translation.js';
 
 /** Top-k stored per image; the detail panel shows five. */
 const TOP_K = 5;
@@ -244,17 +257,7 @@ export class LibrarySession {
   }
 
   stats(): LibraryStats {
-    const stats = this.library.catalog.stats(this.library.libraryId, this.modelRowId);
-    // "Indexed" means predicted by the library's model: after a model change the images wait again.
-    // One snapshot, so total = indexed + failed + pending holds in every event (missing images are in none).
-    const indexed = this.modelRowId === null ? stats.ok : Math.min(stats.ok, stats.predicted);
-    return {
-      total: stats.total,
-      indexed,
-      failed: stats.failed,
-      pending: stats.total - indexed - stats.failed,
-      labelled: this.labels.store.labelledCount(),
-    };
+    return libraryStats(this.readContext());
   }
 
   classes(): ClassInfo[] {
@@ -262,38 +265,25 @@ export class LibrarySession {
   }
 
   listImages(query: ImageQuery): ImagePage {
+    if (query.ids)
+      return this.toImagePage(this.pager.pageOfIds(query.ids, this.modelRowId, query.offset, query.limit), query);
     return this.toImagePage(this.pager.page(this.catalogQuery(query), query.offset, query.limit), query);
   }
 
   /** The grid's page, read in the list-reader thread (never behind a write of this one; list-reader.ts). */
   async readImages(query: ImageQuery): Promise<ImagePage> {
+    // A fixed id list is a page of primary-key lookups: cheap enough for this thread.
+    if (query.ids) return this.listImages(query);
     return this.toImagePage(await this.reader.page(this.catalogQuery(query), query.offset, query.limit), query);
   }
 
   private toImagePage(page: ListPage, query: ImageQuery): ImagePage {
-    const classNames = this.model?.metadata.classNames ?? [];
-    const lineage = classLineage(this.model?.metadata.labelSet ?? null, classNames.length);
-    const items: ImageTile[] = page.items.map((item) => ({
-      id: item.id,
-      relPath: item.relPath,
-      status: fromCatalogStatus(item.status),
-      top1: item.top1 ? this.named(item.top1) : null,
-      errorKind: item.errorKind === null ? null : isErrorKind(item.errorKind) ? item.errorKind : 'Internal',
-      label:
-        item.label === null
-          ? null
-          : {
-              label: item.label,
-              rank: item.labelRank ?? 'species',
-              source: item.labelSource ?? 'manual',
-              disagrees: labelDisagrees(item.label, item.top1?.index ?? null, classNames, lineage),
-            },
-    }));
-    return { total: page.total, offset: query.offset, items };
+    return { total: page.total, offset: query.offset, items: imageTiles(this.readContext(), page) };
   }
 
   /** Every id the filter shows, in its order (select all). */
   listImageIds(query: ImageFilterQuery): number[] {
+    if (query.ids) return [...query.ids];
     return this.pager.ids(this.catalogQuery(query));
   }
 
@@ -308,88 +298,36 @@ export class LibrarySession {
 
   /** @throws FieldmarkError NotFound for an id not in this library */
   imageDetails(id: number): ImageDetails {
-    const details = this.library.catalog.imageDetails(id, this.modelRowId);
-    if (!details || details.libraryId !== this.library.libraryId)
-      throw new FieldmarkError('NotFound', `image ${id} is not in the library ${this.root}`);
-    return {
-      id: details.id,
-      relPath: details.relPath,
-      status: fromCatalogStatus(details.status),
-      sizeBytes: details.size,
-      modifiedAt: new Date(details.mtimeMs).toISOString(),
-      width: details.width,
-      height: details.height,
-      takenAt: details.takenAt,
-      camera: details.camera,
-      topk: (details.prediction?.topk ?? []).map((entry) => this.named(entry)),
-      label: this.labelOf(details.id),
-      error:
-        details.errorKind === null
-          ? null
-          : {
-              kind: isErrorKind(details.errorKind) ? details.errorKind : 'Internal',
-              message: details.errorMessage ?? details.errorKind,
-            },
-    };
-  }
-
-  private labelOf(imageId: number): ImageDetails['label'] {
-    const record = this.labels.store.labelOf(imageId);
-    if (!record) return null;
-    const top1 =
-      this.modelRowId === null ? undefined : this.library.catalog.top1Of(this.modelRowId, [imageId]).get(imageId);
-    const classNames = this.model?.metadata.classNames ?? [];
-    const disagrees = labelDisagrees(
-      record.label,
-      top1 ?? null,
-      classNames,
-      classLineage(this.model?.metadata.labelSet ?? null, classNames.length),
-    );
-    return { label: record.label, rank: record.rank, source: record.source, updatedAt: record.updatedAt, disagrees };
+    return imageDetails(this.readContext(), id);
   }
 
   /** The absolute path of a catalogued image: the only way the transports reach image files. */
   imagePath(id: number): string {
-    const details = this.library.catalog.imageDetails(id, null);
-    if (!details || details.libraryId !== this.library.libraryId)
-      throw new FieldmarkError('NotFound', `image ${id} is not in the library ${this.root}`);
-    const absolute = resolve(this.library.root, ...details.relPath.split('/'));
-    // The catalog only holds paths the scanner found under the root; check anyway, so a corrupt
-    // or hand-edited catalog can never make the app serve a file from outside the library.
-    if (!absolute.startsWith(this.library.root.endsWith(sep) ? this.library.root : this.library.root + sep)) {
-      throw new FieldmarkError(
-        'CatalogCorrupt',
-        `image ${id}: path ${details.relPath} leads outside the library ${this.root}`,
-      );
-    }
-    return absolute;
+    return imagePath(this.readContext(), id);
   }
 
   failedImages(limit: number): FailedImage[] {
-    return this.library.catalog
-      .failedImages(this.library.libraryId)
-      .slice(0, limit)
-      .map((row) => ({
-        id: row.id,
-        relPath: row.relPath,
-        kind: isErrorKind(row.errorKind) ? row.errorKind : 'Internal',
-        message: row.errorMessage,
-      }));
+    return failedImages(this.readContext(), limit);
   }
 
   classDistribution(): ClassCount[] {
-    if (this.modelRowId === null) return [];
-    const names = this.model?.metadata.classNames ?? [];
-    return this.library.catalog.classCounts(this.library.libraryId, this.modelRowId).map((entry) => ({
-      index: entry.classIndex,
-      name: names[entry.classIndex] ?? `class ${entry.classIndex}`,
-      count: entry.count,
-    }));
+    return classDistribution(this.readContext());
   }
 
   confidenceHistogram(bins: number): number[] {
-    if (this.modelRowId === null) return new Array<number>(bins).fill(0);
-    return this.library.catalog.confidenceHistogram(this.library.libraryId, this.modelRowId, bins);
+    return confidenceHistogram(this.readContext(), bins);
+  }
+
+  /** What the reading side (library-reads.ts) works on, as of now. */
+  private readContext(): LibraryReadContext {
+    return {
+      catalog: this.library.catalog,
+      libraryId: this.library.libraryId,
+      root: this.library.root,
+      model: this.model,
+      modelRowId: this.modelRowId,
+      labels: this.labels.store,
+    };
   }
 
   async close(): Promise<void> {
@@ -408,38 +346,11 @@ export class LibrarySession {
     if (this.job !== job || this.closed) return;
     const next = applyIndexEvent(this.status, event);
     if (next !== this.status) this.setStatus(next, event.type === 'state' || event.type === 'started');
-    switch (event.type) {
-      case 'predictions':
-        this.emit({
-          type: 'predictions',
-          items: event.items.flatMap((item) =>
-            item.topk[0] ? [{ imageId: item.imageId, relPath: item.relPath, top1: this.named(item.topk[0]) }] : [],
-          ),
-        });
-        this.statsOut.push(null);
-        break;
-      case 'features':
-        this.emit({ type: 'features', batch: { imageIds: event.imageIds, dim: event.dim, vectors: event.vectors } });
-        this.similarity.addFeatures(event.imageIds, event.vectors);
-        break;
-      case 'image-error':
-        this.emit({
-          type: 'image-error',
-          imageId: event.imageId,
-          relPath: event.relPath,
-          kind: event.kind,
-          message: event.message,
-        });
-        this.statsOut.push(null);
-        break;
-      case 'scan':
-      case 'state':
-        this.statsOut.push(null);
-        if (event.type === 'state' && isTerminal(event.state)) this.statsOut.flush();
-        break;
-      default:
-        break;
-    }
+    const translated = translateIndexEvent(event, (entry) => this.named(entry));
+    if (translated.event) this.emit(translated.event);
+    if (event.type === 'features') this.similarity.addFeatures(event.imageIds, event.vectors);
+    if (translated.stats) this.statsOut.push(null);
+    if (translated.stats === 'flush') this.statsOut.flush();
   }
 
   private setStatus(status: IndexingStatus, immediately: boolean): void {
@@ -458,11 +369,6 @@ export class LibrarySession {
   }
 
   private named(entry: TopKEntry): TopClass {
-    const name = this.model?.metadata.classNames[entry.index] ?? `class ${entry.index}`;
-    return { index: entry.index, name, prob: entry.prob };
+    return namedClass(this.model, entry);
   }
-}
-
-function fromCatalogStatus(status: CatalogStatus): ImageStatus {
-  return status === 'ok' ? 'indexed' : status;
 }

@@ -6,9 +6,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { importModel, installModel, type InstallResult } from '../zoo/install-model.js';
-import { convertCheckpoint } from '../zoo/convert-checkpoint.js';
-import { modelsCacheDir } from '../zoo/model-cache.js';
+import { importModel, installModel, type InstallResult } from '../zoo/fetch/install-model.js';
+import { convertCheckpoint } from '../zoo/checkpoint/convert-checkpoint.js';
+import { modelsCacheDir } from '../zoo/fetch/model-cache.js';
 import { toErrorData } from '../util/errors.js';
 
 export type InstallJob =

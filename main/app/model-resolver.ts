@@ -4,7 +4,7 @@
  * and the tests can share the lookup (and tests can point at a model they built).
  */
 import type { ModelSummary } from '../contract/types.js';
-import type { ModelMetadata, QuantizationInfo } from '../zoo/model-metadata.js';
+import type { ModelMetadata, QuantizationInfo } from '../zoo/onnx/model-metadata.js';
 
 export interface ResolvedModel {
   path: string;

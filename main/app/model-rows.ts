@@ -7,8 +7,8 @@ import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ModelSummary } from '../contract/types.js';
 import type { ModelRow } from '../contract/model-types.js';
-import { installedModelPath, modelsCacheDir } from '../zoo/model-cache.js';
-import { loadRegistry } from '../zoo/registry.js';
+import { installedModelPath, modelsCacheDir } from '../zoo/fetch/model-cache.js';
+import { loadRegistry } from '../zoo/fetch/registry.js';
 import type { ModelInstalls } from './model-installs.js';
 
 function fileSize(path: string): number | null {

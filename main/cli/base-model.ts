@@ -4,8 +4,8 @@
  */
 import type { Catalog } from '../engine/catalog/index.js';
 import type { BaseModel } from '../engine/learning/train-model.js';
-import type { ModelMetadata } from '../zoo/model-metadata.js';
-import { resolveModel } from '../zoo/resolve-model.js';
+import type { ModelMetadata } from '../zoo/onnx/model-metadata.js';
+import { resolveModel } from '../zoo/fetch/resolve-model.js';
 import { FieldmarkError } from '../util/errors.js';
 import { UsageError } from './args.js';
 import { resolveModelArgument } from './model-argument.js';

@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Catalog } from '../engine/catalog/index.js';
-import { readModelMetadata } from '../zoo/model-file.js';
-import type { ModelMetadata } from '../zoo/model-metadata.js';
+import { readModelMetadata } from '../zoo/onnx/model-file.js';
+import type { ModelMetadata } from '../zoo/onnx/model-metadata.js';
 import { UsageError } from './args.js';
 
 export interface CatalogModel {

@@ -1,9 +1,9 @@
 /** Resolves `--model`: a path to a Fieldmark .onnx file (relative to the command's folder), or a registry id. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { resolveModel } from '../zoo/resolve-model.js';
-import { loadRegistry } from '../zoo/registry.js';
-import type { ModelMetadata } from '../zoo/model-metadata.js';
+import { resolveModel } from '../zoo/fetch/resolve-model.js';
+import { loadRegistry } from '../zoo/fetch/registry.js';
+import type { ModelMetadata } from '../zoo/onnx/model-metadata.js';
 
 /** `value`, or the registry's default model when absent. @throws FieldmarkError ModelMissing / ModelInvalid */
 export async function resolveModelArgument(

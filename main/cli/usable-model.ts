@@ -4,8 +4,8 @@
  */
 import { FieldmarkError } from '../util/errors.js';
 import { describeModelProblem, MODEL_ERROR_KINDS } from '../app/model-fix.js';
-import type { ModelMetadata } from '../zoo/model-metadata.js';
-import { loadRegistry } from '../zoo/registry.js';
+import type { ModelMetadata } from '../zoo/onnx/model-metadata.js';
+import { loadRegistry } from '../zoo/fetch/registry.js';
 import { UsageError } from './args.js';
 import { resolveModelArgument } from './model-argument.js';
 

@@ -42,6 +42,7 @@ const imageFilterFields = {
   folder: z.string().max(4096).optional(),
   label: z.enum(['labelled', 'unlabelled', 'disagree']).optional(),
   labelIs: z.strictObject({ label: z.string().min(1).max(200), rank: labelRank }).optional(),
+  ids: z.array(imageId).max(10_000).optional(),
   sort: z.enum(['name', 'date', 'confidence', 'uncertainty']),
   order: z.enum(['asc', 'desc']),
 };

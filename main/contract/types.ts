@@ -111,6 +111,8 @@ export interface ImageQuery {
   label?: LabelFilter;
   /** Images labelled with this label, or (rank above species) with any label under this taxon. */
   labelIs?: { label: string; rank: LabelRank };
+  /** Only these images, in this order (the suspects review filter); the other filters and the sort are ignored. */
+  ids?: number[];
   sort: SortKey;
   order: SortOrder;
   offset: number;

@@ -70,5 +70,7 @@ function showTaskbarProgress(window: BrowserWindow, status: IndexingStatus): voi
     case 'cancelled':
       window.setProgressBar(-1);
       return;
+    default:
+      status.state satisfies never;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The embedding map: every image as a point (PCA at once, UMAP when the engine's worker has it),
- * coloured by predicted class or by label, drawn into one ImageData per frame (100,000 points is
- * a few milliseconds, so pan and zoom stay at the display's frame rate). Drag pans, the wheel
+ * coloured by predicted class or by label, drawn into one reused ImageData per view change (one
+ * 32-bit write per pixel, colours packed and the selection looked up once per change, not per
+ * frame: `npm run bench:ui-map` pans and zooms 100,000 points). Drag pans, the wheel
  * zooms, hovering shows the thumbnail; with the lasso on, a drawn outline selects the points
  * inside it through the selection slice (then `l` labels them).
  */
@@ -63,8 +64,14 @@ function normalise(map: MapData): Float32Array {
   return out;
 }
 
-function colours(map: MapData, by: 'prediction' | 'label'): Uint8Array {
-  const out = new Uint8Array(map.imageIds.length * 3);
+/** One RGBA pixel as a little-endian 32-bit word, to write through a Uint32Array view of ImageData. */
+function packRgba(c: readonly number[]): number {
+  return ((255 << 24) | (c[2]! << 16) | (c[1]! << 8) | c[0]!) >>> 0;
+}
+const PICKED = packRgba([0, 0, 0]);
+
+function colours(map: MapData, by: 'prediction' | 'label'): Uint32Array {
+  const out = new Uint32Array(map.imageIds.length);
   const labelIndex = new Map<string, number>();
   for (let i = 0; i < map.imageIds.length; i++) {
     let c: readonly number[] = UNKNOWN;
@@ -74,8 +81,16 @@ function colours(map: MapData, by: 'prediction' | 'label'): Uint8Array {
       if (!labelIndex.has(label)) labelIndex.set(label, labelIndex.size);
       c = PALETTE[labelIndex.get(label)! % PALETTE.length]!;
     }
-    out.set(c, i * 3);
+    out[i] = packRgba(c);
   }
+  return out;
+}
+
+/** 1 where point i is selected, so a frame reads a byte instead of hashing an id. */
+function pickedMask(map: MapData, selection: ReadonlySet<number>): Uint8Array {
+  const out = new Uint8Array(map.imageIds.length);
+  if (selection.size === 0) return out;
+  for (let i = 0; i < map.imageIds.length; i++) if (selection.has(map.imageIds[i]!)) out[i] = 1;
   return out;
 }
 
@@ -106,6 +121,8 @@ export function EmbeddingMap() {
   const drag = useRef<{ x: number; y: number; view: View } | null>(null);
   const points = useMemo(() => (map ? normalise(map) : null), [map]);
   const rgb = useMemo(() => (map ? colours(map, colourBy) : null), [map, colourBy]);
+  const picked = useMemo(() => (map ? pickedMask(map, selection) : null), [map, selection]);
+  const frameImage = useRef<ImageData | null>(null);
   const extent = Math.min(size.width, size.height) * 0.92;
 
   /** Screen position of point i. */
@@ -130,31 +147,36 @@ export function EmbeddingMap() {
 
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
-    if (!context || !points || !rgb) return;
+    if (!context || !points || !rgb || !picked) return;
     const frame = requestAnimationFrame(() => {
-      const image = context.createImageData(size.width, size.height);
-      const data = image.data;
+      let image = frameImage.current;
+      if (!image || image.width !== size.width || image.height !== size.height) {
+        image = context.createImageData(size.width, size.height);
+        frameImage.current = image;
+      }
+      const pixels = new Uint32Array(image.data.buffer);
+      pixels.fill(0);
+      const width = size.width;
+      const height = size.height;
       const n = points.length / 2;
       const half = extent / 2;
       // Bigger dots for small libraries; 2 px squares at 100,000 points.
       const dot = n < 2000 ? 4 : n < 20_000 ? 3 : 2;
       for (let i = 0; i < n; i++) {
-        const sx = Math.round((points[2 * i]! * extent - half) * view.scale + size.width / 2 + view.x);
-        const sy = Math.round((points[2 * i + 1]! * extent - half) * view.scale + size.height / 2 + view.y);
-        const picked = selection.has(map!.imageIds[i]!);
-        const side = dot + (picked ? 2 : 0);
+        const sx = Math.round((points[2 * i]! * extent - half) * view.scale + width / 2 + view.x);
+        const sy = Math.round((points[2 * i + 1]! * extent - half) * view.scale + height / 2 + view.y);
+        const isPicked = picked[i] === 1;
+        const side = dot + (isPicked ? 2 : 0);
         const from = -Math.floor(side / 2);
-        for (let dy = from; dy < from + side; dy++) {
-          for (let dx = from; dx < from + side; dx++) {
-            const px = sx + dx,
-              py = sy + dy;
-            if (px < 0 || py < 0 || px >= size.width || py >= size.height) continue;
-            const at = (py * size.width + px) * 4;
-            data[at] = picked ? 0 : rgb[i * 3]!;
-            data[at + 1] = picked ? 0 : rgb[i * 3 + 1]!;
-            data[at + 2] = picked ? 0 : rgb[i * 3 + 2]!;
-            data[at + 3] = 255;
-          }
+        // Most points of a zoomed-in view are off screen: skip them before the pixel loops.
+        if (sx + from + side <= 0 || sy + from + side <= 0 || sx + from >= width || sy + from >= height) continue;
+        const colour = isPicked ? PICKED : rgb[i]!;
+        const x0 = Math.max(0, sx + from);
+        const x1 = Math.min(width, sx + from + side);
+        const y1 = Math.min(height, sy + from + side);
+        for (let py = Math.max(0, sy + from); py < y1; py++) {
+          const row = py * width;
+          for (let px = x0; px < x1; px++) pixels[row + px] = colour;
         }
       }
       context.putImageData(image, 0, 0);
@@ -168,7 +190,7 @@ export function EmbeddingMap() {
       }
     });
     return () => cancelAnimationFrame(frame);
-  }, [points, rgb, view, size, selection, outline, map, extent]);
+  }, [points, rgb, picked, view, size, outline, extent]);
 
   const local = (event: PointerEvent | WheelEvent) => {
     const rect = canvas.current!.getBoundingClientRect();

@@ -28,6 +28,7 @@ const STATUSES: { value: GridFilter['status']; label: string }[] = [
 export function FilterBar() {
   const filter = useAppStore((s) => s.filter);
   const setFilter = useAppStore((s) => s.setFilter);
+  const toggleSuspectFilter = useAppStore((s) => s.toggleSuspectFilter);
   const gridTotal = useAppStore((s) => s.gridTotal);
   const tileSize = useAppStore((s) => s.tileSize);
   const setTileSize = useAppStore((s) => s.setTileSize);
@@ -47,7 +48,8 @@ export function FilterBar() {
     filter.maxConfidence < 100 ||
     filter.pathContains !== '' ||
     filter.label !== 'all' ||
-    filter.labelIs !== null;
+    filter.labelIs !== null ||
+    filter.suspectIds !== null;
   return (
     <div className="filterbar" role="toolbar" aria-label="Filter and sort">
       <input
@@ -110,11 +112,21 @@ export function FilterBar() {
             className={filter.label === value ? 'active' : ''}
             data-testid={testId}
             title={title}
-            onClick={() => setFilter({ label: filter.label === value ? 'all' : value })}
+            onClick={() => setFilter({ label: filter.label === value ? 'all' : value, suspectIds: null })}
           >
             {label}
           </button>
         ))}
+        <button
+          type="button"
+          aria-pressed={filter.suspectIds !== null}
+          className={filter.suspectIds !== null ? 'active' : ''}
+          data-testid="filter-suspect"
+          title="Labels most likely wrong (cross-validated head and neighbours), most suspect first; g gives the suggested label"
+          onClick={() => void toggleSuspectFilter()}
+        >
+          Suspect
+        </button>
       </div>
       {filter.labelIs && (
         <button
@@ -182,6 +194,7 @@ export function FilterBar() {
               pathContains: '',
               label: 'all',
               labelIs: null,
+              suspectIds: null,
             });
           }}
         >

@@ -63,7 +63,9 @@ export function LabelsPanel() {
               <button
                 type="button"
                 className="link"
-                onClick={() => store.getState().setFilter({ labelIs: { label: entry.label, rank: entry.rank } })}
+                onClick={() =>
+                  store.getState().setFilter({ labelIs: { label: entry.label, rank: entry.rank }, suspectIds: null })
+                }
                 title={`Show the ${entry.count} images labelled ${entry.label}`}
               >
                 {className(entry.label)}

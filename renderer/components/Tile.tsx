@@ -23,6 +23,7 @@ export const Tile = memo(function Tile({
   const inSelection = useAppStore((s) => s.selection.set.has(id));
   const store = useStoreApi();
   const catalogPath = useAppStore((s) => s.library?.catalogPath);
+  const suggested = useAppStore((s) => (s.filter.suspectIds === null ? undefined : s.suspectSuggestions[id]));
   const [broken, setBroken] = useState(false);
   if (!tile) return <TilePlaceholder style={style} />;
   const failed = tile.status === 'failed';
@@ -52,7 +53,8 @@ export const Tile = memo(function Tile({
       data-focused={selected ? 'true' : 'false'}
       role="option"
       aria-selected={inSelection}
-      title={tile.relPath}
+      title={suggested === undefined ? tile.relPath : `${tile.relPath} — suggested: ${suggested} (g)`}
+      data-suggested={suggested}
       onClick={onClick}
       onDoubleClick={onDoubleClick}
     >

@@ -34,6 +34,8 @@ export interface GridFilter {
   label: LabelFilter | 'all';
   /** Only images with this label (or, above species rank, any label under this taxon). */
   labelIs: { label: string; rank: LabelRank } | null;
+  /** The suspects review filter: only these images, most suspect first (the other filters are ignored). */
+  suspectIds: number[] | null;
   sort: SortKey;
   order: SortOrder;
 }
@@ -47,6 +49,7 @@ export const DEFAULT_FILTER: GridFilter = {
   folder: '',
   label: 'all',
   labelIs: null,
+  suspectIds: null,
   sort: 'name',
   order: 'asc',
 };
@@ -104,6 +107,7 @@ export function toFilterQuery(filter: GridFilter): ImageFilterQuery {
     ...(filter.folder ? { folder: filter.folder } : {}),
     ...(filter.label === 'all' ? {} : { label: filter.label }),
     ...(filter.labelIs === null ? {} : { labelIs: filter.labelIs }),
+    ...(filter.suspectIds === null ? {} : { ids: filter.suspectIds }),
     sort: filter.sort,
     order: filter.order,
   };

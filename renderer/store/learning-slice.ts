@@ -9,7 +9,11 @@ import type {
   SuspectItem,
   TrainStatus,
 } from '../../main/contract/learning-types.js';
+import { imageIdAt } from './grid-slice.js';
 import type { SliceCreator } from './types.js';
+
+/** The most suspects the grid filter shows (the contract's limit). */
+const SUSPECT_FILTER_LIMIT = 10_000;
 
 export interface LearningSlice {
   training: TrainStatus | null;
@@ -22,6 +26,12 @@ export interface LearningSlice {
   closeSuspects(): void;
   /** Gives the image the suggested label (as the user's own) and drops it from the list. */
   applySuggestedLabel(item: SuspectItem): Promise<void>;
+  /** The suggested label per image id while the grid shows the suspects (`filter-suspect`). */
+  suspectSuggestions: Record<number, string>;
+  /** Turns the grid's suspects filter on (reads the ranking once) or off. */
+  toggleSuspectFilter(): Promise<void>;
+  /** Applies the focused image's suggested label to the selection (key `g`). */
+  applyFocusedSuggestion(): Promise<void>;
   startTraining(): Promise<void>;
   cancelTraining(): Promise<void>;
   setTraining(status: TrainStatus): void;
@@ -50,6 +60,26 @@ export const createLearningSlice: SliceCreator<LearningSlice> = (transport) => (
   },
   closeSuspects() {
     set({ suspects: null });
+  },
+  suspectSuggestions: {},
+  async toggleSuspectFilter() {
+    if (get().filter.suspectIds !== null) {
+      get().setFilter({ suspectIds: null });
+      return;
+    }
+    try {
+      const items = await transport.call('learning.suspects', { limit: SUSPECT_FILTER_LIMIT });
+      set({ suspectSuggestions: Object.fromEntries(items.map((item) => [item.imageId, item.suggested])) });
+      get().setFilter({ suspectIds: items.map((item) => item.imageId) });
+    } catch (error) {
+      get().notifyError(error);
+    }
+  },
+  async applyFocusedSuggestion() {
+    const id = imageIdAt(get(), get().selectedIndex);
+    const suggested = id === null ? undefined : get().suspectSuggestions[id];
+    if (suggested === undefined) return;
+    await get().applyLabel(suggested, 'species', 'manual');
   },
   async applySuggestedLabel(item) {
     try {
@@ -96,7 +126,7 @@ export const createLearningSlice: SliceCreator<LearningSlice> = (transport) => (
   showConfusionCell(truth, predicted) {
     const classIndex = get().evaluation?.classIndex[predicted];
     set({ evaluationOpen: false });
-    get().setFilter({ labelIs: { label: truth, rank: 'species' }, classIndex: classIndex ?? null });
+    get().setFilter({ labelIs: { label: truth, rank: 'species' }, classIndex: classIndex ?? null, suspectIds: null });
   },
   async propagate(minScore) {
     try {

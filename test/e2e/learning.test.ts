@@ -141,6 +141,55 @@ describe('learning from labels in the browser', { skip: skipReason ?? false }, (
     await page.locator('[data-testid=suspects-view]').waitFor({ state: 'detached', timeout: TIMEOUT });
   });
 
+  scenario(
+    "filters the grid to the suspects, most suspect first, and `g` gives the focused image's suggestion",
+    async () => {
+      await page.locator('[data-testid=open-suspects]').click();
+      const rows = page.locator('[data-testid=suspect-row]');
+      await waitUntil('the suspects are ranked', async () => (await rows.count()) === 6);
+      const ranked = await rows.evaluateAll((items) =>
+        items.map((item) => ({ path: item.getAttribute('data-path'), suggested: item.getAttribute('data-suggested') })),
+      );
+      await page.locator('[data-testid=suspects-view] button', { hasText: 'Close' }).click();
+      await page.locator('[data-testid=suspects-view]').waitFor({ state: 'detached', timeout: TIMEOUT });
+
+      const toggle = page.locator('[data-testid=filter-suspect]');
+      await toggle.click();
+      await waitUntil('the grid shows the six suspects', async () => (await count(page, 'grid', 'data-total')) === 6);
+      await waitUntil('the grid is in the ranking order', async () => {
+        const shown = await page.locator('[data-testid=grid-tile]').evaluateAll((tiles) =>
+          tiles
+            .sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')))
+            .map((tile) => ({
+              path: tile.getAttribute('data-path'),
+              suggested: tile.getAttribute('data-suggested'),
+            })),
+        );
+        return JSON.stringify(shown) === JSON.stringify(ranked);
+      });
+      assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+
+      const top = ranked[0]!;
+      const topLabel = tileAt(page, 0).locator('[data-testid=tile-label]');
+      assert.notEqual(await topLabel.getAttribute('data-label'), top.suggested);
+      await tileAt(page, 0).click();
+      await page.keyboard.press('g');
+      await waitUntil(
+        `the top tile is labelled ${top.suggested}`,
+        async () => (await topLabel.getAttribute('data-label')) === top.suggested,
+      );
+      assert.equal(await tileAt(page, 0).getAttribute('data-path'), top.path, 'the relabelled image keeps its place');
+
+      await toggle.click();
+      await waitUntil(
+        'the suspects filter is off',
+        async () =>
+          (await toggle.getAttribute('aria-pressed')) === 'false' &&
+          (await page.locator('[data-testid=grid-tile][data-suggested]').count()) === 0,
+      );
+    },
+  );
+
   scenario('propagates labels as suggestions and rejects them in bulk', async () => {
     await page.locator('[data-testid=propagate]').click();
     await page.locator('[data-testid=suggestions]').waitFor({ timeout: TIMEOUT });

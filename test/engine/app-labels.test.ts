@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { AppService } from '../../main/app/app-service.js';
 import type { AppEvent } from '../../main/contract/events.js';
 import type { ImageTile } from '../../main/contract/types.js';
-import { buildSeededModel } from '../../main/zoo/build-model.js';
+import { buildSeededModel } from '../../main/zoo/resnet/build-model.js';
 import { jobEnd, makeService, makeTestLibrary, type TestLibrary } from './app-test-library.js';
 
 const LIST = { sort: 'name', order: 'asc', offset: 0, limit: 100 } as const;

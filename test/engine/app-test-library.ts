@@ -9,7 +9,7 @@ import { AppService } from '../../main/app/app-service.js';
 import { defaultModelProvider } from '../../main/app/default-model-provider.js';
 import type { AppEvent } from '../../main/contract/events.js';
 import type { IndexingStatus } from '../../main/contract/types.js';
-import { buildSeededModel } from '../../main/zoo/build-model.js';
+import { buildSeededModel } from '../../main/zoo/resnet/build-model.js';
 import { makeTempDir, referencePath } from '../fixtures/zoo-helpers.js';
 
 export const BIRDS = 12;

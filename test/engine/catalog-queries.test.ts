@@ -385,6 +385,87 @@ test('summaries: class counts, confidence histogram, export rows and the feature
   }
 });
 
+test('feature matrix of given images, and chunks by keyset paging into reused arrays', () => {
+  const t = setup(['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg', 'e.jpg']);
+  try {
+    const { catalog, library, model, ids } = t;
+    const sorted = ['a.jpg', 'b.jpg', 'c.jpg', 'e.jpg'].map((name) => id(ids, name)).sort((a, b) => a - b);
+    catalog.writeResults(
+      model,
+      sorted.map((imageId) => okResult(imageId, 1, 0.5)),
+    );
+    const whole = catalog.features(library, model);
+    assert.deepEqual([...whole.imageIds], sorted);
+    const some = catalog.features(library, model, [sorted[2]!, id(ids, 'd.jpg'), sorted[0]!]);
+    assert.deepEqual([...some.imageIds], [sorted[0], sorted[2]], 'd.jpg has no features');
+    assert.deepEqual([...some.vectors.subarray(DIM, 2 * DIM)], [...whole.vectors.subarray(2 * DIM, 3 * DIM)]);
+    assert.equal(catalog.features(library, model, []).imageIds.length, 0);
+
+    const chunkIds = new Int32Array(3);
+    const chunkVectors = new Float32Array(3 * DIM);
+    assert.equal(catalog.featureChunk(library, model, 0, chunkIds, chunkVectors), 3);
+    assert.deepEqual([...chunkIds], sorted.slice(0, 3));
+    assert.deepEqual([...chunkVectors], [...whole.vectors.subarray(0, 3 * DIM)]);
+    assert.equal(catalog.featureChunk(library, model, chunkIds[2]!, chunkIds, chunkVectors), 1);
+    assert.equal(chunkIds[0], sorted[3]);
+    assert.deepEqual([...chunkVectors.subarray(0, DIM)], [...whole.vectors.subarray(3 * DIM, 4 * DIM)]);
+    assert.equal(catalog.featureChunk(library, model, sorted[3]!, chunkIds, chunkVectors), 0);
+    assert.throws(
+      () => catalog.featureChunk(library, model, 0, chunkIds, new Float32Array(DIM)),
+      isKind('InvalidArgument', /vectors: expected room for 3/),
+    );
+    assert.throws(() => catalog.featureChunk(library, 9999, 0, chunkIds, chunkVectors), isKind('NotFound', /9999/));
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('derived results store their top-2 margin (the uncertainty sort), also when rewritten', () => {
+  const t = setup(['a.jpg', 'b.jpg', 'c.jpg']);
+  try {
+    const { catalog, library, model, ids } = t;
+    const [a, b, c] = ['a.jpg', 'b.jpg', 'c.jpg'].map((name) => id(ids, name)) as [number, number, number];
+    catalog.writeResults(model, [okResult(a, 1, 0.5), okResult(b, 1, 0.5), okResult(c, 1, 0.5)]);
+    const head = catalog.ensureModel({
+      id: 'head',
+      fileSha256: sha(997),
+      metadataJson: '{}',
+      classCount: 3,
+      featureDim: DIM,
+    });
+    const uncertainFirst = () =>
+      catalog
+        .listImages({
+          libraryId: library,
+          modelRowId: head,
+          status: 'all',
+          sort: 'uncertainty',
+          order: 'asc',
+          offset: 0,
+          limit: 10,
+        })
+        .items.map((item) => item.id);
+    const write = (margins: [number, number, number]) =>
+      catalog.writeDerivedResults(
+        head,
+        model,
+        [a, b, c].map((imageId, i) => ({
+          imageId,
+          topk: [
+            { index: 0, prob: (1 + margins[i]!) / 2 },
+            { index: 1, prob: (1 - margins[i]!) / 2 },
+          ],
+        })),
+      );
+    assert.equal(write([0.6, 0.1, 0.3]), 3);
+    assert.deepEqual(uncertainFirst(), [b, c, a]);
+    write([0.2, 0.9, 0.05]);
+    assert.deepEqual(uncertainFirst(), [c, a, b]);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('labels: history is appended, repeats are no-ops, and labels survive new content and a missing file, not a prune', () => {
   const t = setup(['a.jpg', 'b.jpg']);
   try {

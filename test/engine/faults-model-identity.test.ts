@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { referencePath, tempDir } from '../helpers/paths.js';
 import { jsonLines, runFieldmark } from '../helpers/cli.js';
 import { makeCifarLibrary } from './faults-fixture.js';
-import { readModelMetadata } from '../../main/zoo/model-file.js';
+import { readModelMetadata } from '../../main/zoo/onnx/model-file.js';
 
 const work = tempDir('faults-model-id');
 const library = join(work.path, 'photos');

@@ -129,6 +129,23 @@ describe('paging from cached id lists equals ORDER BY ... OFFSET paging', () => 
     }
   }
 
+  it('pages a fixed id list in its order (the suspects filter)', () => {
+    const all = writer.listImageIds({ ...base, sort: 'name', order: 'asc' });
+    const chosen = [all[5]!, all[0]!, all[17]!, all[3]!, all[9]!];
+    const first = pager.pageOfIds(chosen, base.modelRowId, 0, 3);
+    assert.equal(first.total, chosen.length);
+    assert.deepEqual(
+      first.items.map((item) => item.id),
+      chosen.slice(0, 3),
+    );
+    assert.deepEqual(first.items, writer.listItemsByIds(chosen.slice(0, 3), base.modelRowId));
+    assert.deepEqual(
+      pager.pageOfIds(chosen, base.modelRowId, 3, 3).items.map((item) => item.id),
+      chosen.slice(3),
+    );
+    assert.deepEqual(pager.pageOfIds(chosen, base.modelRowId, 6, 3).items, []);
+  });
+
   it('sees a commit of the writer at once (the cached list is rebuilt)', () => {
     const query: ListImagesQuery = { ...base, label: { kind: 'labelled' }, sort: 'name', order: 'asc' };
     const before = pager.page(query, 0, IMAGES).total;

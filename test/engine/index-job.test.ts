@@ -9,8 +9,8 @@ import { Catalog } from '../../main/engine/catalog/index.js';
 import { startIndexJob, type IndexJobOptions } from '../../main/engine/pipeline/index-job.js';
 import { InferenceClient } from '../../main/engine/inference/inference-client.js';
 import type { IndexEvent } from '../../main/engine/pipeline/events.js';
-import { buildSeededModel } from '../../main/zoo/build-model.js';
-import type { ModelMetadata } from '../../main/zoo/model-metadata.js';
+import { buildSeededModel } from '../../main/zoo/resnet/build-model.js';
+import type { ModelMetadata } from '../../main/zoo/onnx/model-metadata.js';
 
 const work = tempDir('index-job');
 const library = join(work.path, 'birds');

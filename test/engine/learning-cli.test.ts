@@ -12,7 +12,7 @@ import { referencePath, tempDir } from '../helpers/paths.js';
 import { runFieldmark, jsonLines } from '../helpers/cli.js';
 import { Catalog } from '../../main/engine/catalog/index.js';
 import { LabelStore } from '../../main/engine/labels/label-store.js';
-import { readModelMetadata } from '../../main/zoo/model-file.js';
+import { readModelMetadata } from '../../main/zoo/onnx/model-file.js';
 import type { LabelRecord } from '../../main/engine/labels/types.js';
 
 const work = tempDir('learning');

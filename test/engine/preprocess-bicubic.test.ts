@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { referencePath } from '../helpers/paths.js';
 import { PYTHON_PATH } from '../helpers/tool-paths.js';
 import { preparePixels } from '../../main/engine/preprocess/index.js';
-import type { PreprocessSpec } from '../../main/zoo/model-metadata.js';
+import type { PreprocessSpec } from '../../main/zoo/onnx/model-metadata.js';
 
 const RSB: PreprocessSpec = {
   resize: { kind: 'short-edge', size: 236, backend: 'pillow', interpolation: 'bicubic' },

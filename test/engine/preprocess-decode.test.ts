@@ -10,7 +10,7 @@ import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { DEFAULT_MAX_PIXELS, preparePixels, prepareImage } from '../../main/engine/preprocess/index.js';
 import { FieldmarkError, type ErrorKind } from '../../main/util/errors.js';
-import { IMAGENET_MEAN, IMAGENET_STD, type PreprocessSpec } from '../../main/zoo/model-metadata.js';
+import { IMAGENET_MEAN, IMAGENET_STD, type PreprocessSpec } from '../../main/zoo/onnx/model-metadata.js';
 import { referencePath } from '../helpers/paths.js';
 
 const in1k: PreprocessSpec = {

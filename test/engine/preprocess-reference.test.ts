@@ -18,8 +18,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { preparePixels, prepareImage } from '../../main/engine/preprocess/index.js';
-import type { PreprocessSpec } from '../../main/zoo/model-metadata.js';
-import { IMAGENET_MEAN, IMAGENET_STD } from '../../main/zoo/model-metadata.js';
+import type { PreprocessSpec } from '../../main/zoo/onnx/model-metadata.js';
+import { IMAGENET_MEAN, IMAGENET_STD } from '../../main/zoo/onnx/model-metadata.js';
 import { referencePath } from '../helpers/paths.js';
 
 interface ReferenceResult {

@@ -10,7 +10,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp, { type OverlayOptions } from 'sharp';
 import { preparePixels, type PrepareOptions } from '../../main/engine/preprocess/index.js';
-import { IMAGENET_MEAN, IMAGENET_STD, type PreprocessSpec } from '../../main/zoo/model-metadata.js';
+import { IMAGENET_MEAN, IMAGENET_STD, type PreprocessSpec } from '../../main/zoo/onnx/model-metadata.js';
 import { referencePath, tempDir } from '../helpers/paths.js';
 
 const spec = (backend: 'cv2' | 'pillow'): PreprocessSpec => ({

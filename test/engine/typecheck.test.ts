@@ -1,4 +1,4 @@
-/** `npm run typecheck` stays clean: main, preload and tests (Node + Electron types) and the renderer (DOM). */
+/** `npm run typecheck` stays clean: main, preload and tests (Node + Electron types), the renderer (DOM), and the renderer store tests (both). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -8,7 +8,8 @@ import { repoRoot } from '../helpers/paths.js';
 
 const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 
-for (const project of ['tsconfig.json', 'renderer/tsconfig.json']) {
+// The renderer store tests run the real store (DOM types) against the engine (Node types).
+for (const project of ['tsconfig.json', 'renderer/tsconfig.json', 'test/tsconfig.store.json']) {
   test(`tsc --noEmit -p ${project} reports no errors`, (t) => {
     if (!existsSync(join(repoRoot, project))) {
       t.skip(`${project} does not exist`);

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
-import { convertCheckpoint } from '../../main/zoo/convert-checkpoint.js';
-import { readCheckpoint } from '../../main/zoo/checkpoint-reader.js';
+import { convertCheckpoint } from '../../main/zoo/checkpoint/convert-checkpoint.js';
+import { readCheckpoint } from '../../main/zoo/checkpoint/checkpoint-reader.js';
 import { makeTempDir, referencePath } from '../fixtures/zoo-helpers.js';
 
 interface Reference {

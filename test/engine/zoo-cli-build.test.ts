@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { UsageError } from '../../main/cli/args.js';
 import { modelsCommand } from '../../main/cli/commands/models.js';
 import { FieldmarkError } from '../../main/util/errors.js';
-import { readModelMetadata } from '../../main/zoo/model-file.js';
+import { readModelMetadata } from '../../main/zoo/onnx/model-file.js';
 import { captureContext } from '../fixtures/cli-capture.js';
 import { makeTempDir } from '../fixtures/zoo-helpers.js';
 

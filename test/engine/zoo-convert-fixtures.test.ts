@@ -4,8 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { FieldmarkError } from '../../main/util/errors.js';
-import { convertCheckpoint } from '../../main/zoo/convert-checkpoint.js';
-import { readModelMetadata } from '../../main/zoo/model-file.js';
+import { convertCheckpoint } from '../../main/zoo/checkpoint/convert-checkpoint.js';
+import { readModelMetadata } from '../../main/zoo/onnx/model-file.js';
 import { makeTempDir, runTorchScript, torchUnavailableReason } from '../fixtures/zoo-helpers.js';
 
 interface FixtureCase {

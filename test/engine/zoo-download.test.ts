@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FieldmarkError } from '../../main/util/errors.js';
-import { downloadFile } from '../../main/zoo/download.js';
-import { bypassesProxy, proxyFor } from '../../main/zoo/http-proxy.js';
+import { downloadFile } from '../../main/zoo/fetch/download.js';
+import { bypassesProxy, proxyFor } from '../../main/zoo/fetch/http-proxy.js';
 import {
   closedPort,
   startFileServer,

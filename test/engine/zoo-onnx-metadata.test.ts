@@ -4,9 +4,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { FieldmarkError } from '../../main/util/errors.js';
-import type { ModelMetadata } from '../../main/zoo/model-metadata.js';
-import { readMetadataProps, readModelMetadata } from '../../main/zoo/model-file.js';
-import { writeOnnxModel, type OnnxModel } from '../../main/zoo/onnx-writer.js';
+import type { ModelMetadata } from '../../main/zoo/onnx/model-metadata.js';
+import { readMetadataProps, readModelMetadata } from '../../main/zoo/onnx/model-file.js';
+import { writeOnnxModel, type OnnxModel } from '../../main/zoo/onnx/onnx-writer.js';
 import { makeTempDir } from '../fixtures/zoo-helpers.js';
 
 let dir = '';

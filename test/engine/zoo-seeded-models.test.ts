@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
-import { buildSeededModel } from '../../main/zoo/build-model.js';
-import { readModelMetadata } from '../../main/zoo/model-file.js';
+import { buildSeededModel } from '../../main/zoo/resnet/build-model.js';
+import { readModelMetadata } from '../../main/zoo/onnx/model-file.js';
 import { makeTempDir, pseudoRandomInput } from '../fixtures/zoo-helpers.js';
 
 let dir = '';

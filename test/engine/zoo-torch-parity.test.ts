@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
-import { writeOnnxModel } from '../../main/zoo/onnx-writer.js';
-import { buildResNetGraph } from '../../main/zoo/resnet-onnx.js';
-import type { ResNetSpec } from '../../main/zoo/resnet-spec.js';
-import { seededWeights } from '../../main/zoo/seeded-weights.js';
+import { writeOnnxModel } from '../../main/zoo/onnx/onnx-writer.js';
+import { buildResNetGraph } from '../../main/zoo/resnet/resnet-onnx.js';
+import type { ResNetSpec } from '../../main/zoo/resnet/resnet-spec.js';
+import { seededWeights } from '../../main/zoo/resnet/seeded-weights.js';
 import { runInTorch } from '../fixtures/torch-export.js';
 import { makeTempDir, pseudoRandomInput, torchUnavailableReason } from '../fixtures/zoo-helpers.js';
 

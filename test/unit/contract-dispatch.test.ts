@@ -33,6 +33,10 @@ describe('contract request validation', () => {
 
   it('accepts a valid query and treats a missing input as empty', () => {
     assert.deepEqual(validateRequest('images.list', validList).input, validList);
+    assert.deepEqual(validateRequest('images.list', { ...validList, ids: [9, 2] }).input, {
+      ...validList,
+      ids: [9, 2],
+    });
     assert.deepEqual(validateRequest('app.info', undefined).input, {});
   });
 
@@ -45,6 +49,8 @@ describe('contract request validation', () => {
     expectInvalid('images.list', { ...validList, sort: 'size' }, /input\.sort/);
     expectInvalid('images.list', { ...validList, offset: -1 }, /input\.offset.*received -1/);
     expectInvalid('images.list', { ...validList, minConfidence: 1.5 }, /input\.minConfidence.*received 1\.5/);
+    expectInvalid('images.list', { ...validList, ids: [3, 0] }, /input\.ids\.1/);
+    expectInvalid('images.list', { ...validList, ids: Array.from({ length: 10_001 }, (_, i) => i + 1) }, /input\.ids/);
     expectInvalid('images.details', { id: '7' }, /input\.id: .*expected number, received string/);
     expectInvalid('images.details', { id: 1.5 }, /input\.id/);
     expectInvalid('library.open', { root: '' }, /input\.root/);

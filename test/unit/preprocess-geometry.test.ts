@@ -9,7 +9,7 @@ import {
 } from '../../main/engine/preprocess/geometry.js';
 import { chooseShrinkOnLoad, sharpJpegShrinkFactor } from '../../main/engine/preprocess/shrink-on-load.js';
 import { FieldmarkError } from '../../main/util/errors.js';
-import type { PreprocessSpec } from '../../main/zoo/model-metadata.js';
+import type { PreprocessSpec } from '../../main/zoo/onnx/model-metadata.js';
 
 const mean: [number, number, number] = [123.675, 116.28, 103.53];
 const std: [number, number, number] = [58.395, 57.12, 57.375];

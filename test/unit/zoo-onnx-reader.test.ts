@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FieldmarkError } from '../../main/util/errors.js';
-import { parseOnnxModel } from '../../main/zoo/onnx-reader.js';
-import { encodeModel, type OnnxModel } from '../../main/zoo/onnx-writer.js';
+import { parseOnnxModel } from '../../main/zoo/onnx/onnx-reader.js';
+import { encodeModel, type OnnxModel } from '../../main/zoo/onnx/onnx-writer.js';
 
 const model: OnnxModel = {
   graphName: 'g',

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FieldmarkError } from '../../main/util/errors.js';
-import { PyDict, unpickle } from '../../main/zoo/pickle-reader.js';
-import { listZipEntries, readZipEntry } from '../../main/zoo/zip-archive.js';
+import { PyDict, unpickle } from '../../main/zoo/checkpoint/pickle-reader.js';
+import { listZipEntries, readZipEntry } from '../../main/zoo/checkpoint/zip-archive.js';
 
 // Made with CPython's pickle for
 // d = {'a': [1, 2.5, 'x', None, True, False], 'b': (1, 2), 'big': 2**70, 'neg': -5, 'n300': 300, 'n70000': 70000,

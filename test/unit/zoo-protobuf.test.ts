@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeVarint, ProtoMessage } from '../../main/zoo/protobuf-writer.js';
+import { encodeVarint, ProtoMessage } from '../../main/zoo/onnx/protobuf-writer.js';
 import {
   asSignedInt64,
   decodeFields,
@@ -9,7 +9,7 @@ import {
   decodeString,
   decodeVarint,
   ProtoDecodeError,
-} from '../../main/zoo/protobuf-reader.js';
+} from '../../main/zoo/onnx/protobuf-reader.js';
 
 test('varints encode as in the protobuf documentation', () => {
   assert.deepEqual([...encodeVarint(1)], [0x01]);

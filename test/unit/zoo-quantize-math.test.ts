@@ -7,7 +7,7 @@ import {
   roundHalfEven,
 } from '../../main/zoo/quantize/quant-params.js';
 import { klThreshold, TensorStats } from '../../main/zoo/quantize/calibration-stats.js';
-import { parseModelMetadata } from '../../main/zoo/model-metadata-schema.js';
+import { parseModelMetadata } from '../../main/zoo/onnx/model-metadata-schema.js';
 
 test('round half to even, as QuantizeLinear rounds', () => {
   assert.deepEqual([0.5, 1.5, 2.5, -0.5, -1.5, 2.4, 2.6, -2.6].map(roundHalfEven), [0, 2, 2, -0, -2, 2, 3, -3]);

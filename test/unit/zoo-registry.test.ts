@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { loadRegistry } from '../../main/zoo/registry.js';
-import { architectureSpec } from '../../main/zoo/resnet-architectures.js';
-import { multiplyAccumulates, parameterCount } from '../../main/zoo/resnet-spec.js';
-import { preprocessFor } from '../../main/zoo/preprocess-presets.js';
+import { loadRegistry } from '../../main/zoo/fetch/registry.js';
+import { architectureSpec } from '../../main/zoo/resnet/resnet-architectures.js';
+import { multiplyAccumulates, parameterCount } from '../../main/zoo/resnet/resnet-spec.js';
+import { preprocessFor } from '../../main/zoo/fetch/preprocess-presets.js';
 import { referencePath } from '../fixtures/zoo-helpers.js';
 
 /** The ids issue 3 asks for: every model of the OpenMMLab ResNet README plus the akamaster CIFAR-10 ResNets. */

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FieldmarkError } from '../../main/util/errors.js';
-import { ARCHITECTURE_NAMES, architectureSpec } from '../../main/zoo/resnet-architectures.js';
-import { inferResNet } from '../../main/zoo/resnet-inference.js';
-import { checkpointSlots, type CheckpointLayout } from '../../main/zoo/resnet-weights.js';
+import { ARCHITECTURE_NAMES, architectureSpec } from '../../main/zoo/resnet/resnet-architectures.js';
+import { inferResNet } from '../../main/zoo/resnet/resnet-inference.js';
+import { checkpointSlots, type CheckpointLayout } from '../../main/zoo/resnet/resnet-weights.js';
 
 /** The key -> shape map a checkpoint of `architecture` in `layout` would hold. */
 function shapesOf(

@@ -2,10 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { FieldmarkError } from '../../main/util/errors.js';
-import { ARCHITECTURE_NAMES, architectureSpec, isCifarArchitecture } from '../../main/zoo/resnet-architectures.js';
-import { featureDim, parameterCount } from '../../main/zoo/resnet-spec.js';
-import { checkpointSlots } from '../../main/zoo/resnet-weights.js';
-import { preprocessFor } from '../../main/zoo/preprocess-presets.js';
+import {
+  ARCHITECTURE_NAMES,
+  architectureSpec,
+  isCifarArchitecture,
+} from '../../main/zoo/resnet/resnet-architectures.js';
+import { featureDim, parameterCount } from '../../main/zoo/resnet/resnet-spec.js';
+import { checkpointSlots } from '../../main/zoo/resnet/resnet-weights.js';
+import { preprocessFor } from '../../main/zoo/fetch/preprocess-presets.js';
 import { referencePath } from '../fixtures/zoo-helpers.js';
 
 /** Published parameter counts (mmpretrain metafiles; akamaster README), in millions, 2 decimals. */

@@ -22,7 +22,7 @@ import { DEVICE_REQUESTS, type DeviceRequest } from '../../engine/inference/exec
 import { checkCsvOutput, writePredictionsCsv } from './export.js';
 import { ProgressBar } from '../progress-bar.js';
 import { resolveUsableModel } from '../usable-model.js';
-import type { ModelMetadata } from '../../zoo/model-metadata.js';
+import type { ModelMetadata } from '../../zoo/onnx/model-metadata.js';
 
 export const CLASSIFY_USAGE = `fieldmark classify <folder> [options]
 
@@ -200,6 +200,8 @@ class ClassifyReporter {
       case 'features':
       case 'state':
         return;
+      default:
+        event satisfies never;
     }
   }
 

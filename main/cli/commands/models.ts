@@ -4,13 +4,13 @@
  * untrained models with real architectures.
  */
 import { resolve } from 'node:path';
-import { buildSeededModel } from '../../zoo/build-model.js';
-import type { ConvertResult } from '../../zoo/convert-checkpoint.js';
-import { convertCheckpoint } from '../../zoo/convert-checkpoint.js';
-import { importModel, installModel, listModels } from '../../zoo/install-model.js';
-import { ARCHITECTURE_NAMES } from '../../zoo/resnet-architectures.js';
+import { buildSeededModel } from '../../zoo/resnet/build-model.js';
+import type { ConvertResult } from '../../zoo/checkpoint/convert-checkpoint.js';
+import { convertCheckpoint } from '../../zoo/checkpoint/convert-checkpoint.js';
+import { importModel, installModel, listModels } from '../../zoo/fetch/install-model.js';
+import { ARCHITECTURE_NAMES } from '../../zoo/resnet/resnet-architectures.js';
 import { describeInt8, listInt8Models } from '../../zoo/quantize/local-int8-models.js';
-import { listTrainedModels } from '../../zoo/trained-models.js';
+import { listTrainedModels } from '../../zoo/fetch/trained-models.js';
 import { quantizeCommand, QUANTIZE_USAGE } from './models-quantize.js';
 import { expectPositionals, intOption, optionalString, parseCommandArgs, requiredString, UsageError } from '../args.js';
 import { EXIT_OK, type CliContext, type CommandHandler } from '../context.js';

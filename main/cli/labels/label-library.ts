@@ -10,7 +10,7 @@ import { openLibrary, type OpenLibrary } from '../../engine/library.js';
 import { LabelStore } from '../../engine/labels/label-store.js';
 import { LibraryPaths } from '../../engine/labels/library-paths.js';
 import { displayClassNames } from '../../engine/labels/label-sets.js';
-import type { ModelMetadata } from '../../zoo/model-metadata.js';
+import type { ModelMetadata } from '../../zoo/onnx/model-metadata.js';
 
 export interface LabelLibrary {
   library: OpenLibrary;

@@ -209,8 +209,20 @@ export class Catalog {
     return summaryQueries.exportRows(this.sql, libraryId, modelRowId);
   }
 
-  features(libraryId: number, modelRowId: number): FeatureMatrix {
-    return summaryQueries.features(this.sql, libraryId, modelRowId);
+  /** The model's feature matrix of the library (or of `imageIds` in it), by image id. @throws FieldmarkError NotFound */
+  features(libraryId: number, modelRowId: number, imageIds: readonly number[] | null = null): FeatureMatrix {
+    return summaryQueries.features(this.sql, libraryId, modelRowId, imageIds);
+  }
+
+  /** The next chunk of `features()` after `afterImageId`, into the caller's arrays; returns the rows read. @throws FieldmarkError NotFound */
+  featureChunk(
+    libraryId: number,
+    modelRowId: number,
+    afterImageId: number,
+    imageIds: Int32Array,
+    vectors: Float32Array,
+  ): number {
+    return summaryQueries.featureChunk(this.sql, libraryId, modelRowId, afterImageId, imageIds, vectors);
   }
 
   labelHistory(imageId: number): LabelEvent[] {

@@ -6,7 +6,7 @@
  */
 import { FieldmarkError } from '../../util/errors.js';
 import type { SqlRunner } from './sql-runner.js';
-import { asRow, encodeTopK, int, str } from './rows.js';
+import { asRow, encodeTopK, int, predictionMargin, str } from './rows.js';
 import { checkId, checkInteger, checkNumber } from './validate.js';
 import type { TopKEntry } from './types.js';
 
@@ -59,10 +59,12 @@ export function writeDerivedResults(
         'INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json',
       )
       .run(sourceKey(modelRowId), JSON.stringify(baseModelRowId));
-    const insert = sql.statement(`INSERT INTO predictions (image_id, model_id, top1_index, top1_prob, topk, created_at)
-      SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM features WHERE image_id = ? AND model_id = ?)
+    // The margin is written here: left NULL, a trigger would compute it with a second UPDATE per row.
+    const insert =
+      sql.statement(`INSERT INTO predictions (image_id, model_id, top1_index, top1_prob, margin, topk, created_at)
+      SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM features WHERE image_id = ? AND model_id = ?)
       ON CONFLICT (image_id, model_id) DO UPDATE SET top1_index = excluded.top1_index, top1_prob = excluded.top1_prob,
-        topk = excluded.topk, created_at = excluded.created_at`);
+        margin = excluded.margin, topk = excluded.topk, created_at = excluded.created_at`);
     let written = 0;
     for (const p of predictions) {
       const top1 = p.topk[0]!;
@@ -72,6 +74,7 @@ export function writeDerivedResults(
         modelRowId,
         top1.index,
         Math.min(1, top1.prob),
+        predictionMargin(p.topk),
         encodeTopK(p.topk),
         at,
         p.imageId,

@@ -90,6 +90,11 @@ export function optLabelRank(row: Row, column: string): LabelRank | null {
   return row[column] === null || row[column] === undefined ? null : labelRank(row, column);
 }
 
+/** The stored margin: top-1 minus top-2 probability (top-1 alone for one class); small = uncertain. */
+export function predictionMargin(topk: readonly TopKEntry[]): number {
+  return (topk[0]?.prob ?? 0) - (topk[1]?.prob ?? 0);
+}
+
 /** Top-k is stored as JSON `[[index, prob], ...]`, highest probability first. */
 export function encodeTopK(topk: readonly TopKEntry[]): string {
   return JSON.stringify(topk.map((entry) => [entry.index, entry.prob]));

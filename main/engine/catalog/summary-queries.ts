@@ -91,11 +91,23 @@ export function exportRows(sql: SqlRunner, libraryId: number, modelRowId: number
   }));
 }
 
+interface FeatureSelection {
+  dim: number;
+  /** `FROM ... WHERE ...` over `features f` joined to `images i`. */
+  from: string;
+  params: Record<string, number | string>;
+}
+
 /**
- * All feature vectors of a model in one library as one row-major matrix, ordered by image id.
- * @throws FieldmarkError NotFound for an unknown model row.
+ * The rows `features()` and `featureChunk()` read: the model's vectors of the library's indexed
+ * images. @throws FieldmarkError NotFound for an unknown model row.
  */
-export function features(sql: SqlRunner, libraryId: number, modelRowId: number): FeatureMatrix {
+function featureSelection(
+  sql: SqlRunner,
+  libraryId: number,
+  modelRowId: number,
+  imageIds: readonly number[] | null,
+): FeatureSelection {
   checkId('libraryId', libraryId);
   checkId('modelRowId', modelRowId);
   const model: unknown = sql.statement('SELECT feature_dim FROM models WHERE id = ?').get(modelRowId);
@@ -109,25 +121,84 @@ export function features(sql: SqlRunner, libraryId: number, modelRowId: number):
     base === null
       ? 'f.model_id = @model'
       : '(f.model_id = @model OR (f.model_id = @base AND NOT EXISTS (SELECT 1 FROM features o WHERE o.image_id = f.image_id AND o.model_id = @model)))';
-  const filter = `FROM features f JOIN images i ON i.id = f.image_id WHERE ${which} AND i.library_id = @library AND i.status = 'ok' AND i.missing_since IS NULL`;
-  const params =
-    base === null ? { model: modelRowId, library: libraryId } : { model: modelRowId, library: libraryId, base };
+  const only = imageIds === null ? '' : ' AND f.image_id IN (SELECT value FROM json_each(@ids))';
+  const from = `FROM features f JOIN images i ON i.id = f.image_id WHERE ${which} AND i.library_id = @library AND i.status = 'ok' AND i.missing_since IS NULL${only}`;
+  const params: Record<string, number | string> = { model: modelRowId, library: libraryId };
+  if (base !== null) params.base = base;
+  if (imageIds !== null) params.ids = JSON.stringify(imageIds);
+  return { dim, from, params };
+}
+
+/**
+ * All feature vectors of a model in one library (or of `imageIds` among them) as one row-major
+ * matrix, ordered by image id. @throws FieldmarkError NotFound for an unknown model row.
+ */
+export function features(
+  sql: SqlRunner,
+  libraryId: number,
+  modelRowId: number,
+  imageIds: readonly number[] | null = null,
+): FeatureMatrix {
+  const { dim, from, params } = featureSelection(sql, libraryId, modelRowId, imageIds);
   // One read transaction, so the count and the rows come from the same snapshot even while
   // another connection writes; iterating copies each blob straight into the matrix.
   const read = sql.db.transaction((): FeatureMatrix => {
-    const count = int(asRow(sql.statement(`SELECT COUNT(*) AS count ${filter}`).get(params), 'features'), 'count');
-    const imageIds = new Int32Array(count);
+    const count = int(asRow(sql.statement(`SELECT COUNT(*) AS count ${from}`).get(params), 'features'), 'count');
+    const ids = new Int32Array(count);
     const vectors = new Float32Array(count * dim);
-    let n = 0;
-    for (const value of sql.statement(`SELECT f.image_id, f.vector ${filter} ORDER BY f.image_id`).iterate(params)) {
-      const row = asRow(value, 'features');
-      imageIds[n] = int(row, 'image_id');
-      copyFeatureInto(blob(row, 'vector'), dim, vectors, n * dim);
-      n += 1;
-    }
-    return { imageIds, dim, vectors };
+    const n = readRows(sql, `SELECT f.image_id, f.vector ${from} ORDER BY f.image_id`, params, dim, ids, vectors);
+    return { imageIds: ids.subarray(0, n), dim, vectors: vectors.subarray(0, n * dim) };
   });
   return read.deferred();
+}
+
+/**
+ * The next rows of `features()` after image id `afterImageId` (0 for the first), at most
+ * `imageIds.length`, written into `imageIds` and `vectors` (which the caller reuses, so a library
+ * of any size touches one chunk of memory); returns how many. @throws FieldmarkError NotFound
+ */
+export function featureChunk(
+  sql: SqlRunner,
+  libraryId: number,
+  modelRowId: number,
+  afterImageId: number,
+  imageIds: Int32Array,
+  vectors: Float32Array,
+): number {
+  const { dim, from, params } = featureSelection(sql, libraryId, modelRowId, null);
+  if (vectors.length < imageIds.length * dim)
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `vectors: expected room for ${imageIds.length} x ${dim} floats but received ${vectors.length}`,
+    );
+  return readRows(
+    sql,
+    `SELECT f.image_id, f.vector ${from} AND f.image_id > @after ORDER BY f.image_id LIMIT @limit`,
+    { ...params, after: afterImageId, limit: imageIds.length },
+    dim,
+    imageIds,
+    vectors,
+  );
+}
+
+/** Copies `[image_id, vector]` rows (raw arrays: no object per row) into the arrays; returns how many. */
+function readRows(
+  sql: SqlRunner,
+  query: string,
+  params: Record<string, number | string>,
+  dim: number,
+  imageIds: Int32Array,
+  vectors: Float32Array,
+): number {
+  let n = 0;
+  for (const value of sql.statement(query).raw(true).iterate(params)) {
+    if (n >= imageIds.length) break;
+    const row = value as [unknown, unknown];
+    imageIds[n] = int({ image_id: row[0] }, 'image_id');
+    copyFeatureInto(blob({ vector: row[1] }, 'vector'), dim, vectors, n * dim);
+    n += 1;
+  }
+  return n;
 }
 
 export interface ModelRow {

@@ -2,7 +2,7 @@
 import { FieldmarkError } from '../../util/errors.js';
 import type { SqlRunner } from './sql-runner.js';
 import { ensureModelRow } from './model-rows.js';
-import { asRow, encodeFeature, encodeTopK, int } from './rows.js';
+import { asRow, encodeFeature, encodeTopK, int, predictionMargin } from './rows.js';
 import { checkId, checkInteger, checkNumber, checkSha256, checkString, normalizeTakenAt } from './validate.js';
 import type { ImageResult, ModelRecord, TopKEntry } from './types.js';
 
@@ -146,7 +146,7 @@ export function writeResults(sql: SqlRunner, modelRowId: number, results: readon
             modelRowId,
             top1.index,
             top1.prob,
-            top1.prob - (result.topk[1]?.prob ?? 0),
+            predictionMargin(result.topk),
             encodeTopK(result.topk),
             at,
           );

@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { FieldmarkError, toErrorData } from '../../util/errors.js';
-import { MODEL_INPUT_NAME, MODEL_PROBABILITIES_OUTPUT, MODEL_FEATURES_OUTPUT } from '../../zoo/model-metadata.js';
+import { MODEL_INPUT_NAME, MODEL_PROBABILITIES_OUTPUT, MODEL_FEATURES_OUTPUT } from '../../zoo/onnx/model-metadata.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 if (!parentPort) throw new Error('inference-worker must run as a worker thread');
@@ -134,6 +134,8 @@ port.on('message', (request: WorkerRequest) => {
         session = null;
         port.close();
         return;
+      default:
+        request satisfies never;
     }
   });
 });

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { labelsFile } from '../../zoo/data-paths.js';
-import { FieldmarkError } from '../../util/errors.js';
+import { labelsFile } from '../../zoo/fetch/data-paths.js';
+import { FieldmarkError, unreachable } from '../../util/errors.js';
 import type { LabelRank } from './types.js';
 
 export interface TaxonomyEntry {
@@ -102,6 +102,8 @@ export function labelsUnder(
         return [entry.family];
       case 'order':
         return [entry.order];
+      default:
+        return unreachable(rank);
     }
   };
   return entries

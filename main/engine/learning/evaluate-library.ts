@@ -6,8 +6,8 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { LabelStore } from '../labels/label-store.js';
 import { parseCsv } from '../export/csv-parse.js';
-import { FieldmarkError } from '../../util/errors.js';
-import type { ModelMetadata } from '../../zoo/model-metadata.js';
+import { FieldmarkError, unreachable } from '../../util/errors.js';
+import type { ModelMetadata } from '../../zoo/onnx/model-metadata.js';
 import { isUserLabel } from './labelled-features.js';
 import { classNamesAsLabels } from './label-mapping.js';
 import { evaluate, type EvaluatedItem, type Evaluation } from './evaluation.js';
@@ -59,6 +59,8 @@ export function truthLabels(
       }
       return truth;
     }
+    default:
+      return unreachable(source);
   }
 }
 

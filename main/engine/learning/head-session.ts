@@ -4,8 +4,7 @@
  * vectors already (the catalog stores them so); the exported model normalises its own.
  */
 import * as ort from 'onnxruntime-node';
-import { encodeModel, type OnnxModel } from '../../zoo/onnx-writer.js';
-import type { FeatureMatrix } from '../catalog/types.js';
+import { encodeModel, type OnnxModel } from '../../zoo/onnx/onnx-writer.js';
 import type { SoftmaxHead } from './head.js';
 
 export interface HeadPrediction {
@@ -59,35 +58,35 @@ function headModel(head: SoftmaxHead): OnnxModel {
   };
 }
 
-const CHUNK = 8192;
+/** A head session: top-`k` of feature rows, one chunk at a time (release when done). */
+export interface HeadTopK {
+  /** The top-k of the first `rows` rows of `vectors` (row-major, unit rows), for `imageIds`. */
+  run(imageIds: Int32Array, vectors: Float32Array, rows: number): Promise<HeadPrediction[]>;
+  release(): Promise<void>;
+}
 
-/** The head's top-`k` for every row of `matrix`. */
-export async function headTopKAll(head: SoftmaxHead, matrix: FeatureMatrix, k = 5): Promise<HeadPrediction[]> {
+/** Opens the head in onnxruntime (Gemm, Softmax, TopK) for top-`k` predictions. */
+export async function openHeadTopK(head: SoftmaxHead, k = 5): Promise<HeadTopK> {
   const take = Math.min(k, head.classNames.length);
   const session = await ort.InferenceSession.create(encodeModel(headModel(head)).toBytes(), {
     executionProviders: ['cpu'],
   });
-  const out: HeadPrediction[] = [];
-  try {
-    const kTensor = new ort.Tensor('int64', BigInt64Array.from([BigInt(take)]), [1]);
-    for (let start = 0; start < matrix.imageIds.length; start += CHUNK) {
-      const rows = Math.min(CHUNK, matrix.imageIds.length - start);
-      const x = new ort.Tensor('float32', matrix.vectors.subarray(start * matrix.dim, (start + rows) * matrix.dim), [
-        rows,
-        matrix.dim,
-      ]);
+  const kTensor = new ort.Tensor('int64', BigInt64Array.from([BigInt(take)]), [1]);
+  return {
+    async run(imageIds, vectors, rows) {
+      if (rows === 0) return [];
+      const x = new ort.Tensor('float32', vectors.subarray(0, rows * head.dim), [rows, head.dim]);
       const result = await session.run({ X: x, K: kTensor });
       const values = result.values!.data as Float32Array;
       const indices = result.indices!.data as BigInt64Array;
+      const out: HeadPrediction[] = new Array(rows);
       for (let r = 0; r < rows; r++) {
-        const topk = [];
-        for (let j = 0; j < take; j++)
-          topk.push({ index: Number(indices[r * take + j]!), prob: values[r * take + j]! });
-        out.push({ imageId: matrix.imageIds[start + r]!, topk });
+        const topk = new Array<{ index: number; prob: number }>(take);
+        for (let j = 0; j < take; j++) topk[j] = { index: Number(indices[r * take + j]!), prob: values[r * take + j]! };
+        out[r] = { imageId: imageIds[r]!, topk };
       }
-    }
-  } finally {
-    await session.release();
-  }
-  return out;
+      return out;
+    },
+    release: () => session.release(),
+  };
 }

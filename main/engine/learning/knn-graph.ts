@@ -4,7 +4,7 @@
  * seconds on two cores, with no index to build or keep in sync with the catalog.
  */
 import * as ort from 'onnxruntime-node';
-import { encodeModel, type OnnxModel } from '../../zoo/onnx-writer.js';
+import { encodeModel, type OnnxModel } from '../../zoo/onnx/onnx-writer.js';
 
 export interface KnnGraph {
   rows: number;

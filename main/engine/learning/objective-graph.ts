@@ -10,7 +10,7 @@
  * gradW [M*K, d], gradB [M*K], probabilities [n, M, K]. The L2 term is added in JS (it is cheap).
  */
 import * as ort from 'onnxruntime-node';
-import { encodeModel, type OnnxModel } from '../../zoo/onnx-writer.js';
+import { encodeModel, type OnnxModel } from '../../zoo/onnx/onnx-writer.js';
 
 function objectiveModel(classCount: number): OnnxModel {
   const int64 = (values: number[]) => BigInt64Array.from(values.map((v) => BigInt(v)));

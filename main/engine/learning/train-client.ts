@@ -38,6 +38,8 @@ export function trainInWorker(data: TrainingData, options: WorkerTrainOptions = 
         case 'error':
           finish(() => reject(new FieldmarkError(reply.error.kind, reply.error.message)));
           return;
+        default:
+          reply satisfies never;
       }
     });
     worker.on('error', (error) =>

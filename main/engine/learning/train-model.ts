@@ -6,11 +6,11 @@
 import { basename, extname } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { LabelStore } from '../labels/label-store.js';
-import { sha256File } from '../../zoo/download.js';
-import { writeModelWithHead } from '../../zoo/replace-head.js';
-import type { ModelMetadata } from '../../zoo/model-metadata.js';
+import { sha256File } from '../../zoo/fetch/download.js';
+import { writeModelWithHead } from '../../zoo/onnx/replace-head.js';
+import type { ModelMetadata } from '../../zoo/onnx/model-metadata.js';
 import { FieldmarkError } from '../../util/errors.js';
-import { labelledSet } from './labelled-features.js';
+import { isUserLabel, labelledSet } from './labelled-features.js';
 import { trainInWorker } from './train-client.js';
 import { applyHeadToLibrary } from './apply-head.js';
 import type { CvPoint } from './train-head.js';
@@ -76,8 +76,16 @@ export async function trainModelFromLabels(request: TrainModelRequest): Promise<
     );
   }
   const store = new LabelStore(catalog, libraryId);
-  const matrix = catalog.features(libraryId, base.rowId);
-  const set = labelledSet(matrix, store.allLabels());
+  // Only the labelled images' features: the head is applied to the rest in chunks (apply-head.ts).
+  const labels = store.allLabels();
+  const set = labelledSet(
+    catalog.features(
+      libraryId,
+      base.rowId,
+      labels.filter(isUserLabel).map((label) => label.imageId),
+    ),
+    labels,
+  );
   if (set.rows === 0)
     throw new FieldmarkError(
       'InvalidArgument',
@@ -124,7 +132,7 @@ export async function trainModelFromLabels(request: TrainModelRequest): Promise<
   const applied = await applyHeadToLibrary(
     catalog,
     result.head,
-    matrix,
+    libraryId,
     { modelRowId, baseModelRowId: base.rowId },
     request.applyLabels ? store : null,
   );

@@ -33,5 +33,7 @@ port.on('message', (request: TrainRequest) => {
         })
         .catch((error: unknown) => send({ type: 'error', error: toErrorData(error) }));
       return;
+    default:
+      request satisfies never;
   }
 });

@@ -8,7 +8,7 @@ import { webcrypto } from 'node:crypto';
 import { join } from 'node:path';
 import { prepareImage, type PreparedImage } from '../preprocess/index.js';
 import { FieldmarkError, toErrorData, type ErrorKind } from '../../util/errors.js';
-import type { PreprocessSpec } from '../../zoo/model-metadata.js';
+import type { PreprocessSpec } from '../../zoo/onnx/model-metadata.js';
 
 export interface QueuedImage {
   id: number;

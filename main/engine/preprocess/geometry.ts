@@ -3,7 +3,7 @@
  * CenterCrop), following /work/shared/reference/preprocessing.json `transform_semantics`.
  * No pixels here: these functions only say which sizes and boxes the pixel code must produce.
  */
-import type { PreprocessSpec, ResizeRule } from '../../zoo/model-metadata.js';
+import type { PreprocessSpec, ResizeRule } from '../../zoo/onnx/model-metadata.js';
 import { FieldmarkError, describeValue } from '../../util/errors.js';
 
 export interface Size {
@@ -94,6 +94,7 @@ export function resizeTargetSize(rule: ResizeRule, source: Size): Size {
     case 'none':
       return { width: source.width, height: source.height };
     default:
+      rule satisfies never; // checked at compile time; the throw catches a rule read from JSON
       throw new FieldmarkError(
         'InvalidArgument',
         `expected resize kind short-edge, fixed or none but received ${describeValue((rule as { kind: unknown }).kind)}`,

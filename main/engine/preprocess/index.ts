@@ -5,7 +5,7 @@
  * INTER_LINEAR or PIL BILINEAR bit for bit on the decoded pixels; big JPEGs are decoded smaller
  * with libjpeg's DCT scaling first (see shrink-on-load.ts for the trade-off).
  */
-import type { PreprocessSpec } from '../../zoo/model-metadata.js';
+import type { PreprocessSpec } from '../../zoo/onnx/model-metadata.js';
 import { FieldmarkError, describeValue } from '../../util/errors.js';
 import { planPreprocess, type PreprocessPlan, type Size } from './geometry.js';
 import { decodeRgb, readImageHeader, type ImageHeader } from './decode.js';

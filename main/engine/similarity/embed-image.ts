@@ -7,7 +7,7 @@ import { InferenceClient } from '../inference/inference-client.js';
 import { l2NormalizedRow } from '../inference/postprocess.js';
 import { prepareImage } from '../preprocess/index.js';
 import { FieldmarkError } from '../../util/errors.js';
-import type { ModelMetadata } from '../../zoo/model-metadata.js';
+import type { ModelMetadata } from '../../zoo/onnx/model-metadata.js';
 
 /**
  * @throws FieldmarkError ReadFailed for an unreadable file, the decoder's kinds for a bad image, ModelInvalid / InferenceFailed

@@ -3,8 +3,8 @@
  * absolute change of the float model's top-1 probability, and recall@10 of cosine
  * nearest-neighbour search on the features (the int8 neighbours against the float ones).
  */
-import { MODEL_FEATURES_OUTPUT, MODEL_INPUT_NAME, MODEL_PROBABILITIES_OUTPUT } from '../model-metadata.js';
-import type { PreprocessSpec } from '../model-metadata.js';
+import { MODEL_FEATURES_OUTPUT, MODEL_INPUT_NAME, MODEL_PROBABILITIES_OUTPUT } from '../onnx/model-metadata.js';
+import type { PreprocessSpec } from '../onnx/model-metadata.js';
 import { prepareImages } from './calibration-images.js';
 import { batchTensor, runBatch, type Session } from './session.js';
 

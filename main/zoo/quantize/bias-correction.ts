@@ -6,7 +6,7 @@
  * before the bias is quantized. (Zero padding at the borders is ignored: a second-order effect.)
  * On the CIFAR-10 ResNet-20 it lifted top-1 agreement by 0.2-0.4 points (2,000 held-out images).
  */
-import type { OnnxModel, OnnxTensor } from '../onnx-writer.js';
+import type { OnnxModel, OnnxTensor } from '../onnx/onnx-writer.js';
 import { quantizeWeightsPerChannel } from './quant-params.js';
 
 /** The float tensors whose per-channel means the correction needs: the data input of each Conv/Gemm with a bias. */

@@ -3,8 +3,8 @@
  * quantizer needs a range for exposed as an extra output, and each tensor's values feed a
  * TensorStats. The model is changed in memory only (the session is created from its bytes).
  */
-import { MODEL_INPUT_NAME } from '../model-metadata.js';
-import { encodeModel, type OnnxModel } from '../onnx-writer.js';
+import { MODEL_INPUT_NAME } from '../onnx/model-metadata.js';
+import { encodeModel, type OnnxModel } from '../onnx/onnx-writer.js';
 import { addChannelMeans, biasCorrectionInputs } from './bias-correction.js';
 import { TensorStats, type CalibrationMethod } from './calibration-stats.js';
 import type { QdqPlan } from './qdq-graph.js';

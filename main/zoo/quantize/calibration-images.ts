@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { hasImageExtension } from '../../engine/scan/index.js';
 import { prepareImage } from '../../engine/preprocess/index.js';
 import { FieldmarkError, toErrorData } from '../../util/errors.js';
-import type { PreprocessSpec } from '../model-metadata.js';
+import type { PreprocessSpec } from '../onnx/model-metadata.js';
 
 export interface ImageSplit {
   calibration: string[];

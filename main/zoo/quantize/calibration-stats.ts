@@ -9,6 +9,7 @@
  * Histograms are kept in one pass: each side of 0 has BINS bins over [0, range]; when a value
  * beyond the range arrives the range doubles and neighbouring bins merge.
  */
+import { unreachable } from '../../util/errors.js';
 
 export const CALIBRATION_METHODS = ['minmax', 'percentile', 'entropy'] as const;
 export type CalibrationMethod = (typeof CALIBRATION_METHODS)[number];
@@ -67,6 +68,8 @@ export class TensorStats {
         return this.percentileRange();
       case 'entropy':
         return this.entropyRange();
+      default:
+        return unreachable(method);
     }
   }
 

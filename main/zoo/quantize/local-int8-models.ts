@@ -4,9 +4,9 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { modelsCacheDir } from '../model-cache.js';
-import type { ModelMetadata, QuantizationInfo } from '../model-metadata.js';
-import { readModelMetadata } from '../model-file.js';
+import { modelsCacheDir } from '../fetch/model-cache.js';
+import type { ModelMetadata, QuantizationInfo } from '../onnx/model-metadata.js';
+import { readModelMetadata } from '../onnx/model-file.js';
 
 export interface LocalInt8Model {
   id: string;

@@ -8,8 +8,8 @@
  *   Pad (in normalised space, where padding is 0) -> x * std + mean -> Q(scale 1, zp 0) -> Conv(W / std, b - sum(W / std * mean), pads 0).
  * The float ops touch only the 3-channel input; the Conv still runs as QLinearConv.
  */
-import { MODEL_INPUT_NAME } from '../model-metadata.js';
-import type { OnnxModel, OnnxNode, OnnxTensor } from '../onnx-writer.js';
+import { MODEL_INPUT_NAME } from '../onnx/model-metadata.js';
+import type { OnnxModel, OnnxNode, OnnxTensor } from '../onnx/onnx-writer.js';
 
 /** The tensor the first convolution reads after the rewrite; its range is [0, 255] by construction. */
 export const PIXEL_TENSOR = 'input.pixels';

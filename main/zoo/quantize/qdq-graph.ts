@@ -9,7 +9,7 @@
  * The graph's outputs stay float: `features` is the average pool of dequantized values.
  */
 import { FieldmarkError } from '../../util/errors.js';
-import type { OnnxModel, OnnxNode, OnnxTensor } from '../onnx-writer.js';
+import type { OnnxModel, OnnxNode, OnnxTensor } from '../onnx/onnx-writer.js';
 import { activationParams, quantizeBias, quantizeWeightsPerChannel, type ActivationParams } from './quant-params.js';
 
 /** Operators the quantizer knows how to treat; anything else in a graph is refused. */

@@ -6,12 +6,12 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { FieldmarkError } from '../../util/errors.js';
-import { installedModelPath, modelsCacheDir } from '../model-cache.js';
-import { METADATA_KEY, type ModelMetadata, type QuantizationInfo } from '../model-metadata.js';
-import { parseOnnxModel } from '../onnx-reader.js';
-import { encodeModel, writeOnnxModel } from '../onnx-writer.js';
-import { resolveModel } from '../resolve-model.js';
+import { FieldmarkError, unreachable } from '../../util/errors.js';
+import { installedModelPath, modelsCacheDir } from '../fetch/model-cache.js';
+import { METADATA_KEY, type ModelMetadata, type QuantizationInfo } from '../onnx/model-metadata.js';
+import { parseOnnxModel } from '../onnx/onnx-reader.js';
+import { encodeModel, writeOnnxModel } from '../onnx/onnx-writer.js';
+import { resolveModel } from '../fetch/resolve-model.js';
 import { checkInChunks, type AgreementReport } from './accuracy-check.js';
 import { correctBiasesForWeightRounding } from './bias-correction.js';
 import { calibrateRanges } from './calibrate.js';
@@ -74,6 +74,8 @@ export function suggestMethod(method: CalibrationMethod): CalibrationMethod {
       return 'entropy';
     case 'entropy':
       return 'percentile';
+    default:
+      return unreachable(method);
   }
 }
 

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as ort from 'onnxruntime-node';
-import { MODEL_INPUT_NAME } from '../model-metadata.js';
+import { MODEL_INPUT_NAME } from '../onnx/model-metadata.js';
 import { batchTensor, createCpuSession, type Session } from './session.js';
 
 /** About 8 ImageNet-size images' worth of pixels per timed batch: tiny CIFAR inputs need many more images than 8 to time anything but call overhead. */

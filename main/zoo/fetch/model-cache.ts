@@ -4,7 +4,7 @@
  * `%LOCALAPPDATA%\Fieldmark\Cache`), or FIELDMARK_CACHE_DIR when set (tests use a temp dir).
  */
 import { join } from 'node:path';
-import { resolveAppPaths } from '../util/app-paths.js';
+import { resolveAppPaths } from '../../util/app-paths.js';
 
 export function modelsCacheDir(
   env: NodeJS.ProcessEnv = process.env,

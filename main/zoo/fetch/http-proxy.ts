@@ -8,7 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import tls from 'node:tls';
-import { FieldmarkError } from '../util/errors.js';
+import { FieldmarkError } from '../../util/errors.js';
 
 function envValue(env: NodeJS.ProcessEnv, ...names: string[]): string | undefined {
   for (const name of names) {

@@ -5,7 +5,7 @@
  * FieldmarkError 'UnsafeCheckpoint' naming it, so a malicious checkpoint cannot run code.
  * Opcodes: https://github.com/python/cpython/blob/main/Lib/pickletools.py (protocols 0-5).
  */
-import { FieldmarkError } from '../util/errors.js';
+import { FieldmarkError } from '../../util/errors.js';
 
 /** A Python dict (or OrderedDict): keys are strings or numbers in practice. */
 export class PyDict {

@@ -5,8 +5,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { modelsCacheDir } from './model-cache.js';
-import type { ModelMetadata } from './model-metadata.js';
-import { readModelMetadata } from './model-file.js';
+import type { ModelMetadata } from '../onnx/model-metadata.js';
+import { readModelMetadata } from '../onnx/model-file.js';
 
 /** Where the app writes trained models. */
 export function trainedModelsDir(env: NodeJS.ProcessEnv = process.env): string {

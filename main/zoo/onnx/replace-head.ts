@@ -11,12 +11,12 @@ import { dirname } from 'node:path';
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FieldmarkError } from '../util/errors.js';
+import { FieldmarkError } from '../../util/errors.js';
 import { MODEL_FEATURES_OUTPUT, MODEL_PROBABILITIES_OUTPUT, type ModelMetadata } from './model-metadata.js';
 import { encodeNode, encodeTensor, encodeValueInfo, type OnnxNode } from './onnx-writer.js';
 import { decodeFields, decodeString, ProtoDecodeError, type ProtoField } from './protobuf-reader.js';
 import { ProtoMessage, WIRE_LENGTH_DELIMITED, WIRE_VARINT } from './protobuf-writer.js';
-import { metadataProps } from './resnet-model-file.js';
+import { metadataProps } from '../resnet/resnet-model-file.js';
 
 /** A linear head on L2-normalised features: logits = W x + b, W is [classes, dim] row-major. */
 export interface LinearHead {

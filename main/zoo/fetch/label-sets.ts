@@ -6,7 +6,7 @@
  * take the names stored in their checkpoint. A custom set is a JSON file holding an array of names.
  */
 import { readFile } from 'node:fs/promises';
-import { FieldmarkError, describeValue } from '../util/errors.js';
+import { FieldmarkError, describeValue } from '../../util/errors.js';
 import { labelsFile } from './data-paths.js';
 
 export const LABEL_SET_SIZES: Readonly<Record<string, number>> = {

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
-import { FieldmarkError } from '../util/errors.js';
+import { FieldmarkError } from '../../util/errors.js';
 import {
   isTensorRef,
   PyDict,

@@ -5,7 +5,7 @@
  * can never take over (or be credited with) the registry model's results (issue 12, item 5).
  */
 import { basename, extname } from 'node:path';
-import type { RegistryEntry } from './registry.js';
+import type { RegistryEntry } from '../fetch/registry.js';
 
 /** Hex digits of the checkpoint's SHA-256 in a custom model's id: enough to tell files apart. */
 export const CUSTOM_ID_HASH_DIGITS = 12;

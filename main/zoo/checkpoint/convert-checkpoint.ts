@@ -4,16 +4,16 @@
  * `classes`, preprocessing from a registry entry (`like` / `preprocess`) or the architecture.
  */
 import { basename, extname } from 'node:path';
-import { FieldmarkError } from '../util/errors.js';
+import { FieldmarkError } from '../../util/errors.js';
 import { readCheckpoint } from './checkpoint-reader.js';
-import { genericClassNames, LABEL_SET_SIZES, resolveLabelSet } from './label-sets.js';
-import type { ModelMetadata, PreprocessSpec } from './model-metadata.js';
-import { preprocessFor } from './preprocess-presets.js';
-import { findRegistryEntry, requireRegistryEntry, type RegistryEntry } from './registry.js';
-import { describeSpec, extractWeights, inferResNet } from './resnet-inference.js';
-import { writeResNetModelFile } from './resnet-model-file.js';
+import { genericClassNames, LABEL_SET_SIZES, resolveLabelSet } from '../fetch/label-sets.js';
+import type { ModelMetadata, PreprocessSpec } from '../onnx/model-metadata.js';
+import { preprocessFor } from '../fetch/preprocess-presets.js';
+import { findRegistryEntry, requireRegistryEntry, type RegistryEntry } from '../fetch/registry.js';
+import { describeSpec, extractWeights, inferResNet } from '../resnet/resnet-inference.js';
+import { writeResNetModelFile } from '../resnet/resnet-model-file.js';
 import { convertedModelId, isRegistryCheckpoint } from './model-identity.js';
-import { featureDim, parameterCount, type ResNetSpec } from './resnet-spec.js';
+import { featureDim, parameterCount, type ResNetSpec } from '../resnet/resnet-spec.js';
 
 export interface ConvertRequest {
   checkpointPath: string;

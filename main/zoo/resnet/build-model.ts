@@ -2,10 +2,10 @@
  * Builds models with real ResNet architectures and seeded, untrained weights, for tests,
  * benchmarks and trying the pipeline without a download. The files say they are untrained.
  */
-import { FieldmarkError } from '../util/errors.js';
-import { resolveLabelSet } from './label-sets.js';
-import type { ModelMetadata } from './model-metadata.js';
-import { preprocessFor } from './preprocess-presets.js';
+import { FieldmarkError } from '../../util/errors.js';
+import { resolveLabelSet } from '../fetch/label-sets.js';
+import type { ModelMetadata } from '../onnx/model-metadata.js';
+import { preprocessFor } from '../fetch/preprocess-presets.js';
 import { architectureSpec } from './resnet-architectures.js';
 import { writeResNetModelFile } from './resnet-model-file.js';
 import { featureDim, parameterCount } from './resnet-spec.js';

@@ -5,7 +5,7 @@
  * 4.3.14-16 (zip64 end of central directory), 4.5.3 (zip64 extra field).
  */
 import { inflateRawSync } from 'node:zlib';
-import { FieldmarkError } from '../util/errors.js';
+import { FieldmarkError } from '../../util/errors.js';
 
 export interface ZipEntry {
   name: string;

@@ -3,7 +3,7 @@
  * without parsing the graph: the graph and its weights are skipped by their length.
  */
 import { open } from 'node:fs/promises';
-import { FieldmarkError } from '../util/errors.js';
+import { FieldmarkError } from '../../util/errors.js';
 import { METADATA_KEY, type ModelMetadata } from './model-metadata.js';
 import { parseModelMetadata } from './model-metadata-schema.js';
 import { decodeFields, decodeString, ProtoDecodeError, scanFileFields } from './protobuf-reader.js';

@@ -6,10 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { FieldmarkError } from '../util/errors.js';
+import { FieldmarkError } from '../../util/errors.js';
 import { modelsDataDir } from './data-paths.js';
-import type { PreprocessSpec } from './model-metadata.js';
-import { modelMetadataSchema } from './model-metadata-schema.js';
+import type { PreprocessSpec } from '../onnx/model-metadata.js';
+import { modelMetadataSchema } from '../onnx/model-metadata-schema.js';
 
 const entrySchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),

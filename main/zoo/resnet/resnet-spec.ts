@@ -4,6 +4,7 @@
  * the stride of a bottleneck sits on its 3x3 conv), torchvision's ResNet and wide ResNet, and the
  * CIFAR ResNets of He et al. as reproduced in akamaster/pytorch_resnet_cifar10 (option-A shortcut).
  */
+import { unreachable } from '../../util/errors.js';
 
 export type StemSpec =
   /** conv 7x7 stride 2 pad 3 + BN + ReLU, then max-pool 3x3 stride 2 pad 1 (ImageNet ResNets). */
@@ -96,6 +97,8 @@ function stemShape(stem: StemSpec): ConvBnShape[] {
         convBn(stem.channels[0], stem.channels[1], 3, 1),
         convBn(stem.channels[1], stem.channels[2], 3, 1),
       ];
+    default:
+      return unreachable(stem);
   }
 }
 

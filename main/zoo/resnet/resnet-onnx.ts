@@ -4,9 +4,9 @@
  * each conv gets a bias. Outputs: `probabilities` (softmax of the logits) and `features` (the
  * globally average-pooled vector before the head, not normalised).
  */
-import { FieldmarkError } from '../util/errors.js';
-import { MODEL_FEATURES_OUTPUT, MODEL_INPUT_NAME, MODEL_PROBABILITIES_OUTPUT } from './model-metadata.js';
-import type { OnnxModel, OnnxNode, OnnxTensor } from './onnx-writer.js';
+import { FieldmarkError } from '../../util/errors.js';
+import { MODEL_FEATURES_OUTPUT, MODEL_INPUT_NAME, MODEL_PROBABILITIES_OUTPUT } from '../onnx/model-metadata.js';
+import type { OnnxModel, OnnxNode, OnnxTensor } from '../onnx/onnx-writer.js';
 import { resnetShape, type ConvBnShape, type ResNetSpec } from './resnet-spec.js';
 import type { ConvBnWeights, ResNetWeights } from './resnet-weights.js';
 

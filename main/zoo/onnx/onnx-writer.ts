@@ -4,8 +4,9 @@
  * initializers are stored as raw_data (little-endian), as the ONNX spec requires.
  */
 import { endianness } from 'node:os';
-import { writeChunksAtomic } from '../util/atomic-file.js';
+import { writeChunksAtomic } from '../../util/atomic-file.js';
 import { ProtoMessage } from './protobuf-writer.js';
+import { unreachable } from '../../util/errors.js';
 
 export const ONNX_IR_VERSION = 8;
 export const ONNX_OPSET = 17;
@@ -116,6 +117,8 @@ function encodeAttribute(attribute: OnnxAttribute): ProtoMessage {
     case 'ints':
       message.repeatedVarints(8, attribute.value).varint(20, ATTRIBUTE_TYPE.ints);
       break;
+    default:
+      unreachable(attribute);
   }
   return message;
 }

@@ -3,8 +3,8 @@
  * convert once to ONNX; and lists what the registry offers and what is installed.
  */
 import { stat } from 'node:fs/promises';
-import { FieldmarkError } from '../util/errors.js';
-import { convertCheckpoint, type ConvertResult } from './convert-checkpoint.js';
+import { FieldmarkError } from '../../util/errors.js';
+import { convertCheckpoint, type ConvertResult } from '../checkpoint/convert-checkpoint.js';
 import { downloadFile, sha256File } from './download.js';
 import { checkpointCachePath, installedModelPath, modelsCacheDir } from './model-cache.js';
 import { loadRegistry, requireRegistryEntry, type RegistryEntry } from './registry.js';

@@ -4,7 +4,7 @@
  * `resnet_cifar.py`, `configs/_base_/models/wide-resnet50.py` (base_channels=128, expansion=2),
  * and akamaster/pytorch_resnet_cifar10 `resnet.py` (6n+2 layers, widths 16/32/64).
  */
-import { FieldmarkError } from '../util/errors.js';
+import { FieldmarkError } from '../../util/errors.js';
 import type { ResNetSpec, ShortcutKind, StageSpec, StemSpec } from './resnet-spec.js';
 
 const BN_EPS = 1e-5;

@@ -4,7 +4,7 @@
  * project's writer emits (raw_data initializers, default-domain nodes); anything else is
  * refused with a message naming what it met. Field numbers: onnx/onnx.proto.
  */
-import { FieldmarkError } from '../util/errors.js';
+import { FieldmarkError, unreachable } from '../../util/errors.js';
 import {
   ONNX_OPSET,
   type OnnxAttribute,
@@ -43,6 +43,8 @@ function tensorData(type: OnnxDataType, raw: Uint8Array): OnnxTensorData {
       return new Int8Array(copyAligned(raw));
     case 'uint8':
       return new Uint8Array(copyAligned(raw));
+    default:
+      return unreachable(type);
   }
 }
 

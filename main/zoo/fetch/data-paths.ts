@@ -9,7 +9,7 @@ import { join } from 'node:path';
 export function modelsDataDir(env: NodeJS.ProcessEnv = process.env): string {
   const override = env.FIELDMARK_MODELS_DIR;
   if (override) return override;
-  return fileURLToPath(new URL('../../../models/', import.meta.url));
+  return fileURLToPath(new URL('../../../../models/', import.meta.url));
 }
 
 export function labelsFile(labelSet: string, env: NodeJS.ProcessEnv = process.env): string {

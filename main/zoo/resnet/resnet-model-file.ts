@@ -4,8 +4,8 @@
  */
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { METADATA_KEY, type ModelMetadata } from './model-metadata.js';
-import { writeOnnxModel } from './onnx-writer.js';
+import { METADATA_KEY, type ModelMetadata } from '../onnx/model-metadata.js';
+import { writeOnnxModel } from '../onnx/onnx-writer.js';
 import { buildResNetGraph } from './resnet-onnx.js';
 import type { ResNetSpec } from './resnet-spec.js';
 import type { ResNetWeights } from './resnet-weights.js';

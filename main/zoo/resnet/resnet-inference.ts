@@ -4,8 +4,8 @@
  * stem (7x7, CIFAR 3x3, V1c deep stem) and shortcut (1x1 conv, V1d pooled conv, option-A
  * zero-pad). Then checks every tensor against what that structure needs and lists the misfits.
  */
-import { FieldmarkError } from '../util/errors.js';
-import type { CheckpointTensor } from './checkpoint-reader.js';
+import { FieldmarkError } from '../../util/errors.js';
+import type { CheckpointTensor } from '../checkpoint/checkpoint-reader.js';
 import { ARCHITECTURE_NAMES, architectureSpec } from './resnet-architectures.js';
 import type { ResNetSpec, ShortcutKind, StageSpec, StemSpec } from './resnet-spec.js';
 import { allocateWeights, checkpointSlots, type KeyLayout, type ResNetWeights } from './resnet-weights.js';

@@ -8,8 +8,8 @@
  * - akamaster CIFAR ResNets: ToTensor + Normalize with the ImageNet mean/std (0-1 scale in the
  *   original code; here the same values on the 0-255 scale).
  */
-import { IMAGENET_MEAN, IMAGENET_STD, type PreprocessSpec } from './model-metadata.js';
-import { isCifarArchitecture } from './resnet-architectures.js';
+import { IMAGENET_MEAN, IMAGENET_STD, type PreprocessSpec } from '../onnx/model-metadata.js';
+import { isCifarArchitecture } from '../resnet/resnet-architectures.js';
 
 /** cifar10_bs16.py data_preprocessor (0-255 scale, RGB). */
 const CIFAR10_MEAN: [number, number, number] = [125.307, 122.961, 113.8575];

@@ -3,9 +3,9 @@
  * metadata, with a message that says how to get a registry model that is not installed yet.
  */
 import { stat } from 'node:fs/promises';
-import { FieldmarkError } from '../util/errors.js';
-import type { ModelMetadata } from './model-metadata.js';
-import { readModelMetadata } from './model-file.js';
+import { FieldmarkError } from '../../util/errors.js';
+import type { ModelMetadata } from '../onnx/model-metadata.js';
+import { readModelMetadata } from '../onnx/model-file.js';
 import { installedModelPath, modelsCacheDir } from './model-cache.js';
 import { loadRegistry } from './registry.js';
 
