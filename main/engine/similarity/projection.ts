@@ -4,6 +4,7 @@
  * is placed at the similarity-weighted mean of its nearest sampled images, so 100k points cost a
  * 5k-point UMAP plus one batched exact search).
  */
+import { mulberry32 } from '../../util/seeded-random.js';
 import usearch from 'usearch';
 import { UMAP } from 'umap-js';
 import type { FeatureStore } from './feature-store.js';
@@ -13,16 +14,7 @@ export const UMAP_SAMPLE = 5000;
 const PLACE_K = 5;
 
 /** A deterministic PRNG (mulberry32), so the same library gives the same map. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom: (seed: number) => () => number = mulberry32;
 
 /** Row indices of an evenly spread sample of at most `max` rows. */
 function sampleRows(n: number, max: number): Int32Array {

@@ -4,20 +4,11 @@
  * initialises ResNets); batch norms get random, non-trivial running statistics so that BN
  * folding is exercised; the head is scaled so that the softmax is neither flat nor one-hot.
  */
+import { mulberry32 } from '../../util/seeded-random.js';
 import { resnetShape, type ConvBnShape, type ResNetSpec } from './resnet-spec.js';
 import { allocateWeights, type ConvBnWeights, type ResNetWeights } from './resnet-weights.js';
 
-/** mulberry32: a small, fast 32-bit PRNG with a good spread; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Standard normal samples by the Box-Muller transform over `uniform`. */
 export function normalSampler(uniform: () => number): () => number {
