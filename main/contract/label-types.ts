@@ -2,7 +2,7 @@
  * The labelling shapes that cross the contract. Type-only: the engine's label vocabulary
  * (sources, ranks, undo state) is re-exported so that main, preload and renderer agree on it.
  */
-import type { LabelRank, LabelSource, UndoState } from '../engine/labels/types.js';
+import type { LabelCount, LabelHistoryEntry, LabelRank, LabelSource, UndoState } from '../engine/labels/types.js';
 
 export type { LabelRank, LabelSource, UndoState };
 
@@ -47,20 +47,13 @@ export interface LabelChangeSummary {
   undo: UndoState;
 }
 
-export interface LabelHistoryItem {
-  step: number;
-  oldLabel: string | null;
-  newLabel: string | null;
-  rank: LabelRank | null;
-  source: LabelSource;
-  at: string;
-  undone: boolean;
-}
+/** One entry of an image's label history, as the engine records it (the event's row id stays inside). */
+export type LabelHistoryItem = Omit<LabelHistoryEntry, 'eventId'>;
 
 export interface LabelCountsView {
   labelled: number;
   total: number;
-  counts: { label: string; rank: LabelRank; count: number }[];
+  counts: LabelCount[];
 }
 
 export interface LabelImportReport {
