@@ -4,7 +4,8 @@
  * JPEGs and checked on the other 9,800: top-1 agreement with the float model, top-1 accuracy of
  * both (labels from the file names `<index>_<label>.jpg`), mean |dp| of the top-1, recall@10 of
  * feature search against the float neighbours, and the speed-up the quantizer measured.
- * Options: --models resnet20,resnet32  --methods minmax,percentile,entropy  --check N (default all)  --json FILE.
+ * Options: --models resnet20,resnet32  --methods minmax,percentile,entropy  --precision int8|mixed (default: the
+ * quantizer's, mixed for these 32 px models)  --check N (default all)  --json FILE.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { importModel } from '../main/zoo/fetch/install-model.js';
 import { CALIBRATION_METHODS, type CalibrationMethod } from '../main/zoo/quantize/calibration-stats.js';
+import { PRECISIONS, type Precision } from '../main/zoo/quantize/precision.js';
 import { quantizeModel } from '../main/zoo/quantize/quantize-model.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,12 +29,16 @@ const { values } = parseArgs({
     models: { type: 'string' },
     methods: { type: 'string' },
     check: { type: 'string' },
+    precision: { type: 'string' },
     json: { type: 'string' },
   },
 });
 const models = (values.models ?? 'resnet20,resnet32').split(',');
 const methods = (values.methods ?? CALIBRATION_METHODS.join(',')).split(',') as CalibrationMethod[];
 const check = values.check === undefined ? null : Number(values.check);
+const precision = values.precision as Precision | undefined;
+if (precision !== undefined && !PRECISIONS.includes(precision))
+  throw new Error(`--precision: expected ${PRECISIONS.join(' or ')}, received ${precision}`);
 const pct = (value: number, digits = 2): string => `${(value * 100).toFixed(digits)}%`;
 
 const labelOf = (file: string): number => Number(/_(\d+)\.[a-z]+$/i.exec(basename(file))?.[1] ?? Number.NaN);
@@ -52,6 +58,7 @@ try {
         images: 200,
         checkImages: check,
         method,
+        ...(precision ? { precision } : {}),
         env,
         outPath: join(cache, `${name}-${method}.onnx`),
       });
@@ -62,6 +69,7 @@ try {
       const row = {
         model: name,
         method,
+        precision: q.precision,
         checked: q.checkImages,
         agreement: q.top1Agreement,
         fp32_accuracy: accuracy(result.report.fp32.top1),
@@ -73,7 +81,7 @@ try {
       };
       rows.push(row);
       console.log(
-        `${name} ${method.padEnd(10)} agreement ${pct(row.agreement)} | top-1 fp32 ${pct(row.fp32_accuracy)} int8 ${pct(row.int8_accuracy)} ` +
+        `${name} ${method.padEnd(10)} ${String(q.precision).padEnd(5)} agreement ${pct(row.agreement)} | top-1 fp32 ${pct(row.fp32_accuracy)} int8 ${pct(row.int8_accuracy)} ` +
           `(${((row.int8_accuracy - row.fp32_accuracy) * 100).toFixed(2)} pp) | mean |dp| ${row.mean_abs_dp.toFixed(4)} | ` +
           `recall@10 ${row.recall_at_10 === null ? '-' : pct(row.recall_at_10, 1)} | speed-up ${row.speedup}x | float convs ${row.float_convs}`,
       );

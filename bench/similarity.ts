@@ -8,7 +8,7 @@
  *           the plain-JS scan (the baseline, measured in the same run).
  *  hnsw     1,000,000 x 64 vectors: build time, memory, median query time and recall@10 against
  *           exact search, at three expansion_search values.
- *  dups     Near-duplicate grouping (HNSW self-join + union-find) of 100,000 vectors.
+ *  dups     Near-duplicate grouping (HNSW self-join + grouping around centres) of 100,000 vectors.
  *  umap     The UMAP map of 100,000 points (5,000-point UMAP + placement of the rest).
  * Synthetic vectors are made from the real ResNet-20 features (see `synthesize`): never random data,
  * which says nothing about HNSW recall. Options: --parts quality,exact,hnsw,dups,umap  --million N  --cifar N  --large N  --json FILE.
@@ -327,7 +327,7 @@ try {
       largest: groups[0]?.imageIds.length ?? 0,
     };
     log(
-      `dups: ${n} vectors: index ${built.seconds.toFixed(1)} s (built in the background as features arrive), self-join + union-find ${seconds.toFixed(1)} s, ${groups.length} groups at 0.97`,
+      `dups: ${n} vectors: index ${built.seconds.toFixed(1)} s (built in the background as features arrive), self-join + grouping ${seconds.toFixed(1)} s, ${groups.length} groups at 0.97`,
     );
   }
 

@@ -1,10 +1,10 @@
 /**
  * The grid's list queries (issue 12): on a read-only connection of their own, so they never wait
- * on the writer (WAL), and paged from a cached ordered id list per query, so page N of any sort
- * costs a slice and one primary-key lookup per tile instead of an ORDER BY ... OFFSET over the
- * whole library. The list is built once per query (one sort) and rebuilt when the catalog changed
- * (PRAGMA data_version moves on every commit of another connection). While the catalog changes
- * (indexing), the first pages skip the rebuild and read straight from the indexes.
+ * on the writer (WAL). A page is read by walking the sort's index from the nearer end of the list
+ * (catalog list-walk.ts: at most half the list, no sort), so any page after a commit stays cheap.
+ * Select-all builds the query's whole ordered id list; it is kept until the catalog changes
+ * (PRAGMA data_version moves on every commit of another connection), and pages of that query are
+ * sliced from it meanwhile.
  */
 import { Catalog } from '../engine/catalog/catalog.js';
 import type { ImageListItem, ListImagesQuery } from '../engine/catalog/types.js';
@@ -12,11 +12,6 @@ import { toErrorData } from '../util/errors.js';
 
 /** Queries whose id lists are kept (filters and sorts the user switches between). */
 const CACHED_QUERIES = 8;
-/**
- * Pages that start below this offset are read with LIMIT/OFFSET when the cached list is stale:
- * walking a few thousand index entries is cheaper than re-sorting 100,000 rows (bench/engine-process.ts).
- */
-const DIRECT_MAX_OFFSET = 2000;
 
 interface CachedList {
   version: number;
@@ -41,7 +36,8 @@ export class ImagePager {
   constructor(
     catalog: Catalog,
     log?: (message: string) => void,
-    private readonly directMaxOffset = DIRECT_MAX_OFFSET,
+    /** Lists up to this long are sorted instead of walked (catalog image-queries.ts; tests pass 0). */
+    private readonly sortUpTo?: number,
   ) {
     let reader = catalog;
     if (!catalog.readonly) {
@@ -59,18 +55,9 @@ export class ImagePager {
 
   /** One page of the query, equal to `ORDER BY ... LIMIT limit OFFSET offset`. @throws FieldmarkError InvalidArgument */
   page(query: ListImagesQuery, offset: number, limit: number): ListPage {
-    if (this.shared) return this.reader.listImages({ ...query, offset, limit });
-    const key = listKey(query);
-    const version = this.reader.dataVersion();
-    let cached = this.lists.get(key);
-    if (cached?.version !== version) {
-      if (offset < this.directMaxOffset) return this.reader.listImages({ ...query, offset, limit });
-      cached = this.build(key, query, version);
-    } else {
-      // Most recently used last, so the oldest list is the one dropped.
-      this.lists.delete(key);
-      this.lists.set(key, cached);
-    }
+    const cached = this.shared ? undefined : this.lists.get(listKey(query));
+    if (cached === undefined || cached.version !== this.reader.dataVersion())
+      return this.reader.listImages({ ...query, offset, limit }, this.sortUpTo);
     const ids = Array.from(cached.ids.subarray(offset, offset + limit));
     return { total: cached.ids.length, items: this.reader.listItemsByIds(ids, query.modelRowId) };
   }

@@ -66,7 +66,7 @@ export class LibrarySession {
   private readonly sync: LibrarySync;
   /** Labelling of this library: the store, its undo history and the `labels.changed` events. */
   readonly labels: LabelService;
-  /** The grid's list queries, on a read-only connection with cached id lists (image-pager.ts, issue 12). */
+  /** The grid's list queries, on a read-only connection, by index walks (image-pager.ts, issue 12). */
   private readonly pager: ImagePager;
   private readonly reader: ListReader;
   /** Find similar, near-duplicates and the map of this library, in a worker thread (opened on first use). */

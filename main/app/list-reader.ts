@@ -1,6 +1,6 @@
 /**
  * The grid's list pages in a thread of their own (issue 12): a worker with a read-only catalog
- * connection and the cached id lists of image-pager.ts. WAL lets it read while the engine thread
+ * connection and the index-walk pages of image-pager.ts. WAL lets it read while the engine thread
  * writes, so a page never waits for a write transaction. Where the thread cannot start (or dies),
  * pages fall back to an in-thread pager, and the reason is reported once.
  */

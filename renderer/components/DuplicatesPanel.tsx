@@ -80,7 +80,11 @@ export function DuplicatesPanel() {
             Move the rest to the trash…
           </button>
         )}
-        {busy && <span className="spinner" aria-label="Grouping…" />}
+        {busy && (
+          <span className="muted" role="status">
+            <span className="spinner" /> Grouping… a large library can take a minute or two
+          </span>
+        )}
       </div>
       <div className="duplicate-groups">
         {groups?.map((group) => (

@@ -1,108 +1,30 @@
 /**
  * The embedding map: every image as a point (PCA at once, UMAP when the engine's worker has it),
- * coloured by predicted class or by label, drawn into one reused ImageData per view change (one
- * 32-bit write per pixel, colours packed and the selection looked up once per change, not per
- * frame: `npm run bench:ui-map` pans and zooms 100,000 points). Drag pans, the wheel
- * zooms, hovering shows the thumbnail; with the lasso on, a drawn outline selects the points
- * inside it through the selection slice (then `l` labels them).
+ * coloured by predicted class or by label. The points are rasterised once into a cached layer and
+ * a pan/zoom frame only blits that layer with the gesture's transform; they are placed again when
+ * the gesture pauses (renderer/map/map-painter.ts; `npm run bench:ui-map` pans and zooms 100,000
+ * points). Drag pans, the wheel zooms, hovering rings the point and shows its thumbnail; with the
+ * lasso on, a drawn outline selects the points inside it through the selection slice (then `l`
+ * labels them). Lasso and hover draw on an overlay canvas that takes no pointer events.
  */
 import { useEffect, useMemo, useRef, useState, type PointerEvent, type WheelEvent } from 'react';
-import type { EmbeddingMap as MapData } from '../../main/contract/similarity-types.js';
 import { useAppStore, useStoreApi } from '../store/context.js';
 import { renditionUrl } from '../format.js';
+import { colours, normalise, pickedMask, type ColourBy } from '../map/map-points.js';
+import { MapPainter, type Point } from '../map/map-painter.js';
+import {
+  FIT_VIEW,
+  frameFor,
+  insidePolygon,
+  nearestPoint,
+  screenX,
+  screenY,
+  zoomAbout,
+  type View,
+} from '../map/map-view.js';
 
-const PALETTE = [
-  [31, 119, 180],
-  [255, 127, 14],
-  [44, 160, 44],
-  [214, 39, 40],
-  [148, 103, 189],
-  [140, 86, 75],
-  [227, 119, 194],
-  [127, 127, 127],
-  [188, 189, 34],
-  [23, 190, 207],
-  [174, 199, 232],
-  [255, 187, 120],
-  [152, 223, 138],
-  [255, 152, 150],
-  [197, 176, 213],
-  [196, 156, 148],
-  [247, 182, 210],
-  [199, 199, 199],
-  [219, 219, 141],
-  [158, 218, 229],
-] as const;
-const UNKNOWN: readonly [number, number, number] = [160, 160, 160];
-
-interface View {
-  scale: number;
-  x: number;
-  y: number;
-}
-
-/** Map coordinates normalised to [0, 1] (aspect kept), so the view transform is simple. */
-function normalise(map: MapData): Float32Array {
-  let minX = Infinity,
-    minY = Infinity,
-    maxX = -Infinity,
-    maxY = -Infinity;
-  for (let i = 0; i < map.imageIds.length; i++) {
-    const x = map.xy[2 * i]!,
-      y = map.xy[2 * i + 1]!;
-    if (x < minX) minX = x;
-    if (x > maxX) maxX = x;
-    if (y < minY) minY = y;
-    if (y > maxY) maxY = y;
-  }
-  const span = Math.max(maxX - minX, maxY - minY) || 1;
-  const out = new Float32Array(map.xy.length);
-  for (let i = 0; i < map.imageIds.length; i++) {
-    out[2 * i] = (map.xy[2 * i]! - minX) / span + (span - (maxX - minX)) / (2 * span);
-    out[2 * i + 1] = (map.xy[2 * i + 1]! - minY) / span + (span - (maxY - minY)) / (2 * span);
-  }
-  return out;
-}
-
-/** One RGBA pixel as a little-endian 32-bit word, to write through a Uint32Array view of ImageData. */
-function packRgba(c: readonly number[]): number {
-  return ((255 << 24) | (c[2]! << 16) | (c[1]! << 8) | c[0]!) >>> 0;
-}
-const PICKED = packRgba([0, 0, 0]);
-
-function colours(map: MapData, by: 'prediction' | 'label'): Uint32Array {
-  const out = new Uint32Array(map.imageIds.length);
-  const labelIndex = new Map<string, number>();
-  for (let i = 0; i < map.imageIds.length; i++) {
-    let c: readonly number[] = UNKNOWN;
-    if (by === 'prediction' && map.classIndex[i]! >= 0) c = PALETTE[map.classIndex[i]! % PALETTE.length]!;
-    if (by === 'label' && map.label[i] !== null) {
-      const label = map.label[i]!;
-      if (!labelIndex.has(label)) labelIndex.set(label, labelIndex.size);
-      c = PALETTE[labelIndex.get(label)! % PALETTE.length]!;
-    }
-    out[i] = packRgba(c);
-  }
-  return out;
-}
-
-/** 1 where point i is selected, so a frame reads a byte instead of hashing an id. */
-function pickedMask(map: MapData, selection: ReadonlySet<number>): Uint8Array {
-  const out = new Uint8Array(map.imageIds.length);
-  if (selection.size === 0) return out;
-  for (let i = 0; i < map.imageIds.length; i++) if (selection.has(map.imageIds[i]!)) out[i] = 1;
-  return out;
-}
-
-function insidePolygon(x: number, y: number, polygon: { x: number; y: number }[]): boolean {
-  let inside = false;
-  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
-    const a = polygon[i]!,
-      b = polygon[j]!;
-    if (a.y > y !== b.y > y && x < ((b.x - a.x) * (y - a.y)) / (b.y - a.y) + a.x) inside = !inside;
-  }
-  return inside;
-}
+/** How close the pointer must be to a point to hover it. */
+const HOVER_RADIUS_PX = 8;
 
 export function EmbeddingMap() {
   const store = useStoreApi();
@@ -110,26 +32,23 @@ export function EmbeddingMap() {
   const busy = useAppStore((s) => s.mapBusy);
   const catalogPath = useAppStore((s) => s.library?.catalogPath);
   const selection = useAppStore((s) => s.selection.set);
-  const [colourBy, setColourBy] = useState<'prediction' | 'label'>('prediction');
+  const [colourBy, setColourBy] = useState<ColourBy>('prediction');
   const [lasso, setLasso] = useState(false);
-  const [view, setView] = useState<View>({ scale: 1, x: 0, y: 0 });
   const [size, setSize] = useState({ width: 800, height: 600 });
   const [hover, setHover] = useState<{ index: number; x: number; y: number } | null>(null);
-  const [outline, setOutline] = useState<{ x: number; y: number }[] | null>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
+  const overlay = useRef<HTMLCanvasElement>(null);
   const box = useRef<HTMLDivElement>(null);
+  const painter = useRef<MapPainter | null>(null);
+  painter.current ??= new MapPainter();
   const drag = useRef<{ x: number; y: number; view: View } | null>(null);
+  const outline = useRef<Point[] | null>(null);
+  /** The latest pointer position to hover, looked up at most once per frame. */
+  const hoverAt = useRef<{ p: Point; frame: number } | null>(null);
   const points = useMemo(() => (map ? normalise(map) : null), [map]);
   const rgb = useMemo(() => (map ? colours(map, colourBy) : null), [map, colourBy]);
   const picked = useMemo(() => (map ? pickedMask(map, selection) : null), [map, selection]);
-  const frameImage = useRef<ImageData | null>(null);
-  const extent = Math.min(size.width, size.height) * 0.92;
-
-  /** Screen position of point i. */
-  const screen = (i: number) => ({
-    x: (points![2 * i]! * extent - extent / 2) * view.scale + size.width / 2 + view.x,
-    y: (points![2 * i + 1]! * extent - extent / 2) * view.scale + size.height / 2 + view.y,
-  });
+  const frame = useMemo(() => frameFor(size.width, size.height), [size]);
 
   useEffect(() => {
     const element = box.current;
@@ -146,109 +65,88 @@ export function EmbeddingMap() {
   }, []);
 
   useEffect(() => {
-    const context = canvas.current?.getContext('2d');
-    if (!context || !points || !rgb || !picked) return;
-    const frame = requestAnimationFrame(() => {
-      let image = frameImage.current;
-      if (!image || image.width !== size.width || image.height !== size.height) {
-        image = context.createImageData(size.width, size.height);
-        frameImage.current = image;
-      }
-      const pixels = new Uint32Array(image.data.buffer);
-      pixels.fill(0);
-      const width = size.width;
-      const height = size.height;
-      const n = points.length / 2;
-      const half = extent / 2;
-      // Bigger dots for small libraries; 2 px squares at 100,000 points.
-      const dot = n < 2000 ? 4 : n < 20_000 ? 3 : 2;
-      for (let i = 0; i < n; i++) {
-        const sx = Math.round((points[2 * i]! * extent - half) * view.scale + width / 2 + view.x);
-        const sy = Math.round((points[2 * i + 1]! * extent - half) * view.scale + height / 2 + view.y);
-        const isPicked = picked[i] === 1;
-        const side = dot + (isPicked ? 2 : 0);
-        const from = -Math.floor(side / 2);
-        // Most points of a zoomed-in view are off screen: skip them before the pixel loops.
-        if (sx + from + side <= 0 || sy + from + side <= 0 || sx + from >= width || sy + from >= height) continue;
-        const colour = isPicked ? PICKED : rgb[i]!;
-        const x0 = Math.max(0, sx + from);
-        const x1 = Math.min(width, sx + from + side);
-        const y1 = Math.min(height, sy + from + side);
-        for (let py = Math.max(0, sy + from); py < y1; py++) {
-          const row = py * width;
-          for (let px = x0; px < x1; px++) pixels[row + px] = colour;
-        }
-      }
-      context.putImageData(image, 0, 0);
-      if (outline && outline.length > 1) {
-        context.strokeStyle = '#2f7d4f';
-        context.lineWidth = 2;
-        context.beginPath();
-        outline.forEach((p, i) => (i === 0 ? context.moveTo(p.x, p.y) : context.lineTo(p.x, p.y)));
-        context.closePath();
-        context.stroke();
-      }
-    });
-    return () => cancelAnimationFrame(frame);
-  }, [points, rgb, picked, view, size, outline, extent]);
+    const current = painter.current!;
+    current.attach(canvas.current!, overlay.current!);
+    return () => {
+      current.detach();
+      if (hoverAt.current) cancelAnimationFrame(hoverAt.current.frame);
+    };
+  }, []);
 
-  const local = (event: PointerEvent | WheelEvent) => {
+  useEffect(() => {
+    painter.current!.setData(points && rgb && picked ? { points, rgb, picked } : null, frame);
+  }, [points, rgb, picked, frame]);
+
+  const local = (event: PointerEvent | WheelEvent): Point => {
     const rect = canvas.current!.getBoundingClientRect();
     return { x: event.clientX - rect.left, y: event.clientY - rect.top };
+  };
+
+  const hoverSoon = (p: Point) => {
+    if (hoverAt.current) {
+      hoverAt.current.p = p;
+      return;
+    }
+    const next = {
+      p,
+      frame: requestAnimationFrame(() => {
+        hoverAt.current = null;
+        const best = points ? nearestPoint(points, painter.current!.view, frame, next.p, HOVER_RADIUS_PX) : -1;
+        painter.current!.setHover(best);
+        setHover(best < 0 ? null : { index: best, ...next.p });
+      }),
+    };
+    hoverAt.current = next;
   };
 
   const onPointerDown = (event: PointerEvent<HTMLCanvasElement>) => {
     event.currentTarget.setPointerCapture(event.pointerId);
     const p = local(event);
-    if (lasso) setOutline([p]);
-    else drag.current = { ...p, view };
+    if (lasso) {
+      outline.current = [p];
+      painter.current!.setOutline(outline.current);
+    } else drag.current = { ...p, view: painter.current!.view };
   };
   const onPointerMove = (event: PointerEvent<HTMLCanvasElement>) => {
     const p = local(event);
-    if (outline) {
-      setOutline([...outline, p]);
+    if (outline.current) {
+      outline.current.push(p);
+      painter.current!.setOutline(outline.current);
       return;
     }
     if (drag.current) {
       const start = drag.current;
-      setView({ ...start.view, x: start.view.x + p.x - start.x, y: start.view.y + p.y - start.y });
+      painter.current!.setView(
+        { ...start.view, x: start.view.x + p.x - start.x, y: start.view.y + p.y - start.y },
+        true,
+      );
       return;
     }
-    if (!points) return;
-    let best = -1;
-    let bestDistance = 64; // within 8 px
-    for (let i = 0; i < points.length / 2; i++) {
-      const s = screen(i);
-      const d = (s.x - p.x) ** 2 + (s.y - p.y) ** 2;
-      if (d < bestDistance) [best, bestDistance] = [i, d];
-    }
-    setHover(best < 0 ? null : { index: best, ...p });
+    hoverSoon(p);
   };
   const onPointerUp = () => {
     drag.current = null;
-    if (outline && map && points) {
-      if (outline.length > 2) {
-        const ids: number[] = [];
-        for (let i = 0; i < map.imageIds.length; i++) {
-          const s = screen(i);
-          if (insidePolygon(s.x, s.y, outline)) ids.push(map.imageIds[i]!);
-        }
-        store.getState().setSelection(ids);
+    const drawn = outline.current;
+    if (!drawn) return;
+    if (map && points && drawn.length > 2) {
+      const view = painter.current!.view;
+      const ids: number[] = [];
+      for (let i = 0; i < map.imageIds.length; i++) {
+        const x = screenX(points[2 * i]!, view, frame);
+        const y = screenY(points[2 * i + 1]!, view, frame);
+        if (insidePolygon(x, y, drawn)) ids.push(map.imageIds[i]!);
       }
-      setOutline(null);
+      store.getState().setSelection(ids);
     }
+    outline.current = null;
+    painter.current!.setOutline(null);
   };
   const onWheel = (event: WheelEvent<HTMLCanvasElement>) => {
-    const p = local(event);
-    const factor = Math.exp(-event.deltaY * 0.0015);
-    const scale = Math.max(0.2, Math.min(200, view.scale * factor));
-    const k = scale / view.scale;
-    // Zoom about the pointer: the point under it stays put.
-    setView({
-      scale,
-      x: (view.x + size.width / 2 - p.x) * k + p.x - size.width / 2,
-      y: (view.y + size.height / 2 - p.y) * k + p.y - size.height / 2,
-    });
+    painter.current!.setView(zoomAbout(painter.current!.view, local(event), event.deltaY, frame), true);
+  };
+  const onPointerLeave = () => {
+    painter.current!.setHover(-1);
+    setHover(null);
   };
 
   const hovered = hover && map ? map.imageIds[hover.index]! : null;
@@ -278,15 +176,15 @@ export function EmbeddingMap() {
         </button>
         <label>
           Colour by{' '}
-          <select value={colourBy} onChange={(event) => setColourBy(event.target.value as 'prediction' | 'label')}>
+          <select value={colourBy} onChange={(event) => setColourBy(event.target.value as ColourBy)}>
             <option value="prediction">prediction</option>
             <option value="label">label</option>
           </select>
         </label>
-        <button type="button" className="small-button" onClick={() => setView({ scale: 1, x: 0, y: 0 })}>
+        <button type="button" className="small-button" onClick={() => painter.current!.setView(FIT_VIEW, false)}>
           Fit
         </button>
-        {busy && <span className="spinner" aria-label="Computing the map…" />}
+        {busy && <span className="spinner" role="status" aria-label="Computing the map…" />}
       </div>
       <div className="map-box" ref={box}>
         <canvas
@@ -300,9 +198,10 @@ export function EmbeddingMap() {
           onPointerDown={onPointerDown}
           onPointerMove={onPointerMove}
           onPointerUp={onPointerUp}
-          onPointerLeave={() => setHover(null)}
+          onPointerLeave={onPointerLeave}
           onWheel={onWheel}
         />
+        <canvas ref={overlay} width={size.width} height={size.height} className="map-overlay" />
         {hovered !== null && hover && (
           <div className="map-hover" style={{ left: hover.x + 12, top: hover.y + 12 }}>
             <img src={renditionUrl('thumb', hovered, catalogPath)} alt="" />

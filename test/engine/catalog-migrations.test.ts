@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -30,7 +30,7 @@ function databaseAtVersion(file: string, version: number, seed: (db: BetterSqlit
 }
 
 /** Columns later migrations add to old tables: an upgrade keeps every old value, and these are new. */
-const ADDED_LATER = new Set(['missing_since', 'margin']);
+const ADDED_LATER = new Set(['missing_since', 'margin', 'sort_date']);
 
 /** Every row of every user table (without the ADDED_LATER columns), for before/after comparisons. */
 function dumpTables(file: string, tables: string[]): Record<string, unknown[]> {
@@ -385,6 +385,118 @@ test('0004-labels-v2: a version-3 catalog with labels upgrades: sources mapped, 
     catalog.labels.undo(1);
     assert.equal(catalog.labels.labelsOf(1, [1]).get(1)?.label, 'cat');
     assert.equal(db.prepare('SELECT COUNT(*) FROM vocabulary').pluck().get(), 0);
+    catalog.close();
+  } finally {
+    dir.cleanup();
+  }
+});
+
+/** The date order before migration 0006: its key computed per row, as the old query did. */
+const OLD_DATE_KEY = `COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime_ms / 1000.0, 'unixepoch', 'localtime'))`;
+
+test('0006-list-indexes: a version-5 catalog is backed up, sort_date is backfilled in the old date order, and new writes fill it', () => {
+  const dir = tempDir('catalog-mig6');
+  try {
+    const file = join(dir.path, 'v5.sqlite');
+    databaseAtVersion(file, 5, (db) => {
+      seedVersion1(db);
+      const image = db.prepare(
+        `INSERT INTO images (id, library_id, rel_path, size, mtime_ms, taken_at, status, updated_at) VALUES (?, 1, ?, 1, ?, ?, 'ok', 'x')`,
+      );
+      // Capture times, mtimes around them (local time decides where they fall), equal keys
+      // (path breaks the tie), and a non-EXIF date kept as given (text order).
+      image.run(4, 'b/same.jpg', 1700000000000, '2023-11-14T12:00:00');
+      image.run(5, 'a/same.jpg', 1700000000000, '2023-11-14T12:00:00');
+      image.run(6, 'c/old-mtime.jpg', 1000000000000, null);
+      image.run(7, 'c/new-mtime.jpg', 1800000000000.5, null);
+      image.run(8, 'd/odd-date.jpg', 1, 'Sunday');
+    });
+    const oldOrder = (order: 'ASC' | 'DESC'): number[] => {
+      const db = new Database(file, { readonly: true });
+      const ids = db
+        .prepare(`SELECT id FROM images WHERE library_id = 1 ORDER BY ${OLD_DATE_KEY} ${order}, rel_path ${order}`)
+        .pluck()
+        .all() as number[];
+      db.close();
+      return ids;
+    };
+    const [asc, desc] = [oldOrder('ASC'), oldOrder('DESC')];
+    const before = dumpTables(file, [...V1_TABLES, 'labels']);
+
+    const catalog = Catalog.open(file);
+    assert.deepEqual(dumpTables(file, [...V1_TABLES, 'labels']), before);
+    assert.equal(readdirSync(dir.path).filter((name) => /^v5\.sqlite\.backup-v5-/.test(name)).length, 1);
+    const db = catalog.connection;
+    assert.deepEqual(
+      db.prepare(`SELECT COUNT(*) FROM images WHERE sort_date IS NOT ${OLD_DATE_KEY}`).pluck().get(),
+      0,
+      'every row holds the key the old query computed',
+    );
+    const base = { libraryId: 1, modelRowId: 1, sort: 'date' } as const;
+    assert.deepEqual(catalog.listImageIds({ ...base, order: 'asc' }), asc);
+    assert.deepEqual(catalog.listImageIds({ ...base, order: 'desc' }), desc);
+    assert.deepEqual(
+      catalog.listImages({ ...base, order: 'desc', offset: 2, limit: 4 }).items.map((item) => item.id),
+      desc.slice(2, 6),
+    );
+    // The date sort reads its index, in both directions (no sort of the library).
+    for (const order of ['ASC', 'DESC'])
+      assert.doesNotMatch(
+        JSON.stringify(
+          db
+            .prepare(
+              `EXPLAIN QUERY PLAN SELECT id FROM images i WHERE library_id = 1 AND missing_since IS NULL ORDER BY sort_date ${order}, rel_path ${order}`,
+            )
+            .all(),
+        ),
+        /TEMP B-TREE/,
+      );
+
+    // Every writer of taken_at or mtime_ms keeps the key: a scan adds, touches, renames, changes;
+    // a result brings a capture time; a failure drops it.
+    const keyOf = (id: number): unknown => db.prepare('SELECT sort_date FROM images WHERE id = ?').pluck().get(id);
+    const expectedKey = (id: number): unknown =>
+      db.prepare(`SELECT ${OLD_DATE_KEY} FROM images WHERE id = ?`).pluck().get(id);
+    const empty = { added: [], touched: [], changed: [], renamed: [], removed: [] };
+    catalog.applyScanChanges(1, {
+      ...empty,
+      added: [{ relPath: 'e/new.jpg', size: 5, mtimeMs: 1600000000000, fingerprint: null }],
+    });
+    const added = db.prepare(`SELECT id FROM images WHERE rel_path = 'e/new.jpg'`).pluck().get() as number;
+    assert.match(String(keyOf(added)), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+    assert.equal(keyOf(added), expectedKey(added));
+    catalog.writeResults(1, [
+      {
+        imageId: added,
+        ok: true,
+        fingerprint: SHA_A,
+        width: 1,
+        height: 1,
+        orientation: 1,
+        format: 'jpeg',
+        takenAt: '2001:02:03 04:05:06',
+        camera: null,
+        topk: [{ index: 0, prob: 1 }],
+        feature: new Float32Array([1, 0, 0, 0]),
+      },
+    ]);
+    assert.equal(keyOf(added), '2001-02-03T04:05:06');
+    catalog.applyScanChanges(1, {
+      ...empty,
+      touched: [{ id: 6, size: 2, mtimeMs: 1500000000000, fingerprint: SHA_B }],
+    });
+    catalog.applyScanChanges(1, {
+      ...empty,
+      renamed: [{ id: 7, relPath: 'c/renamed.jpg', size: 1, mtimeMs: 1400000000000 }],
+    });
+    catalog.applyScanChanges(1, { ...empty, changed: [{ id: 4, size: 9, mtimeMs: 1300000000000, fingerprint: null }] });
+    catalog.writeResults(1, [
+      { imageId: 5, ok: false, fingerprint: null, errorKind: 'DecodeFailed', errorMessage: 'broken' },
+    ]);
+    for (const id of [6, 7, 4, 5]) assert.equal(keyOf(id), expectedKey(id), `image ${id}`);
+    assert.equal(keyOf(4), expectedKey(4));
+    assert.notEqual(keyOf(4), '2023-11-14T12:00:00', 'changed content forgets the capture time');
+    assert.equal(db.prepare('SELECT COUNT(*) FROM images WHERE sort_date IS NULL').pluck().get(), 0);
     catalog.close();
   } finally {
     dir.cleanup();

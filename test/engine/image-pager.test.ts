@@ -13,13 +13,32 @@ const PAGE = 7;
 
 /**
  * A catalog with ties everywhere a sort looks: five distinct confidences and margins, three
- * capture dates (and images without one), failed and pending images without predictions, labels.
+ * capture dates (and images without one), failed and pending images without predictions, labels;
+ * and predictions the lists must leave out: of images marked missing, and of another library.
  */
 function fillCatalog(catalog: Catalog): { libraryId: number; modelRowId: number } {
   const libraryId = catalog.ensureLibrary('/photos');
+  const otherLibraryId = catalog.ensureLibrary('/other');
+  const modelRowId = predictEvery(catalog, libraryId, IMAGES);
+  predictEvery(catalog, otherLibraryId, 9);
+  const byName = catalog.listImageIds({ libraryId, modelRowId, sort: 'name', order: 'asc' });
+  for (const [i, id] of byName.entries()) if (i % 6 === 1) catalog.setLabel(id, id % 2 === 0 ? 'cat' : 'dog', 'manual');
+  const predicted = catalog.listImageIds({ libraryId, modelRowId, sort: 'confidence', order: 'desc' });
   catalog.applyScanChanges(libraryId, {
-    added: Array.from({ length: IMAGES }, (_, i) => ({
-      relPath: `${['b', 'a', 'c'][i % 3]}/img${String((i * 37) % IMAGES).padStart(3, '0')}.jpg`,
+    added: [],
+    touched: [],
+    changed: [],
+    renamed: [],
+    removed: [predicted[0]!, predicted[20]!, predicted[21]!],
+  });
+  return { libraryId, modelRowId };
+}
+
+/** `count` images in the library, nine in ten with a result of the model (ties, failures, capture dates). */
+function predictEvery(catalog: Catalog, libraryId: number, count: number): number {
+  catalog.applyScanChanges(libraryId, {
+    added: Array.from({ length: count }, (_, i) => ({
+      relPath: `${['b', 'a', 'c'][i % 3]}/img${String((i * 37) % count).padStart(3, '0')}.jpg`,
       size: 100 + i,
       mtimeMs: 1_700_000_000_000 + (i % 4) * 1000,
       fingerprint: null,
@@ -62,12 +81,10 @@ function fillCatalog(catalog: Catalog): { libraryId: number; modelRowId: number 
       };
     });
   catalog.writeResults(modelRowId, results);
-  for (const image of images.filter((_, i) => i % 6 === 1))
-    catalog.setLabel(image.id, image.id % 2 === 0 ? 'cat' : 'dog', 'manual');
-  return { libraryId, modelRowId };
+  return modelRowId;
 }
 
-describe('paging from cached id lists equals ORDER BY ... OFFSET paging', () => {
+describe('pages (index walks, and slices of a select-all list) equal the ORDER BY list', () => {
   let cleanup: () => Promise<void>;
   let writer: Catalog;
   let pager: ImagePager;
@@ -78,7 +95,7 @@ describe('paging from cached id lists equals ORDER BY ... OFFSET paging', () => 
     cleanup = temp.cleanup;
     writer = Catalog.open(join(temp.dir, 'catalog.sqlite'));
     base = fillCatalog(writer);
-    // Offset 0 as the limit for direct reads: every page comes from the cached list.
+    // 0: no list is short enough to be sorted whole; every page is walked along an index.
     pager = new ImagePager(writer, (message) => assert.fail(message), 0);
   });
 
@@ -106,28 +123,61 @@ describe('paging from cached id lists equals ORDER BY ... OFFSET paging', () => 
       it(`sort ${sort} ${order}, every filter`, () => {
         for (const [name, filter] of filters) {
           const query: ListImagesQuery = { ...base, ...filter, sort, order };
-          const expected = writer.listImages({ ...query, offset: 0, limit: IMAGES * 2 });
-          const paged: number[] = [];
-          for (let offset = 0; offset < expected.total + PAGE; offset += PAGE) {
-            const page = pager.page(query, offset, PAGE);
-            assert.equal(page.total, expected.total, `${name}: total`);
+          // The reference: one ORDER BY over the whole list.
+          const all = writer.listImageIds(query);
+          const expected = (offset: number) => ({
+            total: all.length,
+            items: writer.listItemsByIds(all.slice(offset, offset + PAGE), base.modelRowId),
+          });
+          const everyPage = (how: string) => {
+            for (let offset = 0; offset < all.length + PAGE; offset += PAGE)
+              assert.deepEqual(pager.page(query, offset, PAGE), expected(offset), `${name}: ${how} page at ${offset}`);
+          };
+          everyPage('walked');
+          // A list this short is sorted whole by default.
+          for (let offset = 0; offset < all.length + PAGE; offset += PAGE)
             assert.deepEqual(
-              page.items,
-              writer.listImages({ ...query, offset, limit: PAGE }).items,
-              `${name}: page at ${offset}`,
+              writer.listImages({ ...query, offset, limit: PAGE }),
+              expected(offset),
+              `${name}: sorted page at ${offset}`,
             );
-            paged.push(...page.items.map((item) => item.id));
-          }
           assert.deepEqual(
-            paged,
-            expected.items.map((item) => item.id),
-            `${name}: all pages`,
+            writer.listImages(query, 0).items.map((item) => item.id),
+            all,
+            `${name}: without a limit`,
           );
-          assert.deepEqual(pager.ids(query), writer.listImageIds(query), `${name}: ids`);
+          assert.deepEqual(pager.ids(query), all, `${name}: ids`);
+          everyPage('sliced');
         }
       });
     }
   }
+
+  it('pages from the predictions index alone where every image is listed (one library, none missing)', async () => {
+    const temp = await makeTempDir('image-pager-listed');
+    const catalog = Catalog.open(join(temp.dir, 'catalog.sqlite'));
+    try {
+      const libraryId = catalog.ensureLibrary('/photos');
+      const modelRowId = predictEvery(catalog, libraryId, IMAGES);
+      for (const sort of ['confidence', 'uncertainty'] as const)
+        for (const order of ['asc', 'desc'] as const)
+          for (const [name, filter] of filters.filter(
+            ([, f]) => f.classIndex !== undefined || f.minConfidence !== undefined || Object.keys(f).length === 0,
+          )) {
+            const query: ListImagesQuery = { libraryId, modelRowId, ...filter, sort, order };
+            const all = catalog.listImageIds(query);
+            for (let offset = 0; offset < all.length + PAGE; offset += PAGE)
+              assert.deepEqual(
+                catalog.listImages({ ...query, offset, limit: PAGE }, 0),
+                { total: all.length, items: catalog.listItemsByIds(all.slice(offset, offset + PAGE), modelRowId) },
+                `${sort} ${order}, ${name}: page at ${offset}`,
+              );
+          }
+    } finally {
+      catalog.close();
+      await temp.cleanup();
+    }
+  });
 
   it('pages a fixed id list in its order (the suspects filter)', () => {
     const all = writer.listImageIds({ ...base, sort: 'name', order: 'asc' });

@@ -44,11 +44,13 @@ before(async () => {
   const source = referencePath('cifar10_test', 'jpg');
   const names = (await readdir(source)).sort().slice(0, 300);
   await Promise.all(names.map((name) => copyFile(join(source, name), join(calibration, name))));
+  // All-int8 here (the default for this 32 px model is 'mixed', tested on its own below).
   minmax = await quantizeModel({
     model: floatPath,
     calibrationFolder: calibration,
     images: 100,
     checkImages: 200,
+    precision: 'int8',
     outPath: join(work.path, 'r20-int8.onnx'),
     env,
     onProgress: (p) => phases.add(p.phase),
@@ -126,8 +128,8 @@ test('reading pixels instead of normalised values changes nothing in float (norm
   }
 });
 
-test('the graph is valid: nodes in topological order, every input defined, outputs float', async () => {
-  const int8 = await int8Model();
+/** Nodes in topological order, every input defined before it is read, the two outputs float. */
+function assertValidGraph(int8: OnnxModel): void {
   const defined = new Set([...int8.initializers.map((t) => t.name), ...int8.inputs.map((i) => i.name)]);
   for (const node of int8.nodes) {
     for (const input of node.inputs)
@@ -141,13 +143,46 @@ test('the graph is valid: nodes in topological order, every input defined, outpu
       ['features', 'float32'],
     ],
   );
+}
+
+test('the graph is valid: nodes in topological order, every input defined, outputs float', async () => {
+  const int8 = await int8Model();
+  assertValidGraph(int8);
   assert.equal(int8.nodes.filter((n) => n.opType === 'Relu').length, 0, 'ReLUs are folded into the quantizers');
+  assert.equal(minmax.quantization.precision, 'int8');
 });
 
 test('onnxruntime runs every convolution as an int8 kernel (profiling)', () => {
   assert.equal(minmax.floatConvs, 0);
   assert.equal(minmax.kernels['QLinearConv'], 19);
   assert.equal(minmax.kernels['QLinearAdd'], 9);
+});
+
+test("mixed precision, this 32 px model's default: first conv and residual Adds float, the rest int8, recorded in the metadata", async () => {
+  const mixed = await quantizeModel({
+    model: floatPath,
+    calibrationFolder: calibration,
+    images: 100,
+    checkImages: 200,
+    measureSpeed: false,
+    outPath: join(work.path, 'r20-mixed.onnx'),
+    env,
+  });
+  assert.equal(mixed.quantization.precision, 'mixed');
+  assert.equal((await readModelMetadata(mixed.path)).quantization?.precision, 'mixed');
+  const graph = await int8Model(mixed.path);
+  assertValidGraph(graph);
+  const initializers = new Map(graph.initializers.map((t) => [t.name, t]));
+  const stem = graph.nodes.find((n) => n.name === 'stem.0');
+  assert.equal(stem?.inputs[0], 'input', 'the first conv reads the normalised input, not a quantized one');
+  assert.ok(initializers.get(stem?.inputs[1] as string)?.data instanceof Float32Array, 'first conv weights stay float');
+  // The Relus of the first conv and of the 9 residual Adds run in float; the 18 other convolutions as int8 kernels.
+  assert.equal(graph.nodes.filter((n) => n.opType === 'Relu').length, 10);
+  assert.equal(mixed.kernels['QLinearConv'], 18);
+  assert.equal(mixed.kernels['QLinearAdd'] ?? 0, 0);
+  assert.equal(mixed.floatConvs, 0, 'no float Conv beyond the first');
+  assert.ok(mixed.quantization.top1Agreement >= 0.97, `agreement ${mixed.quantization.top1Agreement}`);
+  assert.ok(mixed.quantization.meanAbsDeltaTop1 < 0.03, `mean |dp| ${mixed.quantization.meanAbsDeltaTop1}`);
 });
 
 test('the int8 model agrees with the float model on held-out real images; figures land in the metadata', async () => {
@@ -177,6 +212,7 @@ test('percentile and entropy calibration clip what minmax keeps', async () => {
       images: 100,
       checkImages: 50,
       method,
+      precision: 'int8',
       measureSpeed: false,
       outPath: join(work.path, `r20-${method}.onnx`),
       env,
@@ -216,6 +252,11 @@ test('it refuses models it cannot quantize, and bad calibration folders, with a 
     quantizeModel({ model: oddPath, calibrationFolder: calibration, env }),
     'ModelInvalid',
     /cannot quantize this model: .*received Sigmoid/,
+  );
+  await expectError(
+    quantizeModel({ model: floatPath, calibrationFolder: calibration, precision: 'fp16' as 'int8', env }),
+    'InvalidArgument',
+    /precision: expected one of int8, mixed, received "fp16"/,
   );
   await expectError(
     quantizeModel({ model: floatPath, calibrationFolder: join(work.path, 'missing'), env }),
@@ -290,6 +331,12 @@ test('CLI: models quantize into the cache, models list marks it int8, classify u
   );
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /--method: expected one of minmax\|percentile\|entropy, received "kmeans"/);
+  const badPrecision = await runFieldmark(
+    ['models', 'quantize', floatPath, '--calibrate', calibration, '--precision', 'fp16'],
+    cliEnv,
+  );
+  assert.equal(badPrecision.code, 2);
+  assert.match(badPrecision.stderr, /--precision: expected one of int8\|mixed, received "fp16"/);
 });
 
 test('app: models.quantize runs in a worker, streams progress events, and the model list marks the int8 model', async () => {

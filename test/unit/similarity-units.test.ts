@@ -1,9 +1,9 @@
-/** Pure parts of similarity: query combination, centring, union-find, the feature store, and the contract's input checks. */
+/** Pure parts of similarity: query combination, centring, near-duplicate groups, the feature store, and the contract's input checks. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { combineQuery, NEGATIVE_WEIGHT } from '../../main/engine/similarity/query-vector.js';
 import { centreRows, meanVector } from '../../main/engine/similarity/centring.js';
-import { UnionFind } from '../../main/engine/similarity/union-find.js';
+import { findDuplicateGroups } from '../../main/engine/similarity/duplicates.js';
 import { FeatureStore } from '../../main/engine/similarity/feature-store.js';
 import { requestSchemas } from '../../main/contract/requests.js';
 
@@ -35,19 +35,56 @@ test('centring subtracts the mean and renormalises each row', () => {
   assert.ok(Math.abs(centred[0]! + centred[2]!) < 1e-6, 'two rows centre to opposite directions');
 });
 
-test('union-find groups connected pairs and drops singletons', () => {
-  const sets = new UnionFind(6);
-  sets.union(0, 1);
-  sets.union(1, 2);
-  sets.union(4, 5);
-  const groups = sets
-    .groups(2)
-    .map((g) => g.sort())
-    .sort((a, b) => b.length - a.length);
-  assert.deepEqual(groups, [
-    [0, 1, 2],
-    [4, 5],
-  ]);
+/** Unit vectors at these angles (degrees) in a plane of `dim` dimensions: cosine of two is cos(angle difference). */
+function storeAtAngles(degrees: number[], dim = 4): FeatureStore {
+  const vectors = new Float32Array(degrees.length * dim);
+  degrees.forEach((angle, i) => {
+    vectors[i * dim] = Math.cos((angle * Math.PI) / 180);
+    vectors[i * dim + 1] = Math.sin((angle * Math.PI) / 180);
+  });
+  return FeatureStore.from(
+    degrees.map((_, i) => 100 + i),
+    dim,
+    vectors,
+  );
+}
+
+test('near-duplicate groups do not chain: a run A~B~C~D whose ends differ is not one group', () => {
+  // Neighbours 20 degrees apart score cos 20 = 0.94; A and D, 60 degrees apart, score 0.5.
+  const store = storeAtAngles([0, 20, 40, 60]);
+  const groups = findDuplicateGroups(store, null, 0.9);
+  assert.ok(groups.length >= 1, 'adjacent shots still group');
+  for (const group of groups) {
+    assert.ok(group.imageIds.length < 4, `not one chained group: ${JSON.stringify(groups)}`);
+    assert.ok(group.minScore >= 0.9, "every member is a near-duplicate of the group's first photo");
+    assert.ok(!(group.imageIds.includes(100) && group.imageIds.includes(103)), 'the two ends are never together');
+  }
+  assert.deepEqual(
+    groups.map((group) => group.imageIds.length),
+    [3],
+    'the best-connected shot takes both its neighbours; the far end is left alone',
+  );
+});
+
+test('near-duplicate groups: a tight burst larger than the self-join k stays one group; distinct photos none', () => {
+  const burst = Array.from({ length: 12 }, (_, i) => i * 0.5); // 12 shots within 5.5 degrees
+  const groups = findDuplicateGroups(storeAtAngles([...burst, 90, 180]), null, 0.95);
+  assert.equal(groups.length, 1);
+  assert.equal(groups[0]!.imageIds.length, 12, "completed from the neighbours of the centre's neighbours");
+  assert.equal(groups[0]!.scores[0], 1);
+  for (let i = 1; i < 12; i++) assert.ok(groups[0]!.scores[i]! <= groups[0]!.scores[i - 1]!, 'by score');
+  assert.deepEqual(findDuplicateGroups(storeAtAngles([0, 90, 180, 270]), null, 0.8), []);
+});
+
+test('near-duplicate groups come largest first', () => {
+  const groups = findDuplicateGroups(storeAtAngles([0, 1, 100, 101, 102, 200]), null, 0.99);
+  assert.deepEqual(
+    groups.map((group) => [...group.imageIds].sort()),
+    [
+      [102, 103, 104],
+      [100, 101],
+    ],
+  );
 });
 
 test('the feature store appends, replaces by id and grows', () => {

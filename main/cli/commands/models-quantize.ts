@@ -1,11 +1,12 @@
 /**
  * `fieldmark models quantize <model> --calibrate <folder> [--images N] [--check N|all]
- * [--method minmax|percentile|entropy] [--threshold P] [--out F.onnx]`: an int8 copy of a float
+ * [--method minmax|percentile|entropy] [--precision int8|mixed] [--threshold P] [--out F.onnx]`: an int8 copy of a float
  * model, calibrated on the user's images; prints the check, the speed-up and the kernels used.
  */
 import { resolve } from 'node:path';
 import { CALIBRATION_METHODS } from '../../zoo/quantize/calibration-stats.js';
 import { describeInt8 } from '../../zoo/quantize/local-int8-models.js';
+import { PRECISIONS } from '../../zoo/quantize/precision.js';
 import {
   DEFAULT_AGREEMENT_THRESHOLD,
   DEFAULT_CALIBRATION_IMAGES,
@@ -25,9 +26,12 @@ import {
 import { EXIT_OK, type CliContext } from '../context.js';
 
 export const QUANTIZE_USAGE = `  quantize <model file|id> --calibrate <folder> [--images N] [--check N|all]
-           [--method minmax|percentile|entropy] [--threshold PERCENT] [--out <model.onnx>] [--json]
+           [--method minmax|percentile|entropy] [--precision int8|mixed] [--threshold PERCENT]
+           [--out <model.onnx>] [--json]
                                          an int8 model calibrated on your images (default ${DEFAULT_CALIBRATION_IMAGES} images,
-                                         checked on ${DEFAULT_CHECK_IMAGES} others; --out defaults to the model cache as <id>-int8)`;
+                                         checked on ${DEFAULT_CHECK_IMAGES} others; --out defaults to the model cache as <id>-int8;
+                                         --precision mixed keeps the first conv and residual adds float: the
+                                         default for inputs up to 64 px, int8 for larger ones)`;
 
 function checkOption(raw: string | boolean | undefined): number | null {
   if (raw === 'all') return null;
@@ -60,6 +64,7 @@ export async function quantizeCommand(args: string[], context: CliContext): Prom
     images: { type: 'string' },
     check: { type: 'string' },
     method: { type: 'string' },
+    precision: { type: 'string' },
     threshold: { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean' },
@@ -74,6 +79,9 @@ export async function quantizeCommand(args: string[], context: CliContext): Prom
     images: intOption('images', values.images, DEFAULT_CALIBRATION_IMAGES, 1, 100_000),
     checkImages: checkOption(values.check),
     method: choiceOption('method', values.method, CALIBRATION_METHODS, 'minmax'),
+    ...(values.precision === undefined
+      ? {}
+      : { precision: choiceOption('precision', values.precision, PRECISIONS, 'int8') }),
     threshold: thresholdOption(values.threshold),
     env: context.env,
     onProgress,
@@ -100,7 +108,7 @@ export async function quantizeCommand(args: string[], context: CliContext): Prom
   }
   if (result.floatConvs > 0)
     context.stderr.write(
-      `warning: ${result.floatConvs} convolutions still run in float32 after onnxruntime's fusions\n`,
+      `warning: ${result.floatConvs} convolutions still run in float32 after onnxruntime's fusions (beyond those --precision keeps float)\n`,
     );
   if (result.warning) context.stderr.write(`warning: ${result.warning}\n`);
   return EXIT_OK;

@@ -170,8 +170,9 @@ export class Catalog {
     return summaryQueries.stats(this.sql, libraryId, modelRowId);
   }
 
-  listImages(query: ListImagesQuery): { total: number; items: ImageListItem[] } {
-    return imageQueries.listImages(this.sql, query);
+  /** One page of a list and its total; `sortUpTo`: see image-queries.listImages. @throws FieldmarkError InvalidArgument */
+  listImages(query: ListImagesQuery, sortUpTo?: number): { total: number; items: ImageListItem[] } {
+    return imageQueries.listImages(this.sql, query, sortUpTo);
   }
 
   /** Every image id matching the query's filters, in its sort order (select-all); paging is ignored. */
@@ -179,7 +180,7 @@ export class Catalog {
     return imageQueries.listImageIds(this.sql, query);
   }
 
-  /** Tiles of the given ids, in their order (a page of a cached id list, app/image-pager.ts). */
+  /** Tiles of the given ids, in their order (a page of an id list: list walks, app/image-pager.ts). */
   listItemsByIds(imageIds: readonly number[], modelRowId: number | null): ImageListItem[] {
     return listItemsByIds(this.sql, imageIds, modelRowId);
   }

@@ -1,23 +1,11 @@
 /** Read queries over single images and image lists (grid, details, failures, work list). */
 import { FieldmarkError } from '../../util/errors.js';
 import type { SqlRunner } from './sql-runner.js';
-import {
-  asRow,
-  asRows,
-  int,
-  labelSource,
-  num,
-  optInt,
-  optLabelRank,
-  optLabelSource,
-  optStr,
-  status,
-  str,
-  topKColumn,
-} from './rows.js';
+import { asRow, asRows, int, labelSource, num, optInt, optStr, status, str, topKColumn } from './rows.js';
 import { labelFilterClause } from './label-filter.js';
-import { uncertaintyPage } from './uncertainty-queue.js';
-import type { Row } from './rows.js';
+import { listItemsByIds } from './list-by-ids.js';
+import { imagesCountFrom, pageIds, type ListSort } from './list-walk.js';
+import { listedPredictions, predictionsAllListed } from './prediction-walk.js';
 import { checkId, checkInteger, checkNumber, checkOneOf } from './validate.js';
 import type { FailedImage, ImageDetails, ImageListItem, ImageToProcess, LabelEvent, ListImagesQuery } from './types.js';
 
@@ -47,51 +35,65 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-// Dates sort by EXIF capture time, falling back to the file's mtime in the same ISO form.
-const DATE_KEY = `COALESCE(i.taken_at, strftime('%Y-%m-%dT%H:%M:%S', i.mtime_ms / 1000.0, 'unixepoch', 'localtime'))`;
+/** What every list asks: the library's images, without those whose file is gone (marked missing by the scanner). */
+const LISTED = ['i.library_id = @library', 'i.missing_since IS NULL'];
 
-/**
- * Up to this offset the uncertainty queue walks the margin index (the first pages in ~10 ms at
- * 100k images instead of sorting them all); deeper pages (a jump in the grid) sort, which is
- * faster than walking and skipping tens of thousands of index entries (bench/labels.ts).
- */
-const UNCERTAINTY_INDEX_MAX_OFFSET = 5000;
+/** Lists up to this long are sorted whole (bench/engine-process.ts: a 1,000-image folder of 100,000). */
+const SORT_LISTS_UP_TO = 5000;
 
 interface ImageListSql {
-  /** The filter clauses, for the uncertainty queue's own FROM (uncertainty-queue.ts). */
+  /** The filter clauses, for the index walks' own FROM (list-walk.ts). */
   where: string[];
-  sort: string;
+  sort: ListSort;
   order: 'ASC' | 'DESC';
   /** `FROM ... WHERE ...` with predictions (p) and labels (l) joined. */
   from: string;
-  /** The same without the joins when no clause needs them (counting images alone is ~15x faster at 100k rows). */
+  /** The same with only the joins its clauses read (counting images alone is ~15x faster at 100k rows). */
   countFrom: string;
   params: Record<string, unknown>;
-  countParams: Record<string, unknown>;
   orderBy: string;
 }
 
 /**
- * One page of images with filters and sorting, plus the total matching the filters.
+ * One page of images with filters and sorting, plus the total matching the filters: the page's
+ * ids by an index walk (list-walk.ts), or by a sort where at most `sortUpTo` images match (tests
+ * pass 0 to walk every list), then its tiles by id.
  * @throws FieldmarkError InvalidArgument, for example for a class or confidence filter without a model.
  */
-export function listImages(sql: SqlRunner, query: ListImagesQuery): { total: number; items: ImageListItem[] } {
-  const { from, countFrom, params, countParams, orderBy, where, sort, order } = imageListSql(sql, query);
+export function listImages(
+  sql: SqlRunner,
+  query: ListImagesQuery,
+  sortUpTo = SORT_LISTS_UP_TO,
+): { total: number; items: ImageListItem[] } {
+  const { from, countFrom, params, where, sort, order, orderBy } = imageListSql(sql, query);
   const offset = checkInteger('offset', query.offset ?? 0, 0);
   const limit = query.limit === undefined ? -1 : checkInteger('limit', query.limit, 0);
-  const total = int(asRow(sql.statement(`SELECT COUNT(*) AS total ${countFrom}`).get(countParams), 'count'), 'total');
-  const columns = `i.id, i.rel_path, i.status, i.size, i.mtime_ms, i.width, i.height, i.format, i.taken_at, i.error_kind,
-        p.top1_index, p.top1_prob, l.label, l.label_source, l.rank AS label_rank`;
-  const rows =
-    sort === 'uncertainty' && offset < UNCERTAINTY_INDEX_MAX_OFFSET
-      ? uncertaintyPage(sql, { columns, where, params, order }, offset, limit)
-      : sql
-          .statement(`SELECT ${columns} ${from} ORDER BY ${orderBy} LIMIT @limit OFFSET @offset`)
-          .all({ ...params, limit, offset });
-  return { total, items: asRows(rows, 'images').map(toListItem) };
+  // Filters on the model's prediction alone are answered from the predictions indexes (prediction-walk.ts).
+  const filters = where.slice(LISTED.length);
+  const predictionWhere = filters.every((clause) => clause.startsWith('p.')) ? filters : null;
+  const allListed = predictionWhere !== null && predictionsAllListed(sql, query.libraryId);
+  // Such a filter leaves out every image without a prediction: the listed predictions that pass it are the list.
+  const countSql =
+    predictionWhere !== null && predictionWhere.length > 0
+      ? `SELECT COUNT(*) AS total ${listedPredictions(predictionWhere, allListed)}`
+      : `SELECT COUNT(*) AS total ${countFrom}`;
+  const total = int(asRow(sql.statement(countSql).get(params), 'count'), 'total');
+  // A filter that leaves few images (a folder, a label, failures) is cheaper to sort than to find
+  // entry by entry along an index of the whole library: the planner picks the index for the filter.
+  const ids =
+    total <= sortUpTo
+      ? (sql
+          .statement(`SELECT i.id ${from} ORDER BY ${orderBy} LIMIT @limit OFFSET @offset`)
+          .pluck()
+          .all({ ...params, limit, offset }) as number[])
+      : pageIds(sql, { sort, order, where, predictionWhere, allListed, params }, total, offset, limit);
+  return { total, items: listItemsByIds(sql, ids, query.modelRowId) };
 }
 
-/** Every image id matching the query's filters, in its sort order (for select-all); offset/limit are ignored. */
+/**
+ * Every image id matching the query's filters, in its sort order (for select-all); offset/limit
+ * are ignored. One ORDER BY over the whole list: also the reference the index walks are tested against.
+ */
 export function listImageIds(sql: SqlRunner, query: ListImagesQuery): number[] {
   const { from, params, orderBy } = imageListSql(sql, query);
   return sql.statement(`SELECT i.id ${from} ORDER BY ${orderBy}`).pluck().all(params) as number[];
@@ -100,8 +102,7 @@ export function listImageIds(sql: SqlRunner, query: ListImagesQuery): number[] {
 function imageListSql(sql: SqlRunner, query: ListImagesQuery): ImageListSql {
   const params: Record<string, unknown> = { library: checkId('libraryId', query.libraryId) };
   params['model'] = query.modelRowId === null ? null : checkId('modelRowId', query.modelRowId);
-  // Images whose file is gone (marked missing by the scanner) are not listed or counted.
-  const where = ['i.library_id = @library', 'i.missing_since IS NULL'];
+  const where = [...LISTED];
   const statusFilter = checkOneOf('status', query.status ?? 'all', ['all', 'pending', 'ok', 'failed'] as const);
   if (statusFilter !== 'all') {
     where.push('i.status = @status');
@@ -147,41 +148,17 @@ function imageListSql(sql: SqlRunner, query: ListImagesQuery): ImageListSql {
   if (sort === 'confidence' || sort === 'uncertainty') needsModel(`sort "${sort}"`);
   const orderBy = {
     name: `i.rel_path ${order}`,
-    date: `${DATE_KEY} ${order}, i.rel_path ${order}`,
+    // sort_date: the capture time, else the local-time mtime (sort-date.ts, migration 0006).
+    date: `i.sort_date ${order}, i.rel_path ${order}`,
     confidence: `p.top1_prob ${order} NULLS LAST, i.rel_path ASC`,
     // Review queue: the smallest top-1/top-2 margin (the model's hardest call) first.
     uncertainty: `p.margin ${order} NULLS LAST, i.rel_path ASC`,
   }[sort];
   const from = `FROM images i LEFT JOIN predictions p ON p.image_id = i.id AND p.model_id = @model
     LEFT JOIN labels l ON l.image_id = i.id WHERE ${where.join(' AND ')}`;
-  // At most one prediction (per model) and one label per image: without a clause on them the
-  // joins cannot change the count.
-  const filtersOnJoins = where.some((clause) => !clause.startsWith('i.'));
-  const countFrom = filtersOnJoins ? from : `FROM images i WHERE ${where.join(' AND ')}`;
-  const countParams = filtersOnJoins
-    ? params
-    : Object.fromEntries(Object.entries(params).filter(([key]) => key !== 'model'));
-  return { from, countFrom, params, countParams, orderBy, where, sort, order };
-}
-
-export function toListItem(row: Row): ImageListItem {
-  const top1Index = optInt(row, 'top1_index');
-  return {
-    id: int(row, 'id'),
-    relPath: str(row, 'rel_path'),
-    status: status(row, 'status'),
-    size: int(row, 'size'),
-    mtimeMs: num(row, 'mtime_ms'),
-    width: optInt(row, 'width'),
-    height: optInt(row, 'height'),
-    format: optStr(row, 'format'),
-    takenAt: optStr(row, 'taken_at'),
-    errorKind: optStr(row, 'error_kind'),
-    top1: top1Index === null ? null : { index: top1Index, prob: num(row, 'top1_prob') },
-    label: optStr(row, 'label'),
-    labelSource: optLabelSource(row, 'label_source'),
-    labelRank: optLabelRank(row, 'label_rank'),
-  };
+  // At most one prediction (per model) and one label per image: the joins no clause reads cannot
+  // change the count (list-walk.ts leaves them out).
+  return { from, countFrom: imagesCountFrom(where), params, orderBy, where, sort, order };
 }
 
 /** Everything known about one image, with the given model's top-k and the label; null if absent. */

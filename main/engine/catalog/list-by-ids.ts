@@ -1,11 +1,10 @@
 /**
- * Grid tiles for a given list of image ids, in that order: the second half of a page served from a
- * cached ordered id list (app/image-pager.ts), so a deep page costs a primary-key lookup per tile
- * instead of a sort of the whole library.
+ * Grid tiles for a given list of image ids, in that order: the second half of every page, whose
+ * ids come from an index walk (list-walk.ts) or a select-all list (app/image-pager.ts), so a page
+ * costs a primary-key lookup per tile, not a join over the library.
  */
 import type { SqlRunner } from './sql-runner.js';
-import { asRows, int } from './rows.js';
-import { toListItem } from './image-queries.js';
+import { asRows, int, num, optInt, optLabelRank, optLabelSource, optStr, status, str, type Row } from './rows.js';
 import { checkId } from './validate.js';
 import type { ImageListItem } from './types.js';
 
@@ -33,4 +32,25 @@ export function listItemsByIds(
     if (row) items.push(toListItem(row));
   }
   return items;
+}
+
+/** One grid tile from a row of the list columns above. */
+export function toListItem(row: Row): ImageListItem {
+  const top1Index = optInt(row, 'top1_index');
+  return {
+    id: int(row, 'id'),
+    relPath: str(row, 'rel_path'),
+    status: status(row, 'status'),
+    size: int(row, 'size'),
+    mtimeMs: num(row, 'mtime_ms'),
+    width: optInt(row, 'width'),
+    height: optInt(row, 'height'),
+    format: optStr(row, 'format'),
+    takenAt: optStr(row, 'taken_at'),
+    errorKind: optStr(row, 'error_kind'),
+    top1: top1Index === null ? null : { index: top1Index, prob: num(row, 'top1_prob') },
+    label: optStr(row, 'label'),
+    labelSource: optLabelSource(row, 'label_source'),
+    labelRank: optLabelRank(row, 'label_rank'),
+  };
 }

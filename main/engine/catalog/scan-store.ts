@@ -1,5 +1,6 @@
 /** The catalog side of a library scan: what is stored, and applying one scan's changes atomically. */
 import type { SqlRunner } from './sql-runner.js';
+import { sortDateSql } from './sort-date.js';
 import { asRows, int, num, optStr, status, str } from './rows.js';
 import { checkId } from './validate.js';
 import type { ScanChanges, StoredFile } from './types.js';
@@ -70,33 +71,42 @@ export function applyScanChanges(sql: SqlRunner, libraryId: number, changes: Sca
     }
     for (const file of changes.renamed) {
       sql
-        .statement(
-          'UPDATE images SET rel_path = ?, size = ?, mtime_ms = ?, missing_since = NULL, updated_at = ? WHERE id = ? AND library_id = ?',
-        )
-        .run(file.relPath, file.size, file.mtimeMs, at, file.id, libraryId);
+        .statement(`UPDATE images SET rel_path = @relPath, size = @size, mtime_ms = @mtimeMs, missing_since = NULL, updated_at = @at,
+            sort_date = ${sortDateSql('taken_at', '@mtimeMs')}
+          WHERE id = @id AND library_id = @libraryId`)
+        .run({ relPath: file.relPath, size: file.size, mtimeMs: file.mtimeMs, at, id: file.id, libraryId });
     }
     for (const file of changes.touched) {
       sql
-        .statement(
-          'UPDATE images SET size = ?, mtime_ms = ?, fingerprint = ?, updated_at = ? WHERE id = ? AND library_id = ?',
-        )
-        .run(file.size, file.mtimeMs, file.fingerprint, at, file.id, libraryId);
+        .statement(`UPDATE images SET size = @size, mtime_ms = @mtimeMs, fingerprint = @fingerprint, updated_at = @at,
+            sort_date = ${sortDateSql('taken_at', '@mtimeMs')}
+          WHERE id = @id AND library_id = @libraryId`)
+        .run({ size: file.size, mtimeMs: file.mtimeMs, fingerprint: file.fingerprint, at, id: file.id, libraryId });
     }
     for (const file of changes.changed) {
       // New content: forget everything derived from the old one except the user's label.
       sql
-        .statement(`UPDATE images SET size = ?, mtime_ms = ?, fingerprint = ?, width = NULL, height = NULL, orientation = NULL,
-            format = NULL, taken_at = NULL, camera = NULL, status = 'pending', error_kind = NULL, error_message = NULL, updated_at = ?
-          WHERE id = ? AND library_id = ?`)
-        .run(file.size, file.mtimeMs, file.fingerprint, at, file.id, libraryId);
+        .statement(`UPDATE images SET size = @size, mtime_ms = @mtimeMs, fingerprint = @fingerprint, width = NULL, height = NULL,
+            orientation = NULL, format = NULL, taken_at = NULL, camera = NULL, status = 'pending', error_kind = NULL,
+            error_message = NULL, updated_at = @at, sort_date = ${sortDateSql('NULL', '@mtimeMs')}
+          WHERE id = @id AND library_id = @libraryId`)
+        .run({ size: file.size, mtimeMs: file.mtimeMs, fingerprint: file.fingerprint, at, id: file.id, libraryId });
       sql.statement('DELETE FROM predictions WHERE image_id = ?').run(file.id);
       sql.statement('DELETE FROM features WHERE image_id = ?').run(file.id);
     }
     for (const file of changes.added) {
       sql
-        .statement(`INSERT INTO images (library_id, rel_path, size, mtime_ms, fingerprint, status, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)
+        .statement(`INSERT INTO images (library_id, rel_path, size, mtime_ms, fingerprint, status, updated_at, sort_date)
+          VALUES (@libraryId, @relPath, @size, @mtimeMs, @fingerprint, 'pending', @at, ${sortDateSql('NULL', '@mtimeMs')})
           ON CONFLICT (library_id, rel_path) DO NOTHING`)
-        .run(libraryId, file.relPath, file.size, file.mtimeMs, file.fingerprint, at);
+        .run({
+          libraryId,
+          relPath: file.relPath,
+          size: file.size,
+          mtimeMs: file.mtimeMs,
+          fingerprint: file.fingerprint,
+          at,
+        });
     }
   });
 }

@@ -4,6 +4,7 @@ import type { SqlRunner } from './sql-runner.js';
 import { ensureModelRow } from './model-rows.js';
 import { asRow, encodeFeature, encodeTopK, int, predictionMargin } from './rows.js';
 import { checkId, checkInteger, checkNumber, checkSha256, checkString, normalizeTakenAt } from './validate.js';
+import { sortDateSql } from './sort-date.js';
 import type { ImageResult, ModelRecord, TopKEntry } from './types.js';
 
 const now = (): string => new Date().toISOString();
@@ -120,21 +121,21 @@ export function writeResults(sql: SqlRunner, modelRowId: number, results: readon
     for (const result of checked) {
       if (result.ok) {
         const updated = sql
-          .statement(`UPDATE images SET fingerprint = ?, width = ?, height = ?, orientation = ?, format = ?, taken_at = ?, camera = ?,
-              status = 'ok', error_kind = NULL, error_message = NULL, updated_at = ?
-            WHERE id = ? AND (fingerprint IS NULL OR fingerprint = ?)`)
-          .run(
-            result.fingerprint,
-            result.width,
-            result.height,
-            result.orientation,
-            result.format,
-            result.takenAt,
-            result.camera,
+          .statement(`UPDATE images SET fingerprint = @fingerprint, width = @width, height = @height, orientation = @orientation,
+              format = @format, taken_at = @takenAt, camera = @camera, status = 'ok', error_kind = NULL, error_message = NULL,
+              updated_at = @at, sort_date = ${sortDateSql('@takenAt', 'mtime_ms')}
+            WHERE id = @imageId AND (fingerprint IS NULL OR fingerprint = @fingerprint)`)
+          .run({
+            fingerprint: result.fingerprint,
+            width: result.width,
+            height: result.height,
+            orientation: result.orientation,
+            format: result.format,
+            takenAt: result.takenAt,
+            camera: result.camera,
             at,
-            result.imageId,
-            result.fingerprint,
-          );
+            imageId: result.imageId,
+          });
         if (updated.changes === 0) continue;
         const top1 = result.topk[0] as TopKEntry;
         sql
@@ -158,7 +159,7 @@ export function writeResults(sql: SqlRunner, modelRowId: number, results: readon
         const updated = sql
           .statement(`UPDATE images SET fingerprint = COALESCE(@fingerprint, fingerprint), width = NULL, height = NULL, orientation = NULL,
               format = NULL, taken_at = NULL, camera = NULL, status = 'failed', error_kind = @errorKind, error_message = @errorMessage,
-              updated_at = @at
+              updated_at = @at, sort_date = ${sortDateSql('NULL', 'mtime_ms')}
             WHERE id = @imageId AND (@fingerprint IS NULL OR fingerprint IS NULL OR fingerprint = @fingerprint)`)
           .run({
             fingerprint: result.fingerprint,

@@ -12,7 +12,8 @@ import { FeatureStore } from './feature-store.js';
 import { DEFAULT_HNSW, HnswIndex, type Centring, type HnswParams } from './hnsw-index.js';
 import { centreRows, meanVector } from './centring.js';
 import { combineQuery } from './query-vector.js';
-import { EXACT_SELF_JOIN_MAX, findDuplicateGroups, type DuplicateGroup } from './duplicates.js';
+import { EXACT_SELF_JOIN_MAX } from './duplicate-pairs.js';
+import { findDuplicateGroups, type DuplicateGroup } from './duplicates.js';
 import { pcaProjection, umapProjection } from './projection.js';
 
 /** Above this many vectors queries use the HNSW index (exact search over 20k x 2048 takes ~5 ms; the index pays off beyond). */

@@ -28,6 +28,7 @@ const fraction = z.number().min(0).max(1);
 const quantization = z.object({
   format: z.literal('qdq-int8'),
   method: z.enum(['minmax', 'percentile', 'entropy']),
+  precision: z.enum(['int8', 'mixed']).optional(),
   sourceModel: z.string().min(1),
   calibrationImages: z.number().int().nonnegative(),
   checkImages: z.number().int().nonnegative(),

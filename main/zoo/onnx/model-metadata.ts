@@ -36,6 +36,8 @@ export interface QuantizationInfo {
   /** Weights int8 symmetric per output channel, activations uint8 per tensor, as ONNX QDQ. */
   format: 'qdq-int8';
   method: 'minmax' | 'percentile' | 'entropy';
+  /** 'mixed': the first conv and the residual Adds stay float (quantize/precision.ts). Absent in files written before it existed: 'int8'. */
+  precision?: 'int8' | 'mixed';
   /** The float model's id. */
   sourceModel: string;
   calibrationImages: number;

@@ -34,12 +34,17 @@ export function addChannelMeans(sums: Float64Array, data: Float32Array, batch: n
   }
 }
 
-/** A copy of `model` whose Conv/Gemm biases absorb the mean shift of their rounded weights. */
-export function correctBiasesForWeightRounding(model: OnnxModel, inputMeans: Map<string, Float64Array>): OnnxModel {
+/** A copy of `model` whose Conv/Gemm biases (but those of `floatNodes`, whose weights are not rounded) absorb the mean shift of their rounded weights. */
+export function correctBiasesForWeightRounding(
+  model: OnnxModel,
+  inputMeans: Map<string, Float64Array>,
+  floatNodes: ReadonlySet<string> = new Set(),
+): OnnxModel {
   const initializers = new Map(model.initializers.map((t) => [t.name, t]));
   const corrected = new Map<string, Float32Array>();
   for (const node of model.nodes) {
     if ((node.opType !== 'Conv' && node.opType !== 'Gemm') || node.inputs[2] === undefined) continue;
+    if (floatNodes.has(node.name)) continue;
     const weight = initializers.get(node.inputs[1] as string);
     const bias = initializers.get(node.inputs[2]);
     const mean = inputMeans.get(node.inputs[0] as string);

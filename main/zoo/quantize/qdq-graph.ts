@@ -7,6 +7,8 @@
  * zero point 0 the quantizer clamps at 0 itself, which is what onnxruntime does with such a ReLU
  * anyway (ReluQuantFusion). MaxPool keeps its input's scale so it runs on uint8.
  * The graph's outputs stay float: `features` is the average pool of dequantized values.
+ * Options (precision.ts) keep chosen Conv/Gemm nodes float, or every residual Add: then the Add
+ * and its Relu run in float on the float skip path, and only the Conv outputs feeding them are rounded.
  */
 import { FieldmarkError } from '../../util/errors.js';
 import type { OnnxModel, OnnxNode, OnnxTensor } from '../onnx/onnx-writer.js';
@@ -25,6 +27,17 @@ export interface QdqPlan {
   calibratedTensors: string[];
   /** Relu nodes folded into the quantizer of their input's producer. */
   foldedRelus: Map<string, string>;
+  /** Conv/Gemm nodes kept entirely in float (weights, bias and accumulator): see precision.ts. */
+  floatNodes: ReadonlySet<string>;
+  /** Residual Adds run on uint8 (QLinearAdd); the others add in float. */
+  int8Adds: ReadonlySet<string>;
+}
+
+export interface QdqPlanOptions {
+  /** Conv/Gemm node names to keep in float. */
+  floatNodes?: ReadonlySet<string>;
+  /** Keep residual Adds (and so the skip path) in float instead of QLinearAdd. */
+  floatResiduals?: boolean;
 }
 
 function consumersOf(nodes: OnnxNode[]): Map<string, OnnxNode[]> {
@@ -34,10 +47,12 @@ function consumersOf(nodes: OnnxNode[]): Map<string, OnnxNode[]> {
 }
 
 /**
- * Which tensors to quantize in `model`, after checking it only uses operators the quantizer knows.
+ * Which tensors to quantize in `model`, after checking it only uses operators the quantizer knows;
+ * the Conv/Gemm nodes named in `floatNodes` stay float (their inputs are quantized only where another reader needs it).
  * @throws FieldmarkError ModelInvalid naming the operators it cannot quantize.
  */
-export function planQdq(model: OnnxModel): QdqPlan {
+export function planQdq(model: OnnxModel, options: QdqPlanOptions = {}): QdqPlan {
+  const floatNodes = options.floatNodes ?? new Set<string>();
   const unknown = [
     ...new Set(
       model.nodes
@@ -62,7 +77,8 @@ export function planQdq(model: OnnxModel): QdqPlan {
 
   // A residual Add sums two activations; an Add of a constant (the pixel rewrite's mean) stays float.
   const residual = (node: OnnxNode): boolean =>
-    node.opType === 'Add' && node.inputs.every((input) => !initializers.has(input));
+    options.floatResiduals !== true && node.opType === 'Add' && node.inputs.every((input) => !initializers.has(input));
+  const quantizedConv = (node: OnnxNode): boolean => node.opType === 'Conv' && !floatNodes.has(node.name);
   const foldedRelus = new Map<string, string>();
   for (const node of model.nodes) {
     if (node.opType !== 'Relu') continue;
@@ -70,7 +86,7 @@ export function planQdq(model: OnnxModel): QdqPlan {
     const from = producer.get(input);
     if (
       from &&
-      (from.opType === 'Conv' || residual(from)) &&
+      (quantizedConv(from) || residual(from)) &&
       (consumers.get(input)?.length ?? 0) === 1 &&
       !graphOutputs.has(input)
     ) {
@@ -82,17 +98,25 @@ export function planQdq(model: OnnxModel): QdqPlan {
   for (const node of model.nodes) {
     // The head Gemm keeps a float input (its weights are still int8): it is ~0.05% of ResNet-50's
     // multiply-adds, and rounding the pooled features alone cost 0.25 points of top-1 agreement on ResNet-20.
-    if (node.opType === 'Conv') quantized.add(node.inputs[0] as string);
+    if (quantizedConv(node)) quantized.add(node.inputs[0] as string);
     if (residual(node)) for (const input of node.inputs) quantized.add(input);
-    if (node.opType === 'Conv' || residual(node)) {
+    if (quantizedConv(node) || residual(node)) {
       const out = node.outputs[0] as string;
       const relu = (consumers.get(out) ?? []).find((c) => foldedRelus.has(c.name));
       quantized.add(relu ? (relu.outputs[0] as string) : out);
     }
   }
+  // A same-scale op takes its quantization from its input: after a float first conv (MaxPool after
+  // ResNet-50's stem) that input is not a quantized op's output, so it gets its own quantizer.
+  for (const tensor of [...quantized]) {
+    let source = tensor;
+    while (SAME_SCALE_OPS.has(producer.get(source)?.opType ?? '')) source = producer.get(source)?.inputs[0] as string;
+    quantized.add(source);
+  }
   const inputs = new Set(model.inputs.map((i) => i.name));
   const calibrated = [...quantized].filter((t) => !inputs.has(t) && !SAME_SCALE_OPS.has(producer.get(t)?.opType ?? ''));
-  return { quantizedTensors: [...quantized], calibratedTensors: calibrated, foldedRelus };
+  const int8Adds = new Set(model.nodes.filter(residual).map((n) => n.name));
+  return { quantizedTensors: [...quantized], calibratedTensors: calibrated, foldedRelus, floatNodes, int8Adds };
 }
 
 /**
@@ -130,7 +154,8 @@ export function buildQdqModel(
   };
 
   const nodes: OnnxNode[] = [];
-  const newInitializers: OnnxTensor[] = model.initializers.filter((t) => !isQuantizedWeight(t.name, kept));
+  const weighted = kept.filter((n) => (n.opType === 'Conv' || n.opType === 'Gemm') && !plan.floatNodes.has(n.name));
+  const newInitializers: OnnxTensor[] = model.initializers.filter((t) => !isQuantizedWeight(t.name, weighted));
   const scalar = (name: string, data: Float32Array | Uint8Array): string => {
     newInitializers.push({ name, dims: [], data });
     return name;
@@ -162,14 +187,21 @@ export function buildQdqModel(
     });
   };
 
+  // Nodes onnxruntime fuses into int8 kernels: they read dequantized inputs, and their outputs exist only quantized.
+  const fused = kept.filter((n) => (n.opType === 'Conv' && weighted.includes(n)) || plan.int8Adds.has(n.name));
+  const fusedOutputs = new Set(fused.flatMap((n) => n.outputs));
   for (const input of model.inputs) if (quantizedSet.has(input.name)) quantize(input.name);
   for (const node of kept) {
     const inputs = node.inputs.map((input, index) => {
       if (!quantizedSet.has(input)) return input;
-      if ((node.opType === 'Conv' || node.opType === 'Gemm') && index > 0) return input;
+      if (weighted.includes(node) && index > 0) return input;
+      // A float node reads the float tensor where one exists (e.g. the skip path of a float residual Add);
+      // a same-scale op whose output is quantized runs on uint8 (DQ -> MaxPool -> Q fuses).
+      const sameScaleQuantized = SAME_SCALE_OPS.has(node.opType) && node.outputs.some((o) => quantizedSet.has(o));
+      if (!fused.includes(node) && !sameScaleQuantized && !fusedOutputs.has(input)) return input;
       return dequantize(input);
     });
-    if (node.opType === 'Conv' || node.opType === 'Gemm') {
+    if (weighted.includes(node)) {
       const inputScale = quantizedSet.has(node.inputs[0] as string) ? paramsOf(node.inputs[0] as string).scale : null;
       const weightInputs = quantizeWeightNode(node, initializers, inputScale, newInitializers, nodes);
       nodes.push({ ...node, inputs: [inputs[0] as string, ...weightInputs] });
@@ -181,10 +213,9 @@ export function buildQdqModel(
   return { ...model, nodes, initializers: newInitializers };
 }
 
-function isQuantizedWeight(name: string, nodes: OnnxNode[]): boolean {
-  return nodes.some(
-    (n) => (n.opType === 'Conv' || n.opType === 'Gemm') && (n.inputs[1] === name || n.inputs[2] === name),
-  );
+/** Whether `name` is the weight or bias of one of the Conv/Gemm nodes being quantized. */
+function isQuantizedWeight(name: string, weighted: OnnxNode[]): boolean {
+  return weighted.some((n) => n.inputs[1] === name || n.inputs[2] === name);
 }
 
 /** Adds the int8 weight, int32 bias and their DequantizeLinear nodes; returns the node's new weight inputs. */

@@ -18,6 +18,7 @@ import { calibrateRanges } from './calibrate.js';
 import { CALIBRATION_METHODS, type CalibrationMethod } from './calibration-stats.js';
 import { prepareImages, splitCalibrationImages } from './calibration-images.js';
 import { foldNormalisationIntoFirstConv, PIXEL_TENSOR } from './pixel-input.js';
+import { defaultPrecision, planOptionsFor, PRECISIONS, type Precision } from './precision.js';
 import { buildQdqModel, planQdq } from './qdq-graph.js';
 import { createCpuSession } from './session.js';
 import { floatConvCount, measureSpeedup, profileKernels } from './speed.js';
@@ -42,6 +43,8 @@ export interface QuantizeOptions {
   /** Held-out images to check on; null: every image not used for calibration. */
   checkImages?: number | null;
   method?: CalibrationMethod;
+  /** Which layers stay float (precision.ts); default by model size, `defaultPrecision`. */
+  precision?: Precision;
   /** Default: `<cache>/models/<id>-int8.onnx`, so it shows in the model list and resolves by id. */
   outPath?: string;
   threshold?: number;
@@ -61,6 +64,7 @@ export interface QuantizeResult {
   checkedFiles: string[];
   /** Operators onnxruntime ran for one image of the int8 model. */
   kernels: Record<string, number>;
+  /** Convolutions onnxruntime ran in float beyond those the precision keeps float (0 when all fused as asked). */
   floatConvs: number;
   report: AgreementReport;
 }
@@ -83,7 +87,8 @@ function agreementWarning(info: QuantizationInfo, threshold: number): string | n
   if (info.top1Agreement >= threshold) return null;
   return (
     `top-1 agreement with the float model is ${(info.top1Agreement * 100).toFixed(2)}% on ${info.checkImages} held-out images, ` +
-    `below ${(threshold * 100).toFixed(1)}%: try --method ${suggestMethod(info.method)}, or more calibration images (--images)`
+    `below ${(threshold * 100).toFixed(1)}%: try --method ${suggestMethod(info.method)}, or more calibration images (--images)` +
+    (info.precision === 'int8' ? ', or --precision mixed (first conv and residual adds in float: closer, slower)' : '')
   );
 }
 
@@ -103,6 +108,11 @@ export async function quantizeModel(options: QuantizeOptions): Promise<QuantizeR
   const count = options.images ?? DEFAULT_CALIBRATION_IMAGES;
   if (!Number.isInteger(count) || count < 1)
     throw new FieldmarkError('InvalidArgument', `images: expected a positive integer, received ${count}`);
+  if (options.precision !== undefined && !PRECISIONS.includes(options.precision))
+    throw new FieldmarkError(
+      'InvalidArgument',
+      `precision: expected one of ${PRECISIONS.join(', ')}, received "${String(options.precision)}"`,
+    );
   const threshold = options.threshold ?? DEFAULT_AGREEMENT_THRESHOLD;
   const progress = options.onProgress ?? (() => {});
 
@@ -121,12 +131,13 @@ export async function quantizeModel(options: QuantizeOptions): Promise<QuantizeR
     );
 
   const spec = source.metadata.preprocess;
-  const floatModel = foldNormalisationIntoFirstConv(
-    parseOnnxModel(new Uint8Array(await readFile(source.path))),
-    spec.mean,
-    spec.std,
-  );
-  const plan = planQdq(floatModel);
+  const precision = options.precision ?? defaultPrecision(spec.input);
+  const parsed = parseOnnxModel(new Uint8Array(await readFile(source.path)));
+  const planOptions = planOptionsFor(parsed, precision);
+  // A float first conv reads the normalised input as it is; only an int8 one needs pixels (pixel-input.ts).
+  const floatModel =
+    (planOptions.floatNodes?.size ?? 0) > 0 ? parsed : foldNormalisationIntoFirstConv(parsed, spec.mean, spec.std);
+  const plan = planQdq(floatModel, planOptions);
   const split = await splitCalibrationImages(
     resolve(options.calibrationFolder),
     count,
@@ -151,7 +162,7 @@ export async function quantizeModel(options: QuantizeOptions): Promise<QuantizeR
   for (const tensor of plan.quantizedTensors)
     if (tensor.startsWith(PIXEL_TENSOR)) calibrated.ranges.set(tensor, { min: 0, max: 255 });
   const int8Model = buildQdqModel(
-    correctBiasesForWeightRounding(floatModel, calibrated.inputMeans),
+    correctBiasesForWeightRounding(floatModel, calibrated.inputMeans, plan.floatNodes),
     plan,
     calibrated.ranges,
   );
@@ -186,6 +197,7 @@ export async function quantizeModel(options: QuantizeOptions): Promise<QuantizeR
   const quantization: QuantizationInfo = {
     format: 'qdq-int8',
     method,
+    precision,
     sourceModel: source.metadata.id,
     calibrationImages: calibration.length,
     checkImages: report.images,
@@ -218,7 +230,11 @@ export async function quantizeModel(options: QuantizeOptions): Promise<QuantizeR
     skippedImages: [...prepared.skipped, ...check.skipped],
     checkedFiles: check.files,
     kernels,
-    floatConvs: floatConvCount(kernels),
+    floatConvs: Math.max(
+      0,
+      floatConvCount(kernels) -
+        floatModel.nodes.filter((n) => n.opType === 'Conv' && plan.floatNodes.has(n.name)).length,
+    ),
     report,
   };
 }

@@ -4,6 +4,7 @@ import { migration0002Features } from './0002-features.js';
 import { migration0003Labels } from './0003-labels.js';
 import { migration0004LabelsV2 } from './0004-labels-v2.js';
 import { migration0005MissingImages } from './0005-missing-images.js';
+import { migration0006ListIndexes } from './0006-list-indexes.js';
 
 export type { Migration } from './migration.js';
 
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0003Labels,
   migration0004LabelsV2,
   migration0005MissingImages,
+  migration0006ListIndexes,
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;
