@@ -1,4 +1,4 @@
-// Builds everything into dist/: the engine, CLI, tests and bench transpiled file by file
+// Builds the product into dist/: the engine, CLI and bench transpiled file by file
 // (ESM, so worker threads and dynamic imports keep their paths), the preload as one CommonJS
 // bundle (Electron's sandboxed preload cannot be ESM), and the renderer as one browser bundle.
 // Type checking is separate (`npm run typecheck`): esbuild only strips types, which keeps this fast.
@@ -25,8 +25,8 @@ function listFiles(dir, accept) {
 const isTs = (name) => name.endsWith('.ts') && !name.endsWith('.d.ts');
 if (process.argv.includes('--clean')) rmSync(out, { recursive: true, force: true });
 
-// The renderer's pure .ts modules (not .tsx) are transpiled too, so unit tests can import them.
-const nodeEntries = ['main', 'test', 'bench', 'renderer'].flatMap((d) => listFiles(join(root, d), isTs));
+// Tests run from their TypeScript sources (tsx); only test/helpers is built, for the benchmarks.
+const nodeEntries = ['main', 'bench', join('test', 'helpers')].flatMap((d) => listFiles(join(root, d), isTs));
 await build({
   entryPoints: nodeEntries,
   outdir: out,

@@ -4,7 +4,8 @@
  * writes, so a page never waits for a write transaction. Where the thread cannot start (or dies),
  * pages fall back to an in-thread pager, and the reason is reported once.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startSiblingWorker } from '../util/code-layout.js';
 import type { Reply } from '../contract/types.js';
 import type { ListImagesQuery } from '../engine/catalog/types.js';
 import { FieldmarkError, toErrorData } from '../util/errors.js';
@@ -18,8 +19,6 @@ export interface ReaderReply {
   reply: Reply<ListPage | null>;
 }
 
-const WORKER_URL = new URL('./list-reader-worker.js', import.meta.url);
-
 export class ListReader {
   private worker: Worker | null;
   private nextSeq = 1;
@@ -31,7 +30,7 @@ export class ListReader {
     private readonly fallback: ImagePager,
     private readonly onProblem: (message: string) => void,
   ) {
-    this.worker = new Worker(WORKER_URL, { workerData: { file } });
+    this.worker = startSiblingWorker(import.meta.url, 'list-reader-worker', { workerData: { file } });
     this.worker.on('message', (message: ReaderReply) => {
       const resolve = this.waiting.get(message.seq);
       this.waiting.delete(message.seq);

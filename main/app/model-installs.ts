@@ -3,7 +3,8 @@
  * page: downloading (with progress), failed (with the reason); cancel terminates the worker and
  * keeps the partial file, so the next download resumes it.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startSiblingWorker } from '../util/code-layout.js';
 import type { ModelImportReport } from '../contract/model-types.js';
 import { FieldmarkError } from '../util/errors.js';
 import type { InstallJob, InstallMessage } from './model-install-worker.js';
@@ -13,8 +14,6 @@ export interface InstallState {
   progress: { received: number; total: number | null } | null;
   error: string | null;
 }
-
-const WORKER_URL = new URL('./model-install-worker.js', import.meta.url);
 
 export class ModelInstalls {
   private readonly states = new Map<string, InstallState>();
@@ -70,7 +69,7 @@ export class ModelInstalls {
 
   private run(key: string, job: InstallJob): Promise<Extract<InstallMessage, { type: 'done' }>> {
     return new Promise((resolve, reject) => {
-      const worker = new Worker(WORKER_URL, { workerData: job });
+      const worker = startSiblingWorker(import.meta.url, 'model-install-worker', { workerData: job });
       this.workers.set(key, worker);
       let settled = false;
       const finish = (action: () => void) => {

@@ -3,7 +3,7 @@
  * the AppService is built. Electron uses a utility process instead (electron/engine-utility-host.ts),
  * over the same protocol.
  */
-import { Worker } from 'node:worker_threads';
+import { startSiblingWorker } from '../util/code-layout.js';
 import { FieldmarkError, toErrorData } from '../util/errors.js';
 import { EngineClient, type EngineClientOptions } from './engine-client.js';
 import {
@@ -13,8 +13,6 @@ import {
   type EngineMessage,
   type MessageChannelEnd,
 } from './engine-protocol.js';
-
-const WORKER_URL = new URL('./engine-worker.js', import.meta.url);
 
 /**
  * Waits for the engine's `ready` (or `init-failed`) after sending `init`; shared by both hosts.
@@ -49,7 +47,7 @@ export function handshake(
 /** @throws FieldmarkError when the engine cannot start */
 export async function startEngineWorker(init: EngineInit, options: EngineClientOptions): Promise<EngineClient> {
   // The engine's own env (FIELDMARK_* folders of a test) must reach libraries that read process.env there.
-  const worker = new Worker(WORKER_URL, { env: init.env as Record<string, string> });
+  const worker = startSiblingWorker(import.meta.url, 'engine-worker', { env: init.env as Record<string, string> });
   const listeners: ((message: EngineMessage) => void)[] = [];
   worker.on('message', (message: unknown) => {
     if (!isEngineMessage(message))

@@ -5,31 +5,20 @@
  * also checks that `serve` refuses requests without its token and writes docs/screenshot.png.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { keepsHolding, recordApp, test, waitUntil, waitUntilSteady } from './e2e-test.js';
 import WebSocket from 'ws';
-import type { Page } from 'playwright-core';
+import type { Page } from '@playwright/test';
 import {
   BROKEN_PHOTOS,
   CIFAR10_CLASSES,
   EXPECTED_FAILED,
   EXPECTED_TOTAL,
   createFixture,
-  saveArtifacts,
   type E2eFixture,
 } from './fixture.js';
 import { TARGETS, type AppUnderTest } from './targets.js';
 
 const WAIT = { timeout: 60_000 };
-
-/** Polls `check` (in Node, through Playwright) until it holds, or fails with `what`. */
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = WAIT.timeout): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function attributeOrNull(page: Page, selector: string, name: string): Promise<string | null> {
   const locator = page.locator(selector).first();
@@ -53,44 +42,33 @@ async function numberAttribute(page: Page, selector: string, name: string): Prom
   return Number(await attribute(page, selector, name));
 }
 
+// A file's tests share one library and app, in order.
+test.describe.configure({ mode: 'serial' });
+
 for (const target of TARGETS) {
   const skipReason = target.unavailableReason();
   if (skipReason) process.stdout.write(`# e2e ${target.name}: skipped: ${skipReason}\n`);
 
-  describe(`fieldmark app on ${target.name}`, { skip: skipReason ?? false }, () => {
+  test.describe(`fieldmark app on ${target.name}`, () => {
+    test.skip(skipReason !== null, skipReason ?? '');
     let fixture: E2eFixture;
     let app: AppUnderTest;
     let page: Page;
 
-    before(async () => {
+    test.beforeAll(async () => {
       fixture = await createFixture(target.name);
       app = await target.launch(fixture);
+      recordApp(app);
       page = app.page;
     });
 
-    after(async () => {
+    test.afterAll(async () => {
+      recordApp(null);
       await app?.close();
       await fixture?.cleanup();
     });
 
-    /** A scenario that keeps a screenshot and the logs when it fails. */
-    function scenario(name: string, body: () => Promise<void>, options: { skip?: string | false } = {}) {
-      it(name, { skip: options.skip ?? false }, async () => {
-        try {
-          await body();
-        } catch (error) {
-          const screenshot = await page?.screenshot().catch(() => undefined);
-          const folder = await saveArtifacts(fixture.artifacts, name, {
-            ...(screenshot ? { screenshot } : {}),
-            logs: app?.logs() ?? {},
-          });
-          process.stdout.write(`# e2e ${target.name}: "${name}" failed; screenshot and logs in ${folder}\n`);
-          throw error;
-        }
-      });
-    }
-
-    scenario('opens the library and shows the grid', async () => {
+    test('opens the library and shows the grid', async () => {
       await page.locator('[data-testid=grid-tile]').first().waitFor(WAIT);
       await waitForAttribute(page, '[data-testid=library-stats]', 'data-total', String(EXPECTED_TOTAL));
       const firstPath = await attribute(page, '[data-testid=grid-tile]', 'data-path');
@@ -108,7 +86,7 @@ for (const target of TARGETS) {
       );
     });
 
-    scenario('pausing stops progress and resuming finishes', async () => {
+    test('pausing stops progress and resuming finishes', async () => {
       const progress = '[data-testid=indexing-progress]';
       await waitUntil(
         'indexing runs and has done some images',
@@ -119,22 +97,25 @@ for (const target of TARGETS) {
       await page.locator('[data-testid=indexing-pause]').click();
       await waitForAttribute(page, progress, 'data-state', 'paused');
       // The batch in flight when pausing is saved; after that nothing may move.
-      await page.waitForTimeout(400);
-      const doneAtPause = await numberAttribute(page, progress, 'data-done');
+      const doneAtPause = await waitUntilSteady(
+        'the progress after pausing',
+        () => numberAttribute(page, progress, 'data-done'),
+        400,
+      );
       const indexedAtPause = await numberAttribute(page, '[data-testid=library-stats]', 'data-indexed');
-      await page.waitForTimeout(1500);
-      assert.equal(await numberAttribute(page, progress, 'data-done'), doneAtPause, 'no progress while paused');
-      assert.equal(
-        await numberAttribute(page, '[data-testid=library-stats]', 'data-indexed'),
-        indexedAtPause,
-        'no new results while paused',
+      await keepsHolding(
+        'no progress and no new results while paused',
+        async () =>
+          (await numberAttribute(page, progress, 'data-done')) === doneAtPause &&
+          (await numberAttribute(page, '[data-testid=library-stats]', 'data-indexed')) === indexedAtPause,
+        1500,
       );
       assert.ok(doneAtPause < EXPECTED_TOTAL, `paused before the end (${doneAtPause} of ${EXPECTED_TOTAL})`);
       await page.locator('[data-testid=indexing-resume]').click();
       await waitForAttribute(page, progress, 'data-state', 'finished');
     });
 
-    scenario('indexing completes with the right counts', async () => {
+    test('indexing completes with the right counts', async () => {
       await waitForAttribute(page, '[data-testid=indexing-progress]', 'data-state', 'finished');
       await waitForAttribute(page, '[data-testid=library-stats]', 'data-total', String(EXPECTED_TOTAL));
       await waitForAttribute(
@@ -157,7 +138,7 @@ for (const target of TARGETS) {
       await page.keyboard.press('Escape');
     });
 
-    scenario('tiles show predictions and thumbnails', async () => {
+    test('tiles show predictions and thumbnails', async () => {
       await waitUntil(
         'more than 10 tiles show a prediction',
         async () => (await page.locator('[data-testid=tile-prediction][data-state=predicted]').count()) > 10,
@@ -191,7 +172,7 @@ for (const target of TARGETS) {
       assert.ok(width > 0 && width <= 256, `thumbnail width ${width} is at most 256`);
     });
 
-    scenario('clicking a tile shows the top-5', async () => {
+    test('clicking a tile shows the top-5', async () => {
       const tile = page.locator('[data-testid=grid-tile]').nth(2);
       const path = await tile.getAttribute('data-path');
       await tile.click();
@@ -209,7 +190,7 @@ for (const target of TARGETS) {
       assert.equal(String(indices[0]), tileClass, 'the tile shows the top-1 of the detail panel');
     });
 
-    scenario('arrow keys move the selection and the detail follows', async () => {
+    test('arrow keys move the selection and the detail follows', async () => {
       const columns = await numberAttribute(page, '[data-testid=grid]', 'data-columns');
       const pathAt = (index: number) =>
         page.locator(`[data-testid=grid-tile][data-index="${index}"]`).getAttribute('data-path');
@@ -235,7 +216,7 @@ for (const target of TARGETS) {
       await page.locator('[data-testid=help-overlay]').waitFor({ state: 'detached', ...WAIT });
     });
 
-    scenario('filtering by class narrows the grid', async () => {
+    test('filtering by class narrows the grid', async () => {
       await page.keyboard.press('p');
       const bars = page.locator('[data-testid=class-distribution] [data-class-index]');
       await bars.first().waitFor(WAIT);
@@ -266,7 +247,7 @@ for (const target of TARGETS) {
       await waitForAttribute(page, '[data-testid=grid]', 'data-total', String(EXPECTED_TOTAL));
     });
 
-    scenario('settings show the device in use', async () => {
+    test('settings show the device in use', async () => {
       await page.keyboard.press(',');
       await page.locator('[data-testid=settings]').waitFor(WAIT);
       const provider = await page.locator('[data-testid=settings-provider]').textContent();
@@ -275,45 +256,42 @@ for (const target of TARGETS) {
       await page.keyboard.press('Escape');
     });
 
-    scenario(
-      'requests without the token are refused',
-      async () => {
-        const server = app.server!;
-        const base = `http://127.0.0.1:${server.port}`;
-        assert.equal((await fetch(`${base}/`)).status, 401);
-        assert.equal((await fetch(`${base}/app.js`)).status, 401);
-        assert.equal((await fetch(`${base}/thumb/1`)).status, 401);
-        assert.equal((await fetch(`${base}/?token=wrong-token`)).status, 403);
-        assert.equal(
-          (await fetch(`${base}/thumb/1`, { headers: { authorization: `Bearer ${server.token}` } })).status,
-          200,
-        );
-        assert.equal(
-          (await fetch(`${base}/thumb/999999`, { headers: { authorization: `Bearer ${server.token}` } })).status,
-          404,
-          'only catalogued images are served',
-        );
-        const upgrade = (url: string, origin: string | undefined) =>
-          new Promise<number>((resolve) => {
-            const socket = new WebSocket(url, origin ? { origin } : {});
-            socket.on('unexpected-response', (_, response) => resolve(response.statusCode ?? 0));
-            socket.on('open', () => {
-              socket.close();
-              resolve(101);
-            });
-            socket.on('error', () => resolve(-1));
+    test('requests without the token are refused', async () => {
+      test.skip(target.name !== 'chromium', 'the desktop app has no HTTP server');
+      const server = app.server!;
+      const base = `http://127.0.0.1:${server.port}`;
+      assert.equal((await fetch(`${base}/`)).status, 401);
+      assert.equal((await fetch(`${base}/app.js`)).status, 401);
+      assert.equal((await fetch(`${base}/thumb/1`)).status, 401);
+      assert.equal((await fetch(`${base}/?token=wrong-token`)).status, 403);
+      assert.equal(
+        (await fetch(`${base}/thumb/1`, { headers: { authorization: `Bearer ${server.token}` } })).status,
+        200,
+      );
+      assert.equal(
+        (await fetch(`${base}/thumb/999999`, { headers: { authorization: `Bearer ${server.token}` } })).status,
+        404,
+        'only catalogued images are served',
+      );
+      const upgrade = (url: string, origin: string | undefined) =>
+        new Promise<number>((resolve) => {
+          const socket = new WebSocket(url, origin ? { origin } : {});
+          socket.on('unexpected-response', (_, response) => resolve(response.statusCode ?? 0));
+          socket.on('open', () => {
+            socket.close();
+            resolve(101);
           });
-        const ws = `ws://127.0.0.1:${server.port}/ws`;
-        assert.equal(await upgrade(ws, base), 401, 'websocket without token');
-        assert.equal(
-          await upgrade(`${ws}?token=${server.token}`, 'http://evil.example'),
-          403,
-          'websocket from another origin',
-        );
-        assert.equal(await upgrade(`${ws}?token=${server.token}`, undefined), 403, 'websocket without origin');
-        assert.equal(await upgrade(`${ws}?token=${server.token}`, base), 101, 'websocket with token and own origin');
-      },
-      { skip: target.name === 'chromium' ? false : 'the desktop app has no HTTP server' },
-    );
+          socket.on('error', () => resolve(-1));
+        });
+      const ws = `ws://127.0.0.1:${server.port}/ws`;
+      assert.equal(await upgrade(ws, base), 401, 'websocket without token');
+      assert.equal(
+        await upgrade(`${ws}?token=${server.token}`, 'http://evil.example'),
+        403,
+        'websocket from another origin',
+      );
+      assert.equal(await upgrade(`${ws}?token=${server.token}`, undefined), 403, 'websocket without origin');
+      assert.equal(await upgrade(`${ws}?token=${server.token}`, base), 101, 'websocket with token and own origin');
+    });
   });
 }

@@ -2,19 +2,12 @@
  * The end-to-end fixture: a temporary folder with a photo library made from ../shared/reference
  * (40 birds, real photos with EXIF, three broken files, 500 small CIFAR images so indexing runs
  * long enough to pause), a model built with `fieldmark models build`, and private user-data,
- * cache and catalog folders. Failures keep a screenshot and the logs under test-results/.
+ * cache and catalog folders. Failures keep a screenshot, a trace and the logs (e2e-test.ts).
  */
-import { spawn } from 'node:child_process';
-import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { makeTempDir, referencePath, repoRoot } from '../fixtures/zoo-helpers.js';
-
-/** The built CLI of the dist folder these tests run from (dist/ or dist-NAME/). */
-export const cliEntry = fileURLToPath(new URL('../../main/cli/main.js', import.meta.url));
-export const distRoot = fileURLToPath(new URL('../../', import.meta.url));
+import { makeTempDir, referencePath } from '../fixtures/zoo-helpers.js';
+import { runFieldmark } from '../helpers/cli.js';
 
 export const BIRD_COUNT = 40;
 export const CIFAR_COUNT = 500;
@@ -50,7 +43,6 @@ export interface E2eFixture {
   modelPath: string;
   /** Environment for the app: private user data, cache and catalog folders. */
   env: NodeJS.ProcessEnv;
-  artifacts: string;
   /** Files in the library (EXPECTED_TOTAL unless `cifarCount` changed it). */
   total: number;
   cleanup(): Promise<void>;
@@ -122,60 +114,8 @@ export async function createFixture(
           '--out',
           modelPath,
         ];
-  const build = await runCli(args, env);
+  const build = await runFieldmark(args, env);
   if (build.code !== 0) throw new Error(`models ${args[1]} failed (${build.code}): ${build.stderr}`);
-  const artifacts = join(repoRoot, 'test-results', `e2e-${target}`);
   const total = BIRD_COUNT + cifarCount + GOOD_PHOTOS.length + BROKEN_PHOTOS.length;
-  return { dir, library, modelPath, env, artifacts, total, cleanup };
-}
-
-/** Runs the built CLI to completion. */
-export function runCli(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, cliArgs(args), { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/**
- * Node arguments that run the built CLI of this dist folder with `args`. A launcher file, not
- * `node -e`: the indexing job's worker threads inherit the execArgv, and `-e` breaks them.
- */
-export function cliArgs(args: string[]): string[] {
-  return [launcherPath(), ...args];
-}
-
-let launcher: string | null = null;
-
-function launcherPath(): string {
-  if (launcher) return launcher;
-  const dir = mkdtempSync(join(tmpdir(), 'fieldmark-e2e-cli-'));
-  launcher = join(dir, 'fieldmark.mjs');
-  writeFileSync(
-    launcher,
-    `const { runCli } = await import(${JSON.stringify(pathToFileURL(cliEntry).href)});\nprocess.exitCode = await runCli(process.argv.slice(2));\n`,
-  );
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  return launcher;
-}
-
-/** Saves what helps to understand a failure: a screenshot and the logs. */
-export async function saveArtifacts(
-  dir: string,
-  name: string,
-  files: { screenshot?: Buffer; logs: Record<string, string> },
-): Promise<string> {
-  const folder = join(dir, name.replace(/[^a-z0-9-]+/gi, '-').toLowerCase());
-  await mkdir(folder, { recursive: true });
-  if (files.screenshot) await writeFile(join(folder, 'screenshot.png'), files.screenshot);
-  for (const [file, text] of Object.entries(files.logs)) await writeFile(join(folder, file), text);
-  return folder;
+  return { dir, library, modelPath, env, total, cleanup };
 }

@@ -8,24 +8,16 @@
 import assert from 'node:assert/strict';
 import { readFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { recordApp, test, waitUntil } from './e2e-test.js';
 import sharp from 'sharp';
-import type { Page } from 'playwright-core';
+import type { Page } from '@playwright/test';
 import { repoRoot } from '../helpers/paths.js';
-import { createFixture, saveArtifacts, type E2eFixture } from './fixture.js';
+import { createFixture, type E2eFixture } from './fixture.js';
 import { chromiumTarget, type AppUnderTest } from './targets.js';
 
 const TIMEOUT = 60_000;
 const skipReason = chromiumTarget.unavailableReason();
 if (skipReason) process.stdout.write(`# e2e labelling: skipped: ${skipReason}\n`);
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = TIMEOUT): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const tileAt = (page: Page, index: number) => page.locator(`[data-testid=grid-tile][data-index="${index}"]`);
 const labelAt = (page: Page, index: number) => tileAt(page, index).locator('[data-testid=tile-label]');
@@ -71,14 +63,19 @@ async function pick(page: Page, query: string, label: string, rank = 'species'):
   await input.waitFor({ state: 'detached', timeout: TIMEOUT });
 }
 
-describe('labelling in the browser', { skip: skipReason ?? false }, () => {
+// A file's tests share one library and app, in order.
+test.describe.configure({ mode: 'serial' });
+
+test.describe('labelling in the browser', () => {
+  test.skip(skipReason !== null, skipReason ?? '');
   let fixture: E2eFixture;
   let app: AppUnderTest;
   let page: Page;
 
-  before(async () => {
+  test.beforeAll(async () => {
     fixture = await createFixture('labelling', { model: 'seeded-cub', cifarCount: 20 });
     app = await chromiumTarget.launch(fixture);
+    recordApp(app);
     page = app.page;
     const indexedAll = async () =>
       (await count(page, 'library-stats', 'data-indexed')) + (await count(page, 'library-stats', 'data-failed')) ===
@@ -89,28 +86,13 @@ describe('labelling in the browser', { skip: skipReason ?? false }, () => {
     await waitUntil('only birds are shown', async () => (await count(page, 'grid', 'data-total')) === 40);
   });
 
-  after(async () => {
+  test.afterAll(async () => {
+    recordApp(null);
     await app?.close();
     await fixture?.cleanup();
   });
 
-  function scenario(name: string, body: () => Promise<void>) {
-    it(name, async () => {
-      try {
-        await body();
-      } catch (error) {
-        const screenshot = await page?.screenshot().catch(() => undefined);
-        const folder = await saveArtifacts(fixture.artifacts, name, {
-          ...(screenshot ? { screenshot } : {}),
-          logs: app?.logs() ?? {},
-        });
-        process.stdout.write(`# e2e labelling: "${name}" failed; screenshot and logs in ${folder}\n`);
-        throw error;
-      }
-    });
-  }
-
-  scenario('labels one image with the keyboard through the picker', async () => {
+  test('labels one image with the keyboard through the picker', async () => {
     await tileAt(page, 0).click();
     assert.equal(await count(page, 'selection-count', 'data-count'), 1);
     await pick(page, 'cardinal', 'Cardinal');
@@ -126,7 +108,7 @@ describe('labelling in the browser', { skip: skipReason ?? false }, () => {
     );
   });
 
-  scenario('fuzzy search finds species by scientific name and CUB id', async () => {
+  test('fuzzy search finds species by scientific name and CUB id', async () => {
     await page.keyboard.press('l');
     const input = page.locator('[data-testid=label-picker]');
     await input.fill('Cardinalis cardinalis');
@@ -148,7 +130,7 @@ describe('labelling in the browser', { skip: skipReason ?? false }, () => {
     await input.waitFor({ state: 'detached', timeout: TIMEOUT });
   });
 
-  scenario('bulk-labels a Shift-range, then undoes and redoes it as one step', async () => {
+  test('bulk-labels a Shift-range, then undoes and redoes it as one step', async () => {
     await tileAt(page, 1).click();
     await tileAt(page, 5).click({ modifiers: ['Shift'] });
     await waitUntil('five images are selected', async () => (await count(page, 'selection-count', 'data-count')) === 5);
@@ -162,7 +144,7 @@ describe('labelling in the browser', { skip: skipReason ?? false }, () => {
     for (let index = 1; index <= 5; index++) await waitForLabel(page, index, 'Blue_Jay');
   });
 
-  scenario('backs off to a genus when unsure of the species', async () => {
+  test('backs off to a genus when unsure of the species', async () => {
     await tileAt(page, 6).click();
     await pick(page, 'cardinalis', 'Cardinalis', 'genus');
     await waitForLabel(page, 6, 'Cardinalis');
@@ -170,7 +152,7 @@ describe('labelling in the browser', { skip: skipReason ?? false }, () => {
   });
 
   let acceptedPath: string | null = null;
-  scenario('accepts the top-1 prediction and the k-th prediction with a key', async () => {
+  test('accepts the top-1 prediction and the k-th prediction with a key', async () => {
     await tileAt(page, 7).click();
     acceptedPath = await tileAt(page, 7).getAttribute('data-path');
     const predicted = await tileAt(page, 7).locator('[data-testid=tile-prediction]').getAttribute('data-class-index');
@@ -194,7 +176,7 @@ describe('labelling in the browser', { skip: skipReason ?? false }, () => {
     );
   });
 
-  scenario('filters by disagreement between label and prediction', async () => {
+  test('filters by disagreement between label and prediction', async () => {
     await page.locator('[data-testid=filter-disagree]').click();
     await waitUntil('only disagreeing images are shown', async () => {
       const tiles = await page.locator('[data-testid=grid-tile]').count();
@@ -215,7 +197,7 @@ describe('labelling in the browser', { skip: skipReason ?? false }, () => {
     await waitUntil('the filter is off again', async () => (await count(page, 'grid', 'data-total')) === 40);
   });
 
-  scenario('n jumps to the next unlabelled image', async () => {
+  test('n jumps to the next unlabelled image', async () => {
     await tileAt(page, 0).click();
     await page.keyboard.press('n');
     await waitUntil(
@@ -224,7 +206,7 @@ describe('labelling in the browser', { skip: skipReason ?? false }, () => {
     );
   });
 
-  scenario('the viewer opens the original at fit and zooms', async () => {
+  test('the viewer opens the original at fit and zooms', async () => {
     await page.keyboard.press('v');
     const viewer = page.locator('[data-testid=viewer]');
     await viewer.waitFor({ timeout: TIMEOUT });
@@ -244,7 +226,7 @@ describe('labelling in the browser', { skip: skipReason ?? false }, () => {
     await viewer.waitFor({ state: 'detached', timeout: TIMEOUT });
   });
 
-  scenario('exports the labels as CSV from the UI', async () => {
+  test('exports the labels as CSV from the UI', async () => {
     await page.keyboard.press('b');
     await page.locator('[data-testid=label-counts] [data-label=Blue_Jay]').waitFor({ timeout: TIMEOUT });
     assert.equal(

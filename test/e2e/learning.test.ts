@@ -5,22 +5,14 @@
  * see its images in the grid; then propagate labels and reject the suggestions.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
-import { createFixture, saveArtifacts, type E2eFixture } from './fixture.js';
+import { recordApp, test, waitUntil } from './e2e-test.js';
+import type { Page } from '@playwright/test';
+import { createFixture, type E2eFixture } from './fixture.js';
 import { chromiumTarget, type AppUnderTest } from './targets.js';
 
 const TIMEOUT = 60_000;
 const skipReason = chromiumTarget.unavailableReason();
 if (skipReason) process.stdout.write(`# e2e learning: skipped: ${skipReason}\n`);
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = TIMEOUT): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const tileAt = (page: Page, index: number) => page.locator(`[data-testid=grid-tile][data-index="${index}"]`);
 
@@ -39,14 +31,19 @@ async function pick(page: Page, label: string): Promise<void> {
   await input.waitFor({ state: 'detached', timeout: TIMEOUT });
 }
 
-describe('learning from labels in the browser', { skip: skipReason ?? false }, () => {
+// A file's tests share one library and app, in order.
+test.describe.configure({ mode: 'serial' });
+
+test.describe('learning from labels in the browser', () => {
+  test.skip(skipReason !== null, skipReason ?? '');
   let fixture: E2eFixture;
   let app: AppUnderTest;
   let page: Page;
 
-  before(async () => {
+  test.beforeAll(async () => {
     fixture = await createFixture('learning', { model: 'akamaster-r20' });
     app = await chromiumTarget.launch(fixture);
+    recordApp(app);
     page = app.page;
     const indexedAll = async () =>
       (await count(page, 'library-stats', 'data-indexed')) + (await count(page, 'library-stats', 'data-failed')) ===
@@ -56,28 +53,13 @@ describe('learning from labels in the browser', { skip: skipReason ?? false }, (
     await waitUntil('only CIFAR images are shown', async () => (await count(page, 'grid', 'data-total')) === 500);
   });
 
-  after(async () => {
+  test.afterAll(async () => {
+    recordApp(null);
     await app?.close();
     await fixture?.cleanup();
   });
 
-  function scenario(name: string, body: () => Promise<void>) {
-    it(name, async () => {
-      try {
-        await body();
-      } catch (error) {
-        const screenshot = await page?.screenshot().catch(() => undefined);
-        const folder = await saveArtifacts(fixture.artifacts, name, {
-          ...(screenshot ? { screenshot } : {}),
-          logs: app?.logs() ?? {},
-        });
-        process.stdout.write(`# e2e learning: "${name}" failed; screenshot and logs in ${folder}\n`);
-        throw error;
-      }
-    });
-  }
-
-  scenario("labels a few images, trains from them and shows the new model's predictions", async () => {
+  test("labels a few images, trains from them and shows the new model's predictions", async () => {
     // CIFAR-10 test files sort by class: tiles 0-49 are airplanes, 50-99 automobiles (every 20th image).
     const labelName = async (index: number) =>
       ((await tileAt(page, index).getAttribute('data-path')) ?? '').match(/_(\d)\.jpg$/)?.[1];
@@ -108,7 +90,7 @@ describe('learning from labels in the browser', { skip: skipReason ?? false }, (
     });
   });
 
-  scenario("opens the evaluation view and shows a confusion cell's images in the grid", async () => {
+  test("opens the evaluation view and shows a confusion cell's images in the grid", async () => {
     await page.locator('[data-testid=open-evaluation]').click();
     const view = page.locator('[data-testid=evaluation-view] [data-testid=confusion-matrix]');
     await view.waitFor({ timeout: TIMEOUT });
@@ -130,7 +112,7 @@ describe('learning from labels in the browser', { skip: skipReason ?? false }, (
     assert.ok(labels.length === cellCount && labels.every((label) => label === 'airplane'), JSON.stringify(labels));
   });
 
-  scenario('lists the labelled images by how likely their label is wrong, each with a suggestion', async () => {
+  test('lists the labelled images by how likely their label is wrong, each with a suggestion', async () => {
     await page.locator('[data-testid=open-suspects]').click();
     const rows = page.locator('[data-testid=suspect-row]');
     await waitUntil('all six labelled images are ranked', async () => (await rows.count()) === 6);
@@ -141,56 +123,53 @@ describe('learning from labels in the browser', { skip: skipReason ?? false }, (
     await page.locator('[data-testid=suspects-view]').waitFor({ state: 'detached', timeout: TIMEOUT });
   });
 
-  scenario(
-    "filters the grid to the suspects, most suspect first, and `g` gives the focused image's suggestion",
-    async () => {
-      await page.locator('[data-testid=open-suspects]').click();
-      const rows = page.locator('[data-testid=suspect-row]');
-      await waitUntil('the suspects are ranked', async () => (await rows.count()) === 6);
-      const ranked = await rows.evaluateAll((items) =>
-        items.map((item) => ({ path: item.getAttribute('data-path'), suggested: item.getAttribute('data-suggested') })),
+  test("filters the grid to the suspects, most suspect first, and `g` gives the focused image's suggestion", async () => {
+    await page.locator('[data-testid=open-suspects]').click();
+    const rows = page.locator('[data-testid=suspect-row]');
+    await waitUntil('the suspects are ranked', async () => (await rows.count()) === 6);
+    const ranked = await rows.evaluateAll((items) =>
+      items.map((item) => ({ path: item.getAttribute('data-path'), suggested: item.getAttribute('data-suggested') })),
+    );
+    await page.locator('[data-testid=suspects-view] button', { hasText: 'Close' }).click();
+    await page.locator('[data-testid=suspects-view]').waitFor({ state: 'detached', timeout: TIMEOUT });
+
+    const toggle = page.locator('[data-testid=filter-suspect]');
+    await toggle.click();
+    await waitUntil('the grid shows the six suspects', async () => (await count(page, 'grid', 'data-total')) === 6);
+    await waitUntil('the grid is in the ranking order', async () => {
+      const shown = await page.locator('[data-testid=grid-tile]').evaluateAll((tiles) =>
+        tiles
+          .sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')))
+          .map((tile) => ({
+            path: tile.getAttribute('data-path'),
+            suggested: tile.getAttribute('data-suggested'),
+          })),
       );
-      await page.locator('[data-testid=suspects-view] button', { hasText: 'Close' }).click();
-      await page.locator('[data-testid=suspects-view]').waitFor({ state: 'detached', timeout: TIMEOUT });
+      return JSON.stringify(shown) === JSON.stringify(ranked);
+    });
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
 
-      const toggle = page.locator('[data-testid=filter-suspect]');
-      await toggle.click();
-      await waitUntil('the grid shows the six suspects', async () => (await count(page, 'grid', 'data-total')) === 6);
-      await waitUntil('the grid is in the ranking order', async () => {
-        const shown = await page.locator('[data-testid=grid-tile]').evaluateAll((tiles) =>
-          tiles
-            .sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')))
-            .map((tile) => ({
-              path: tile.getAttribute('data-path'),
-              suggested: tile.getAttribute('data-suggested'),
-            })),
-        );
-        return JSON.stringify(shown) === JSON.stringify(ranked);
-      });
-      assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+    const top = ranked[0]!;
+    const topLabel = tileAt(page, 0).locator('[data-testid=tile-label]');
+    assert.notEqual(await topLabel.getAttribute('data-label'), top.suggested);
+    await tileAt(page, 0).click();
+    await page.keyboard.press('g');
+    await waitUntil(
+      `the top tile is labelled ${top.suggested}`,
+      async () => (await topLabel.getAttribute('data-label')) === top.suggested,
+    );
+    assert.equal(await tileAt(page, 0).getAttribute('data-path'), top.path, 'the relabelled image keeps its place');
 
-      const top = ranked[0]!;
-      const topLabel = tileAt(page, 0).locator('[data-testid=tile-label]');
-      assert.notEqual(await topLabel.getAttribute('data-label'), top.suggested);
-      await tileAt(page, 0).click();
-      await page.keyboard.press('g');
-      await waitUntil(
-        `the top tile is labelled ${top.suggested}`,
-        async () => (await topLabel.getAttribute('data-label')) === top.suggested,
-      );
-      assert.equal(await tileAt(page, 0).getAttribute('data-path'), top.path, 'the relabelled image keeps its place');
+    await toggle.click();
+    await waitUntil(
+      'the suspects filter is off',
+      async () =>
+        (await toggle.getAttribute('aria-pressed')) === 'false' &&
+        (await page.locator('[data-testid=grid-tile][data-suggested]').count()) === 0,
+    );
+  });
 
-      await toggle.click();
-      await waitUntil(
-        'the suspects filter is off',
-        async () =>
-          (await toggle.getAttribute('aria-pressed')) === 'false' &&
-          (await page.locator('[data-testid=grid-tile][data-suggested]').count()) === 0,
-      );
-    },
-  );
-
-  scenario('propagates labels as suggestions and rejects them in bulk', async () => {
+  test('propagates labels as suggestions and rejects them in bulk', async () => {
     await page.locator('[data-testid=propagate]').click();
     await page.locator('[data-testid=suggestions]').waitFor({ timeout: TIMEOUT });
     const suggested = await count(page, 'suggestions', 'data-count');
@@ -203,7 +182,7 @@ describe('learning from labels in the browser', { skip: skipReason ?? false }, (
     );
   });
 
-  scenario('retrains with one keystroke (t)', async () => {
+  test('retrains with one keystroke (t)', async () => {
     const before = await page.locator('[data-testid=train-result]').getAttribute('data-model');
     await page.locator('[data-testid=grid]').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('t');

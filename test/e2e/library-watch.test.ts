@@ -6,36 +6,32 @@
 import assert from 'node:assert/strict';
 import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import { recordApp, test, waitUntil } from './e2e-test.js';
+import type { Page } from '@playwright/test';
 import { referencePath } from '../helpers/paths.js';
-import { createFixture, saveArtifacts, type E2eFixture } from './fixture.js';
+import { createFixture, type E2eFixture } from './fixture.js';
 import { chromiumTarget, type AppUnderTest } from './targets.js';
 
-const TIMEOUT = 60_000;
 const skipReason = chromiumTarget.unavailableReason();
 if (skipReason) process.stdout.write(`# e2e library-watch: skipped: ${skipReason}\n`);
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = TIMEOUT): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function count(page: Page, testId: string, attribute: string): Promise<number> {
   return Number(await page.locator(`[data-testid=${testId}]`).first().getAttribute(attribute));
 }
 
-describe('e2e: the open library follows its folder', { skip: skipReason ?? false }, () => {
+// A file's tests share one library and app, in order.
+test.describe.configure({ mode: 'serial' });
+
+test.describe('e2e: the open library follows its folder', () => {
+  test.skip(skipReason !== null, skipReason ?? '');
   let fixture: E2eFixture;
   let app: AppUnderTest | undefined;
   let page: Page;
 
-  before(async () => {
+  test.beforeAll(async () => {
     fixture = await createFixture('library-watch', { cifarCount: 10 });
     app = await chromiumTarget.launch(fixture);
+    recordApp(app);
     page = app.page;
     const done = async () =>
       (await count(page, 'library-stats', 'data-indexed')) + (await count(page, 'library-stats', 'data-failed')) ===
@@ -43,47 +39,38 @@ describe('e2e: the open library follows its folder', { skip: skipReason ?? false
     await waitUntil('indexing has finished', done, 120_000);
   });
 
-  after(async () => {
+  test.afterAll(async () => {
+    recordApp(null);
     await app?.close();
     await fixture?.cleanup();
   });
 
-  it('shows a photo added to the folder, then lets a deleted one go', async () => {
-    try {
-      const spare = (await readdir(referencePath('birds', 'images')))
-        .filter((name) => name.endsWith('.jpg'))
-        .sort()
-        .at(-1)!;
-      await mkdir(join(fixture.library, 'incoming'));
-      await copyFile(referencePath('birds', 'images', spare), join(fixture.library, 'incoming', 'new.jpg'));
-      await waitUntil(
-        'the counts include the new photo',
-        async () =>
-          (await count(page, 'library-stats', 'data-total')) === fixture.total + 1 &&
-          (await count(page, 'library-stats', 'data-pending')) === 0,
-      );
-      await waitUntil(
-        'the grid grows by one without a click',
-        async () => (await count(page, 'grid', 'data-total')) === fixture.total + 1,
-      );
-      await page.locator('[data-testid=path-search]').fill('incoming/');
-      await waitUntil('the grid shows the new photo', async () => (await count(page, 'grid', 'data-total')) === 1);
-      assert.equal(await page.locator('[data-testid=grid-tile]').first().getAttribute('title'), 'incoming/new.jpg');
+  test('shows a photo added to the folder, then lets a deleted one go', async () => {
+    const spare = (await readdir(referencePath('birds', 'images')))
+      .filter((name) => name.endsWith('.jpg'))
+      .sort()
+      .at(-1)!;
+    await mkdir(join(fixture.library, 'incoming'));
+    await copyFile(referencePath('birds', 'images', spare), join(fixture.library, 'incoming', 'new.jpg'));
+    await waitUntil(
+      'the counts include the new photo',
+      async () =>
+        (await count(page, 'library-stats', 'data-total')) === fixture.total + 1 &&
+        (await count(page, 'library-stats', 'data-pending')) === 0,
+    );
+    await waitUntil(
+      'the grid grows by one without a click',
+      async () => (await count(page, 'grid', 'data-total')) === fixture.total + 1,
+    );
+    await page.locator('[data-testid=path-search]').fill('incoming/');
+    await waitUntil('the grid shows the new photo', async () => (await count(page, 'grid', 'data-total')) === 1);
+    assert.equal(await page.locator('[data-testid=grid-tile]').first().getAttribute('title'), 'incoming/new.jpg');
 
-      await rm(join(fixture.library, 'incoming', 'new.jpg'));
-      await waitUntil(
-        'the counts no longer include it',
-        async () => (await count(page, 'library-stats', 'data-total')) === fixture.total,
-      );
-      await waitUntil('the grid no longer shows it', async () => (await count(page, 'grid', 'data-total')) === 0);
-    } catch (error) {
-      const screenshot = await page?.screenshot().catch(() => undefined);
-      const folder = await saveArtifacts(fixture.artifacts, 'library-watch', {
-        ...(screenshot ? { screenshot } : {}),
-        logs: app?.logs() ?? {},
-      });
-      process.stdout.write(`# e2e library-watch: failed; screenshot and logs in ${folder}\n`);
-      throw error;
-    }
+    await rm(join(fixture.library, 'incoming', 'new.jpg'));
+    await waitUntil(
+      'the counts no longer include it',
+      async () => (await count(page, 'library-stats', 'data-total')) === fixture.total,
+    );
+    await waitUntil('the grid no longer shows it', async () => (await count(page, 'grid', 'data-total')) === 0);
   });
 });

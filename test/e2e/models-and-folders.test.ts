@@ -7,10 +7,10 @@
 import assert from 'node:assert/strict';
 import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import { recordApp, test, waitUntil } from './e2e-test.js';
+import type { Page } from '@playwright/test';
 import { referencePath } from '../helpers/paths.js';
-import { BIRD_COUNT, createFixture, saveArtifacts, type E2eFixture } from './fixture.js';
+import { BIRD_COUNT, createFixture, type E2eFixture } from './fixture.js';
 import { chromiumTarget, type AppUnderTest } from './targets.js';
 
 const TIMEOUT = 60_000;
@@ -18,14 +18,6 @@ const CIFAR = 200;
 const SECOND_FOLDER_PHOTOS = 7;
 const skipReason = chromiumTarget.unavailableReason();
 if (skipReason) process.stdout.write(`# e2e models-and-folders: skipped: ${skipReason}\n`);
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = TIMEOUT): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** The four counts of the top bar, read in one step in the page (they re-render as events arrive). */
 async function topBarCounts(
@@ -50,13 +42,17 @@ async function folderCounts(page: Page): Promise<Record<string, number>> {
   );
 }
 
-describe('models, folders and counts in the browser', { skip: skipReason ?? false }, () => {
+// A file's tests share one library and app, in order.
+test.describe.configure({ mode: 'serial' });
+
+test.describe('models, folders and counts in the browser', () => {
+  test.skip(skipReason !== null, skipReason ?? '');
   let fixture: E2eFixture;
   let app: AppUnderTest;
   let page: Page;
   let second: string;
 
-  before(async () => {
+  test.beforeAll(async () => {
     fixture = await createFixture('models-and-folders', { cifarCount: CIFAR });
     second = join(fixture.dir, 'second-folder');
     await mkdir(second);
@@ -66,31 +62,17 @@ describe('models, folders and counts in the browser', { skip: skipReason ?? fals
       .slice(-SECOND_FOLDER_PHOTOS);
     for (const name of birds) await copyFile(referencePath('birds', 'images', name), join(second, name));
     app = await chromiumTarget.launch(fixture);
+    recordApp(app);
     page = app.page;
   });
 
-  after(async () => {
+  test.afterAll(async () => {
+    recordApp(null);
     await app?.close();
     await fixture?.cleanup();
   });
 
-  function scenario(name: string, body: () => Promise<void>) {
-    it(name, async () => {
-      try {
-        await body();
-      } catch (error) {
-        const screenshot = await page?.screenshot().catch(() => undefined);
-        const folder = await saveArtifacts(fixture.artifacts, name, {
-          ...(screenshot ? { screenshot } : {}),
-          logs: app?.logs() ?? {},
-        });
-        process.stdout.write(`# e2e models-and-folders: "${name}" failed; screenshot and logs in ${folder}\n`);
-        throw error;
-      }
-    });
-  }
-
-  scenario('the top-bar counts stay consistent during indexing (total = indexed + failed + pending)', async () => {
+  test('the top-bar counts stay consistent during indexing (total = indexed + failed + pending)', async () => {
     const samples: { total: number; indexed: number; failed: number; pending: number }[] = [];
     let sawPending = false;
     await waitUntil(
@@ -113,7 +95,7 @@ describe('models, folders and counts in the browser', { skip: skipReason ?? fals
     assert.ok(sawPending, 'indexing was observed while images were still pending');
   });
 
-  scenario('the folder tree shows counts per folder and filters the grid', async () => {
+  test('the folder tree shows counts per folder and filters the grid', async () => {
     await page.locator('[data-testid=folder-tree]').waitFor({ timeout: TIMEOUT });
     await waitUntil('the folder counts are in', async () => (await folderCounts(page))['cifar'] === CIFAR);
     const counts = await folderCounts(page);
@@ -132,7 +114,7 @@ describe('models, folders and counts in the browser', { skip: skipReason ?? fals
     );
   });
 
-  scenario('the models page lists every model under a distinct name, with its state', async () => {
+  test('the models page lists every model under a distinct name, with its state', async () => {
     await page.locator('[data-testid=open-models]').click();
     await page.locator('[data-testid=models-panel]').waitFor({ timeout: TIMEOUT });
     await waitUntil(
@@ -162,7 +144,7 @@ describe('models, folders and counts in the browser', { skip: skipReason ?? fals
     await page.locator('[data-testid=models-panel]').waitFor({ state: 'detached', timeout: TIMEOUT });
   });
 
-  scenario('opens a second folder from the browser through the server-side folder browser', async () => {
+  test('opens a second folder from the browser through the server-side folder browser', async () => {
     await page.locator('[data-testid=open-folder]').click();
     await page.locator('[data-testid=open-path]').fill(fixture.dir);
     await page.locator('[data-testid=open-browse]').click();
@@ -180,7 +162,7 @@ describe('models, folders and counts in the browser', { skip: skipReason ?? fals
     await waitUntil('and it gets indexed', async () => (await topBarCounts(page))?.indexed === SECOND_FOLDER_PHOTOS);
   });
 
-  scenario('the banner shows when the library model goes missing while the app runs', async () => {
+  test('the banner shows when the library model goes missing while the app runs', async () => {
     assert.equal(await page.locator('[data-testid=app-error]').count(), 0);
     await rm(fixture.modelPath);
     const banner = page.locator('[data-testid=app-error]');

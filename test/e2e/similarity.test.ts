@@ -8,11 +8,11 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { recordApp, test, waitUntil } from './e2e-test.js';
 import sharp from 'sharp';
-import type { Page } from 'playwright-core';
+import type { Page } from '@playwright/test';
 import { repoRoot } from '../helpers/paths.js';
-import { createFixture, saveArtifacts, type E2eFixture } from './fixture.js';
+import { createFixture, type E2eFixture } from './fixture.js';
 import { chromiumTarget, type AppUnderTest } from './targets.js';
 
 const TIMEOUT = 60_000;
@@ -24,14 +24,6 @@ let fixture: E2eFixture | null = null;
 let app: AppUnderTest | null = null;
 /** The planted near-duplicates: a bird photo and two copies (half size; recompressed at quality 35). */
 let planted: string[] = [];
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = TIMEOUT): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function attribute(page: Page, testId: string, name: string): Promise<number> {
   return Number(await page.locator(`[data-testid=${testId}]`).first().getAttribute(name));
@@ -66,21 +58,17 @@ async function screenshot(page: Page, name: string): Promise<void> {
     .toFile(target);
 }
 
-async function step(name: string, body: (page: Page) => Promise<void>): Promise<void> {
-  const page = app!.page;
-  try {
-    await body(page);
-  } catch (error) {
-    await saveArtifacts(fixture!.artifacts, `similarity-${name}`, {
-      screenshot: await page.screenshot().catch(() => undefined),
-      logs: app!.logs(),
-    });
-    throw error;
-  }
+/** Runs a test's body on the app's page. */
+function onPage(body: (page: Page) => Promise<void>): Promise<void> {
+  return body(app!.page);
 }
 
-describe('similarity in Chromium', { skip: skipReason ?? false, timeout: 240_000 }, () => {
-  before(async () => {
+// A file's tests share one library and app, in order.
+test.describe.configure({ mode: 'serial' });
+
+test.describe('similarity in Chromium', () => {
+  test.skip(skipReason !== null, skipReason ?? '');
+  test.beforeAll(async () => {
     fixture = await createFixture('similarity', { model: 'akamaster-r20', cifarCount: CIFAR });
     const birds = join(fixture.library, 'birds');
     const source = join(birds, (await import('node:fs')).readdirSync(birds).sort()[0]!);
@@ -92,6 +80,7 @@ describe('similarity in Chromium', { skip: skipReason ?? false, timeout: 240_000
       .toFile(join(birds, planted[1]!));
     await sharp(source).jpeg({ quality: 35 }).toFile(join(birds, planted[2]!));
     app = await chromiumTarget.launch(fixture);
+    recordApp(app);
     const page = app.page;
     const total = fixture.total + 2;
     await waitUntil(
@@ -104,13 +93,14 @@ describe('similarity in Chromium', { skip: skipReason ?? false, timeout: 240_000
       180_000,
     );
   });
-  after(async () => {
+  test.afterAll(async () => {
+    recordApp(null);
     await app?.close();
     await fixture?.cleanup();
   });
 
-  it('finds similar images from one tile: a ranked grid with scores, best first', async () => {
-    await step('tile', async (page) => {
+  test('finds similar images from one tile: a ranked grid with scores, best first', async () => {
+    await onPage(async (page) => {
       await page.locator('[data-testid=path-search]').fill('cifar/');
       const tile = page.locator('[data-testid=grid-tile][data-path^="cifar/"]').first();
       await tile.waitFor({ timeout: TIMEOUT });
@@ -136,8 +126,8 @@ describe('similarity in Chromium', { skip: skipReason ?? false, timeout: 240_000
     });
   });
 
-  it('finds images like a 3-image selection (key s), then selects those above a threshold and labels them', async () => {
-    await step('selection', async (page) => {
+  test('finds images like a 3-image selection (key s), then selects those above a threshold and labels them', async () => {
+    await onPage(async (page) => {
       // CIFAR-10 file names are <index>_<class index>.jpg; 1 is "automobile" (the fixture's subset holds classes 0-5).
       await page.locator('[data-testid=path-search]').fill('_1.jpg');
       const cars = page.locator('[data-testid=grid-tile][data-path$="_1.jpg"]');
@@ -196,8 +186,8 @@ describe('similarity in Chromium', { skip: skipReason ?? false, timeout: 240_000
     });
   });
 
-  it('groups the planted near-duplicates in the duplicates panel', async () => {
-    await step('duplicates', async (page) => {
+  test('groups the planted near-duplicates in the duplicates panel', async () => {
+    await onPage(async (page) => {
       await page.locator('[data-testid=open-duplicates]').click();
       await page.locator('[data-testid=duplicates-panel][data-busy=false]').waitFor({ timeout: TIMEOUT });
       const groups = page.locator('[data-testid=duplicate-group]');
@@ -222,8 +212,8 @@ describe('similarity in Chromium', { skip: skipReason ?? false, timeout: 240_000
     });
   });
 
-  it('finds images like a photo from outside the library (run through the model, not added)', async () => {
-    await step('outside', async (page) => {
+  test('finds images like a photo from outside the library (run through the model, not added)', async () => {
+    await onPage(async (page) => {
       const outside = join(fixture!.dir, 'outside-photo.jpg');
       const source = join(fixture!.library, 'birds', planted[0]!);
       const meta = await sharp(source).metadata();
@@ -249,8 +239,8 @@ describe('similarity in Chromium', { skip: skipReason ?? false, timeout: 240_000
     });
   });
 
-  it('opens the map and a lasso around a cluster selects its images', async () => {
-    await step('map', async (page) => {
+  test('opens the map and a lasso around a cluster selects its images', async () => {
+    await onPage(async (page) => {
       // Escape closes what is open first, then clears the selection.
       for (let i = 0; i < 4 && (await attribute(page, 'selection-count', 'data-count')) > 0; i++)
         await page.keyboard.press('Escape');

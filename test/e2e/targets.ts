@@ -9,8 +9,10 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import { chromium, _electron, type Browser, type ElectronApplication, type Page } from 'playwright-core';
-import { cliArgs, distRoot, type E2eFixture } from './fixture.js';
+import { chromium, _electron, type Browser, type ElectronApplication, type Page } from '@playwright/test';
+import type { E2eFixture } from './fixture.js';
+import { fieldmarkNodeArgs } from '../helpers/cli.js';
+import { buildRoot } from '../../main/util/code-layout.js';
 import { repoRoot as repoRootForNative } from '../helpers/paths.js';
 import { CHROMIUM_PATH } from '../helpers/tool-paths.js';
 import { stopChildProcess } from '../../main/util/stop-child.js';
@@ -58,7 +60,7 @@ export const chromiumTarget: Target = {
     try {
       child = spawn(
         process.execPath,
-        cliArgs([
+        fieldmarkNodeArgs([
           'serve',
           fixture.library,
           '--model',
@@ -79,6 +81,8 @@ export const chromiumTarget: Target = {
       const url = await firstLine(child, serveLog);
       const parsed = new URL(url);
       const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light' });
+      // Traced from the start; e2e-test.ts keeps one chunk per test, written only when it fails.
+      await context.tracing.start({ screenshots: true, snapshots: true });
       const page = await context.newPage();
       collectConsole(page, consoleLog);
       await page.goto(url);
@@ -126,7 +130,7 @@ export const electronTarget: Target = {
     const app: ElectronApplication = await _electron.launch({
       executablePath: binary,
       args: [
-        join(distRoot, 'main', 'electron', 'app.js'),
+        join(buildRoot(), 'main', 'electron', 'app.js'),
         '--open',
         fixture.library,
         '--model',
@@ -143,6 +147,7 @@ export const electronTarget: Target = {
       } as Record<string, string>,
     });
     app.process().stderr?.on('data', (chunk: Buffer) => mainLog.push(chunk.toString()));
+    await app.context().tracing.start({ screenshots: true, snapshots: true });
     const page = await app.firstWindow();
     collectConsole(page, consoleLog);
     await page.setViewportSize(VIEWPORT);

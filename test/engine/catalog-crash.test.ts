@@ -7,14 +7,15 @@ import { fileURLToPath } from 'node:url';
 import { Catalog } from '../../main/engine/catalog/index.js';
 import { CRASH_BATCH, CRASH_DIM, CRASH_LIBRARY, CRASH_MODEL, fakeResult } from './catalog-crash-fixture.js';
 import { tempDir } from '../helpers/paths.js';
+import { tsNodeArgs } from '../helpers/cli.js';
 
 const IMAGES = 1500;
-const writerScript = fileURLToPath(new URL('./catalog-crash-writer.js', import.meta.url));
+const writerScript = fileURLToPath(new URL('./catalog-crash-writer.ts', import.meta.url));
 
 /** Starts the writer and SIGKILLs it once it has reported `commits` commits; resolves with the count it reported. */
 function runAndKill(file: string, commits: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [writerScript, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, tsNodeArgs(writerScript, [file]), { stdio: ['ignore', 'pipe', 'pipe'] });
     let reported = 0;
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

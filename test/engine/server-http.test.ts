@@ -2,15 +2,17 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { AppService } from '../../main/app/app-service.js';
 import { FEATURE_FRAME_MAGIC } from '../../main/contract/events.js';
 import type { WireServerMessage } from '../../main/contract/wire.js';
 import { startServer, type RunningServer } from '../../main/server/http-server.js';
+import { buildRoot } from '../../main/util/code-layout.js';
 import { BIRDS, makeService, makeTestLibrary, type TestLibrary } from './app-test-library.js';
 
-const rendererDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
+/** The renderer bundle of the build that `npm test` makes first. */
+const rendererDir = join(buildRoot(), 'renderer');
 const TOKEN = 'test-token-0123456789';
 
 /** A raw GET, so the Host header can be anything. */

@@ -1,4 +1,4 @@
-/** Runs the real `bin/fieldmark` in a child process, as a user would. */
+/** Runs the `fieldmark` command (from the sources, see fieldmark-cli.ts) in a child process, as a user would. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './paths.js';
@@ -10,10 +10,20 @@ export interface CliRun {
   stderr: string;
 }
 
-export const fieldmarkBin = join(repoRoot, 'bin', 'fieldmark');
+const fieldmarkFromSources = join(repoRoot, 'test', 'helpers', 'fieldmark-cli.ts');
+
+/** Node arguments that run `fieldmark args` from the sources. */
+export function fieldmarkNodeArgs(args: string[]): string[] {
+  return ['--import', 'tsx', fieldmarkFromSources, ...args];
+}
+
+/** A TypeScript file run as its own Node process (a test's helper script). */
+export function tsNodeArgs(file: string, args: string[]): string[] {
+  return ['--import', 'tsx', file, ...args];
+}
 
 export function spawnFieldmark(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, [fieldmarkBin, ...args], {
+  return spawn(process.execPath, fieldmarkNodeArgs(args), {
     cwd: repoRoot,
     env: { ...process.env, ...env, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],

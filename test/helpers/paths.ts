@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
-/** The repository root (tests run from dist/test/<tier>/, two levels below dist/). */
-export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+/** The repository root (tests run from their sources in test/<tier>/). */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export function referencePath(...parts: string[]): string {
   return join(repoRoot, '..', 'shared', 'reference', ...parts);

@@ -4,8 +4,8 @@
  * prints exactly one line on stdout, the URL with its token; all other output goes to stderr.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { buildRoot, packageRoot } from '../../util/code-layout.js';
 import { resolveAppPaths } from '../../util/app-paths.js';
 import { startEngineWorker } from '../../host/engine-worker-host.js';
 import type { Settings } from '../../contract/types.js';
@@ -84,7 +84,7 @@ export const serveCommand: CommandHandler = async (args, context) => {
   }
   const server = await startServer({
     service,
-    rendererDir: fileURLToPath(new URL('../../../renderer/', import.meta.url)),
+    rendererDir: join(buildRoot(), 'renderer'),
     port,
     log,
   });
@@ -112,7 +112,7 @@ export const serveCommand: CommandHandler = async (args, context) => {
 };
 
 function packageVersion(): string {
-  const path = fileURLToPath(new URL('../../../../package.json', import.meta.url));
+  const path = join(packageRoot, 'package.json');
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown };
     return typeof parsed.version === 'string' ? parsed.version : '0.0.0';

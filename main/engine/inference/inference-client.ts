@@ -2,7 +2,8 @@
  * The pipeline's handle on its inference worker thread: starts it, picks the execution provider,
  * and runs batches with transferred (not copied) tensors.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startSiblingWorker } from '../../util/code-layout.js';
 import { FieldmarkError } from '../../util/errors.js';
 import { planProviders, currentPlatformFacts, type DeviceRequest, type ProviderName } from './execution-providers.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
@@ -95,7 +96,7 @@ export class InferenceClient {
         `--device gpu: no GPU execution provider is available here (${plan.skipped.join('; ')})`,
       );
     }
-    const worker = new Worker(new URL('./inference-worker.js', import.meta.url));
+    const worker = startSiblingWorker(import.meta.url, 'inference-worker');
     const init: WorkerRequest = {
       type: 'init',
       modelPath: options.modelPath,

@@ -1,5 +1,5 @@
 /** Runs head training in a worker thread, with progress and cancellation. */
-import { Worker } from 'node:worker_threads';
+import { startSiblingWorker } from '../../util/code-layout.js';
 import { FieldmarkError } from '../../util/errors.js';
 import type { TrainOptions, TrainResult, TrainingData } from './train-head.js';
 import type { TrainReply, TrainRequest } from './train-protocol.js';
@@ -15,7 +15,7 @@ export type WorkerTrainOptions = Omit<TrainOptions, 'onProgress'> & {
 export function trainInWorker(data: TrainingData, options: WorkerTrainOptions = {}): Promise<TrainResult> {
   const { signal, onProgress, ...plain } = options;
   if (signal?.aborted) return Promise.reject(new FieldmarkError('Cancelled', 'training was cancelled'));
-  const worker = new Worker(new URL('./train-worker.js', import.meta.url));
+  const worker = startSiblingWorker(import.meta.url, 'train-worker');
   return new Promise<TrainResult>((resolve, reject) => {
     let settled = false;
     const finish = (outcome: () => void) => {

@@ -1,9 +1,10 @@
 /**
  * Exact nearest neighbours by inner product (= cosine on unit vectors) with usearch's SIMD
- * brute force (~24 ms for one query over 100k x 2048 on this machine; plain JS ~160 ms).
+ * brute force: over the float32 rows, or over their int8 codes with a bound that proves the
+ * answer exact (a quarter of the memory traffic at 100k x 2048).
  */
 import usearch from 'usearch';
-import type { FeatureStore } from './feature-store.js';
+import type { FeatureStore, RowCodes } from './feature-store.js';
 
 export interface Neighbour {
   imageId: number;
@@ -22,11 +23,13 @@ export function contiguous(vectors: Float32Array): Float32Array {
 /** Lets a search skip images (the query's own, ones outside the filters). */
 export type Admit = (imageId: number) => boolean;
 
-/** The `k` best admitted rows for a unit `query`, best first. Fetches more when the filter rejects many. */
 /** Candidates taken from the int8 scan per result wanted, before float32 rescoring. */
 const RESCORE_FACTOR = 8;
 const RESCORE_MIN = 256;
+/** Past this share of the rows, rescoring in JS costs more than one float32 SIMD scan. */
+const RESCORE_MAX_SHARE = 1 / 16;
 
+/** The `k` best admitted rows for a unit `query`, best first. Fetches more when the filter rejects many. */
 export function exactNeighbours(
   store: FeatureStore,
   query: Float32Array,
@@ -37,7 +40,13 @@ export function exactNeighbours(
   const n = store.size;
   if (n === 0 || k <= 0) return [];
   const codes = store.codes;
-  if (codes) return rescored(store, codes, query, k, admit, threads);
+  const certified = codes ? certifiedThroughCodes(store, codes, query, k, admit, threads) : null;
+  return certified ?? floatScan(store, query, k, admit, threads);
+}
+
+/** One SIMD scan of the float32 rows. */
+function floatScan(store: FeatureStore, query: Float32Array, k: number, admit: Admit | null, threads: number) {
+  const n = store.size;
   let want = Math.min(n, admit ? Math.max(k * 4, k + 64) : k);
   for (;;) {
     const found = usearch.exactSearch(
@@ -61,32 +70,40 @@ export function exactNeighbours(
 }
 
 /**
- * Exact search through the int8 copy: the best candidates by integer dot product, then their
- * float32 scores, best first. A true neighbour is missed only if quantisation moved it past
- * RESCORE_FACTOR x k others; the scores returned are always the float32 ones.
+ * Exact search through the int8 copy, a quarter of the memory traffic: the best candidates by
+ * integer dot product, rescored in float32, and a proof that no other row can beat the k-th.
+ * For a unit query q and a row x with codes x8 (x^ = x8/s, q^ = q8/s), the float score differs
+ * from the int8 one by |q.x - q^.x^| <= |q| |x - x^| + |q - q^| |x^| <= bound. Every row left out
+ * scored at most the last candidate's int8 score, so when the k-th rescored score is at least
+ * that plus the bound, the answer is exact. Otherwise more candidates are taken; null (the caller
+ * scans the floats) once that would cost more than a float scan.
  */
-function rescored(
+function certifiedThroughCodes(
   store: FeatureStore,
-  codes: { values: Int8Array; scale: number },
+  codes: RowCodes,
   query: Float32Array,
   k: number,
   admit: Admit | null,
   threads: number,
-): Neighbour[] {
+): Neighbour[] | null {
   const n = store.size;
   const { dim, vectors } = store;
-  const q8 = Int8Array.from(query, (v) => Math.max(-127, Math.min(127, Math.round(v * codes.scale))));
+  const { scale } = codes;
+  const q8 = Int8Array.from(query, (v) => Math.max(-127, Math.min(127, Math.round(v * scale))));
+  let queryNorm = 0;
+  let queryError = 0;
+  for (let j = 0; j < dim; j++) {
+    queryNorm += query[j]! * query[j]!;
+    queryError += (query[j]! - q8[j]! / scale) ** 2;
+  }
+  const bound = Math.sqrt(queryNorm) * codes.errorMax + Math.sqrt(queryError) * codes.normMax;
+  const values = codes.values.byteOffset === 0 ? codes.values : codes.values.slice();
+  const ids = store.imageIds;
   let want = Math.min(n, Math.max(k * RESCORE_FACTOR, RESCORE_MIN));
   for (;;) {
-    const found = usearch.exactSearch(
-      codes.values.byteOffset === 0 ? codes.values : codes.values.slice(),
-      q8,
-      dim,
-      want,
-      usearch.MetricKind.IP,
-      threads,
-    ) as InstanceType<typeof usearch.Matches>;
-    const ids = store.imageIds;
+    const found = usearch.exactSearch(values, q8, dim, want, usearch.MetricKind.IP, threads) as InstanceType<
+      typeof usearch.Matches
+    >;
     const out: Neighbour[] = [];
     for (let i = 0; i < found.keys.length; i++) {
       const row = Number(found.keys[i]!);
@@ -96,8 +113,14 @@ function rescored(
       for (let j = 0; j < dim; j++) score += vectors[row * dim + j]! * query[j]!;
       out.push({ imageId, score });
     }
-    if (out.length >= k * RESCORE_FACTOR || want >= n) return out.sort((a, b) => b.score - a.score).slice(0, k);
+    out.sort((a, b) => b.score - a.score);
+    // Every row was a candidate: nothing was left out.
+    if (want >= n || found.keys.length < want) return out.slice(0, k);
+    // usearch reports 1 - (int8 dot product) for int8 rows.
+    const lastCodeScore = (1 - found.distances[found.keys.length - 1]!) / (scale * scale);
+    if (out.length >= k && out[k - 1]!.score >= lastCodeScore + bound) return out.slice(0, k);
     want = Math.min(n, want * 8);
+    if (want < n && want > n * RESCORE_MAX_SHARE) return null;
   }
 }
 

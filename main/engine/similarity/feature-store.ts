@@ -5,6 +5,18 @@
  */
 import { FieldmarkError } from '../../util/errors.js';
 
+/**
+ * The int8 copy of the rows: values = round(x * scale). errorMax bounds |x - values/scale| and
+ * normMax bounds |values/scale| over every row, so a query's int8 score tells how far its float
+ * score can be (see exact-search.ts).
+ */
+export interface RowCodes {
+  values: Int8Array;
+  scale: number;
+  errorMax: number;
+  normMax: number;
+}
+
 export class FeatureStore {
   private ids: Int32Array;
   private data: Float32Array;
@@ -13,6 +25,9 @@ export class FeatureStore {
   /** int8 copies of the rows (see enableCodes), or null. */
   private codeData: Int8Array | null = null;
   private codeScale = 0;
+  /** The largest |x - codes/scale| and |codes/scale| over the rows: the error bound of exact search. */
+  private codeErrorMax = 0;
+  private codeNormMax = 0;
 
   constructor(
     readonly dim: number,
@@ -60,14 +75,31 @@ export class FeatureStore {
   }
 
   /** The int8 rows (a view) and their scale, or null when codes are off. */
-  get codes(): { values: Int8Array; scale: number } | null {
-    return this.codeData ? { values: this.codeData.subarray(0, this.count * this.dim), scale: this.codeScale } : null;
+  get codes(): RowCodes | null {
+    if (!this.codeData) return null;
+    return {
+      values: this.codeData.subarray(0, this.count * this.dim),
+      scale: this.codeScale,
+      errorMax: this.codeErrorMax,
+      normMax: this.codeNormMax,
+    };
   }
 
   private encode(row: number): void {
     const codes = this.codeData!;
-    for (let i = row * this.dim; i < (row + 1) * this.dim; i++)
-      codes[i] = Math.max(-127, Math.min(127, Math.round(this.data[i]! * this.codeScale)));
+    const scale = this.codeScale;
+    let error = 0;
+    let norm = 0;
+    for (let i = row * this.dim; i < (row + 1) * this.dim; i++) {
+      const code = Math.max(-127, Math.min(127, Math.round(this.data[i]! * scale)));
+      codes[i] = code;
+      const decoded = code / scale;
+      error += (this.data[i]! - decoded) ** 2;
+      norm += decoded * decoded;
+    }
+    // Maxima only grow (a replaced row's old error stays counted): the bound stays safe.
+    this.codeErrorMax = Math.max(this.codeErrorMax, Math.sqrt(error));
+    this.codeNormMax = Math.max(this.codeNormMax, Math.sqrt(norm));
   }
 
   has(imageId: number): boolean {

@@ -3,7 +3,8 @@
  * in that thread, never on the thread that serves the UI or the WebSocket. Feature batches from
  * the indexing job are forwarded to it so the index grows as features arrive.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startSiblingWorker } from '../../util/code-layout.js';
 import { FieldmarkError } from '../../util/errors.js';
 import type { DuplicateGroup } from './duplicates.js';
 import type { SimilarAnswer, SimilarQuery } from './similarity-core.js';
@@ -46,7 +47,7 @@ export class SimilarityEngine {
 
   /** Starts the worker and loads the library's vectors of one model. @throws FieldmarkError NotFound / CatalogCorrupt */
   static async open(params: OpenParams, log: (message: string) => void = () => undefined): Promise<SimilarityEngine> {
-    const worker = new Worker(new URL('./similarity-worker.js', import.meta.url));
+    const worker = startSiblingWorker(import.meta.url, 'similarity-worker');
     const engine = new SimilarityEngine(worker, log);
     try {
       await engine.call({ type: 'open', params });

@@ -1,5 +1,5 @@
 /** Runs `quantizeModel` in a worker thread (quantize-worker.ts) and reports its progress. */
-import { Worker } from 'node:worker_threads';
+import { startSiblingWorker } from '../../util/code-layout.js';
 import type { QuantizeOutcome } from '../../contract/quantize-types.js';
 import { FieldmarkError } from '../../util/errors.js';
 import type { QuantizeWorkerReply, QuantizeWorkerRequest } from './quantize-protocol.js';
@@ -14,7 +14,7 @@ export function quantizeInWorker(
   onProgress: (progress: QuantizeProgress) => void,
 ): Promise<QuantizeOutcome> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./quantize-worker.js', import.meta.url), { workerData: request });
+    const worker = startSiblingWorker(import.meta.url, 'quantize-worker', { workerData: request });
     let settled = false;
     worker.on('message', (message: QuantizeWorkerReply) => {
       switch (message.type) {
