@@ -543,3 +543,43 @@ test('settings round-trip as JSON and a reader connection sees the writer commit
     t.cleanup();
   }
 });
+
+test('the folder filter is the folder and its subfolders only: a case-sensitive prefix range of the path index', () => {
+  const paths = [
+    'a/x.jpg',
+    'a/sub/y.jpg',
+    'A/z.jpg',
+    'ab/x.jpg',
+    'ba/x.jpg',
+    'a0/x.jpg',
+    'a b/x.jpg',
+    '100%_/x.jpg',
+    'a.jpg',
+  ];
+  const t = setup(paths);
+  try {
+    const { catalog, library, model } = t;
+    const folder = (name: string): string[] =>
+      catalog.listImages({ libraryId: library, modelRowId: model, folder: name }).items.map((i) => i.relPath);
+    assert.deepEqual(folder('a'), ['a/sub/y.jpg', 'a/x.jpg']);
+    assert.deepEqual(folder('A'), ['A/z.jpg']);
+    assert.deepEqual(folder('a/sub'), ['a/sub/y.jpg']);
+    assert.deepEqual(folder('a b'), ['a b/x.jpg']);
+    assert.deepEqual(folder('100%_'), ['100%_/x.jpg'], 'LIKE wildcards in a folder name are plain characters');
+    assert.deepEqual(folder('100'), []);
+    const plan = catalog.connection
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT id FROM images WHERE library_id = ? AND missing_since IS NULL AND rel_path >= ? AND rel_path < ?`,
+      )
+      .all(library, 'a/', 'a0') as { detail: string }[];
+    assert.ok(
+      plan.some((row) =>
+        /USING (COVERING )?INDEX \w+ \(library_id=\? AND rel_path>\? AND rel_path<\?\)/.test(row.detail),
+      ),
+      `the range is read from the path index: ${plan.map((row) => row.detail).join('; ')}`,
+    );
+  } finally {
+    t.catalog.close();
+    t.cleanup();
+  }
+});

@@ -135,9 +135,12 @@ function imageListSql(sql: SqlRunner, query: ListImagesQuery): ImageListSql {
     params['pattern'] = likePattern(query.pathContains);
   }
   if (query.folder !== undefined && query.folder !== '') {
-    // A prefix, not a substring: "a" must not match "ba/x.jpg" nor "ab/x.jpg".
-    where.push(`i.rel_path LIKE @folderPattern ESCAPE '\\'`);
-    params['folderPattern'] = `${query.folder.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
+    // A prefix, not a substring ("a" must not match "ba/x.jpg" nor "ab/x.jpg"), as a range of the
+    // path index: "a/" <= path < "a0" ('0' follows '/'). Case-sensitive, as the folder names the
+    // tree shows come from the catalog itself (a case-insensitive LIKE read every index entry).
+    where.push('i.rel_path >= @folderFirst AND i.rel_path < @folderAfter');
+    params['folderFirst'] = `${query.folder}/`;
+    params['folderAfter'] = `${query.folder}0`;
   }
   if (query.label !== undefined)
     where.push(
