@@ -11,21 +11,11 @@ import { performance } from 'node:perf_hooks';
 import { Catalog, type ImageResult } from '../main/engine/catalog/index.js';
 import { LabelStore } from '../main/engine/labels/label-store.js';
 import { tempDir } from '../test/helpers/paths.js';
+import { mulberry32 } from '../main/util/seeded-random.js';
 
 const IMAGES = 100_000;
 const CLASSES = 1000;
 const BATCH = 5000;
-
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function time<T>(work: () => T): { ms: number; value: T } {
   const start = performance.now();
@@ -37,7 +27,7 @@ function main(): void {
   const dir = tempDir('bench-labels');
   const catalog = Catalog.open(join(dir.path, 'bench.sqlite'));
   try {
-    const random = seeded(8);
+    const random = mulberry32(8);
     const libraryId = catalog.ensureLibrary('/bench/photos');
     const setup = time(() => {
       catalog.applyScanChanges(libraryId, {

@@ -11,6 +11,7 @@ import { Catalog, type ImageResult, type TopKEntry } from '../main/engine/catalo
 import { reconcileScan, sha256File, walkLibrary } from '../main/engine/scan/index.js';
 import { buildSeededModel } from '../main/zoo/resnet/build-model.js';
 import { readModelMetadata } from '../main/zoo/onnx/model-file.js';
+import { mulberry32 } from '../main/util/seeded-random.js';
 
 export interface BenchLibrary {
   folder: string;
@@ -32,14 +33,7 @@ const TOP_K = 5;
 
 /** Small seeded PRNG (mulberry32) with a Box-Muller normal, so every run writes the same results. */
 function seededRandom(seed: number): { uniform(): number; normal(): number } {
-  let state = seed >>> 0;
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed);
   const normal = (): number => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
   return { uniform, normal };
 }

@@ -146,21 +146,9 @@ export class LibrarySession {
     return this.status;
   }
 
-  /** What training, evaluation and propagation work on (learning-handlers.ts). */
-  learningContext(): {
-    catalog: OpenLibrary['catalog'];
-    libraryId: number;
-    root: string;
-    model: ResolvedModel | null;
-    modelRowId: number | null;
-  } {
-    return {
-      catalog: this.library.catalog,
-      libraryId: this.library.libraryId,
-      root: this.library.root,
-      model: this.model,
-      modelRowId: this.modelRowId,
-    };
+  /** What training, evaluation and propagation work on (learning-handlers.ts): the reading side's view. */
+  learningContext(): Omit<LibraryReadContext, 'labels'> {
+    return this.readContext();
   }
 
   /**

@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { keepsHolding, recordApp, test, waitUntil, waitUntilSteady } from './e2e-test.js';
-import WebSocket from 'ws';
 import type { Page } from '@playwright/test';
 import {
   BROKEN_PHOTOS,
@@ -17,6 +16,7 @@ import {
   type E2eFixture,
 } from './fixture.js';
 import { TARGETS, type AppUnderTest } from './targets.js';
+import { websocketUpgradeStatus } from '../helpers/websocket-status.js';
 
 const WAIT = { timeout: 60_000 };
 
@@ -273,25 +273,23 @@ for (const target of TARGETS) {
         404,
         'only catalogued images are served',
       );
-      const upgrade = (url: string, origin: string | undefined) =>
-        new Promise<number>((resolve) => {
-          const socket = new WebSocket(url, origin ? { origin } : {});
-          socket.on('unexpected-response', (_, response) => resolve(response.statusCode ?? 0));
-          socket.on('open', () => {
-            socket.close();
-            resolve(101);
-          });
-          socket.on('error', () => resolve(-1));
-        });
       const ws = `ws://127.0.0.1:${server.port}/ws`;
-      assert.equal(await upgrade(ws, base), 401, 'websocket without token');
+      assert.equal(await websocketUpgradeStatus(ws, base), 401, 'websocket without token');
       assert.equal(
-        await upgrade(`${ws}?token=${server.token}`, 'http://evil.example'),
+        await websocketUpgradeStatus(`${ws}?token=${server.token}`, 'http://evil.example'),
         403,
         'websocket from another origin',
       );
-      assert.equal(await upgrade(`${ws}?token=${server.token}`, undefined), 403, 'websocket without origin');
-      assert.equal(await upgrade(`${ws}?token=${server.token}`, base), 101, 'websocket with token and own origin');
+      assert.equal(
+        await websocketUpgradeStatus(`${ws}?token=${server.token}`, undefined),
+        403,
+        'websocket without origin',
+      );
+      assert.equal(
+        await websocketUpgradeStatus(`${ws}?token=${server.token}`, base),
+        101,
+        'websocket with token and own origin',
+      );
     });
   });
 }

@@ -13,7 +13,7 @@ import type { AppService } from '../../main/app/app-service.js';
 import { dispatchRequest } from '../../main/contract/dispatch.js';
 import type { ImageTile } from '../../main/contract/types.js';
 import { repoRoot } from '../helpers/paths.js';
-import { jobEnd, makeService, makeTestLibrary, type TestLibrary } from '../engine/app-test-library.js';
+import { makeService, makeTestLibrary, type TestLibrary, openAndIndex } from '../engine/app-test-library.js';
 import { recordApp, test, waitUntil } from './e2e-test.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumTarget, VIEWPORT } from './targets.js';
 
@@ -74,9 +74,7 @@ test.describe('renderer components over a real engine', () => {
   test.beforeAll(async () => {
     fixture = await makeTestLibrary('components');
     service = makeService(fixture);
-    const ended = jobEnd(service, { nextJob: true });
-    await service.openLibrary(fixture.library);
-    assert.equal((await ended).state, 'finished');
+    assert.equal((await openAndIndex(service, fixture.library)).state, 'finished');
     firstTiles = (await service.handlers['images.list']({ sort: 'name', order: 'asc', offset: 0, limit: 6 })).items;
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     page = await harnessPage(browser, service, consoleLog);

@@ -9,7 +9,7 @@ import type { AppService } from '../../main/app/app-service.js';
 import type { AppEvent } from '../../main/contract/events.js';
 import type { ImageTile } from '../../main/contract/types.js';
 import { buildSeededModel } from '../../main/zoo/resnet/build-model.js';
-import { jobEnd, makeService, makeTestLibrary, type TestLibrary } from './app-test-library.js';
+import { makeService, makeTestLibrary, type TestLibrary, openAndIndex } from './app-test-library.js';
 
 const LIST = { sort: 'name', order: 'asc', offset: 0, limit: 100 } as const;
 
@@ -30,9 +30,7 @@ describe('labelling through the contract', () => {
       env: fixture.env,
     });
     service = makeService(fixture, events);
-    const ended = jobEnd(service, { nextJob: true });
-    await service.openLibrary(fixture.library);
-    assert.equal((await ended).state, 'finished');
+    assert.equal((await openAndIndex(service, fixture.library)).state, 'finished');
     tiles = (await service.handlers['images.list']({ ...LIST, status: 'indexed' })).items;
     assert.ok(tiles.length >= 12);
   });

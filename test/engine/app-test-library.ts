@@ -85,3 +85,10 @@ export function jobEnd(
     if (!options.nextJob) check(service.indexingStatus());
   });
 }
+
+/** Opens `library` in the service; resolves with the status its indexing job ended in. */
+export async function openAndIndex(service: AppService, library: string): Promise<IndexingStatus> {
+  const ended = jobEnd(service, { nextJob: true });
+  await service.openLibrary(library);
+  return ended;
+}

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { tempDir } from '../helpers/paths.js';
+import { mulberry32 } from '../../main/util/seeded-random.js';
 import { runFieldmark, spawnFieldmark } from '../helpers/cli.js';
 import { buildTinyModel, makeCifarLibrary } from './faults-fixture.js';
 
@@ -18,18 +19,6 @@ after(() => work.cleanup());
 const IMAGES = 60;
 const KILLS = 10;
 const env = { FIELDMARK_DATA_DIR: join(work.path, 'data') };
-
-/** A seeded PRNG (mulberry32), so a failing kill schedule can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Saved {
   path: string;
@@ -118,7 +107,8 @@ test(`classify killed at ${KILLS} seeded random moments ends with the results of
   assert.equal(expected.length, IMAGES);
 
   const db = join(work.path, 'killed.db');
-  const random = prng(20261202);
+  // Seeded, so a failing kill schedule can be replayed.
+  const random = mulberry32(20261202);
   let kills = 0;
   for (let round = 0; round < KILLS; round += 1) {
     // Moments from process start-up (0 results: start-up, migration, scan) to late in the work

@@ -9,6 +9,7 @@ import { FEATURE_FRAME_MAGIC } from '../../main/contract/events.js';
 import type { WireServerMessage } from '../../main/contract/wire.js';
 import { startServer, type RunningServer } from '../../main/server/http-server.js';
 import { buildRoot } from '../../main/util/code-layout.js';
+import { websocketUpgradeStatus } from '../helpers/websocket-status.js';
 import { BIRDS, makeService, makeTestLibrary, type TestLibrary } from './app-test-library.js';
 
 /** The renderer bundle of the build that `npm test` makes first. */
@@ -136,23 +137,13 @@ describe('fieldmark serve: HTTP and WebSocket transport', () => {
   });
 
   it('refuses websockets without the token or from another origin', async () => {
-    const status = (url: string, origin?: string) =>
-      new Promise<number>((resolve) => {
-        const socket = new WebSocket(url, origin ? { origin } : {});
-        socket.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
-        socket.on('open', () => {
-          socket.close();
-          resolve(101);
-        });
-        socket.on('error', () => resolve(-1));
-      });
     const ws = `ws://127.0.0.1:${server.port}/ws`;
-    assert.equal(await status(ws, base), 401);
-    assert.equal(await status(`${ws}?token=nope`, base), 403);
-    assert.equal(await status(`${ws}?token=${TOKEN}`, 'https://evil.example'), 403);
-    assert.equal(await status(`${ws}?token=${TOKEN}`), 403);
-    assert.equal(await status(`ws://127.0.0.1:${server.port}/other?token=${TOKEN}`, base), 404);
-    assert.equal(await status(`${ws}?token=${TOKEN}`, base), 101);
+    assert.equal(await websocketUpgradeStatus(ws, base), 401);
+    assert.equal(await websocketUpgradeStatus(`${ws}?token=nope`, base), 403);
+    assert.equal(await websocketUpgradeStatus(`${ws}?token=${TOKEN}`, 'https://evil.example'), 403);
+    assert.equal(await websocketUpgradeStatus(`${ws}?token=${TOKEN}`, undefined), 403);
+    assert.equal(await websocketUpgradeStatus(`ws://127.0.0.1:${server.port}/other?token=${TOKEN}`, base), 404);
+    assert.equal(await websocketUpgradeStatus(`${ws}?token=${TOKEN}`, base), 101);
   });
 
   it('runs the contract over the websocket: replies, events and binary feature frames', async () => {

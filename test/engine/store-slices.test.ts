@@ -10,7 +10,14 @@ import type { AppService } from '../../main/app/app-service.js';
 import type { ImageTile } from '../../main/contract/types.js';
 import { DEFAULT_FILTER, imageIdAt } from '../../renderer/store/grid-slice.js';
 import { type AppStore, createAppStore } from '../../renderer/store/index.js';
-import { BIRDS, BROKEN_PHOTO, jobEnd, makeService, makeTestLibrary, type TestLibrary } from './app-test-library.js';
+import {
+  BIRDS,
+  BROKEN_PHOTO,
+  makeService,
+  makeTestLibrary,
+  type TestLibrary,
+  openAndIndex,
+} from './app-test-library.js';
 import { type InProcessTransport, inProcessTransport, waitForStore } from './store-transport.js';
 
 /** Every image of the test library: the birds, the rotated photo and the broken file. */
@@ -44,9 +51,7 @@ describe('renderer store over a real engine', () => {
   before(async () => {
     fixture = await makeTestLibrary('store-slices');
     service = makeService(fixture);
-    const ended = jobEnd(service, { nextJob: true });
-    await service.openLibrary(fixture.library);
-    assert.equal((await ended).state, 'finished');
+    assert.equal((await openAndIndex(service, fixture.library)).state, 'finished');
     byName = (await service.handlers['images.list']({ sort: 'name', order: 'asc', offset: 0, limit: 100 })).items;
     assert.equal(byName.length, TOTAL);
     transport = inProcessTransport(service);

@@ -102,7 +102,7 @@ test('KL threshold keeps a histogram that already fits in the levels', () => {
   assert.ok(t >= 128 && t < 1024, `threshold ${t} keeps the body's resolution and drops the lone tail bin`);
 });
 
-test('metadata: old files without quantization stay readable; a malformed quantization field is refused', () => {
+test('metadata: old files without quantization (or without its precision) stay readable; a malformed quantization field is refused', () => {
   const base = {
     formatVersion: 1,
     id: 'm',
@@ -143,4 +143,11 @@ test('metadata: old files without quantization stay readable; a malformed quanti
   assert.equal(bad.ok, false);
   assert.match(bad.ok ? '' : bad.problem, /quantization\.method/);
   assert.match(bad.ok ? '' : bad.problem, /quantization\.top1Agreement/);
+  // precision: optional (int8 files made before it), int8 or mixed.
+  assert.ok(withQ.ok && withQ.value.quantization?.precision === undefined);
+  const mixed = parseModelMetadata(JSON.stringify({ ...base, quantization: { ...quantization, precision: 'mixed' } }));
+  assert.ok(mixed.ok && mixed.value.quantization?.precision === 'mixed');
+  const fp16 = parseModelMetadata(JSON.stringify({ ...base, quantization: { ...quantization, precision: 'fp16' } }));
+  assert.equal(fp16.ok, false);
+  assert.match(fp16.ok ? '' : fp16.problem, /quantization\.precision/);
 });

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseModelMetadata } from '../../main/zoo/onnx/model-metadata-schema.js';
 import type { OnnxModel, OnnxNode } from '../../main/zoo/onnx/onnx-writer.js';
 import { defaultPrecision, planOptionsFor } from '../../main/zoo/quantize/precision.js';
 import { buildQdqModel, planQdq } from '../../main/zoo/quantize/qdq-graph.js';
@@ -122,43 +121,4 @@ test('mixed precision with a MaxPool after the float first conv (ResNet-50 stem)
   assert.match(pool?.inputs[0] ?? '', /^relu1\.pre\.dq/);
   const scale = (name: string) => built.initializers.find((t) => t.name === `${name}.scale`)?.data[0];
   assert.equal(scale('relu1.out'), scale('relu1.pre'));
-});
-
-test('metadata: precision is optional (older int8 files) and must be int8 or mixed', () => {
-  const base = {
-    formatVersion: 1,
-    id: 'm-int8',
-    architecture: 'resnet20',
-    labelSet: 'cifar10',
-    classNames: ['a'],
-    featureDim: 64,
-    trained: true,
-    source: { kind: 'seeded', seed: 1 },
-    preprocess: {
-      resize: { kind: 'none' },
-      crop: null,
-      input: { width: 32, height: 32 },
-      mean: [0, 0, 0],
-      std: [1, 1, 1],
-    },
-  };
-  const quantization = {
-    format: 'qdq-int8',
-    method: 'minmax',
-    sourceModel: 'm',
-    calibrationImages: 200,
-    checkImages: 100,
-    top1Agreement: 0.99,
-    meanAbsDeltaTop1: 0.01,
-    featureRecallAt10: null,
-    speedup: null,
-    measuredOn: null,
-  };
-  const older = parseModelMetadata(JSON.stringify({ ...base, quantization }));
-  assert.ok(older.ok && older.value.quantization?.precision === undefined);
-  const mixed = parseModelMetadata(JSON.stringify({ ...base, quantization: { ...quantization, precision: 'mixed' } }));
-  assert.ok(mixed.ok && mixed.value.quantization?.precision === 'mixed');
-  const bad = parseModelMetadata(JSON.stringify({ ...base, quantization: { ...quantization, precision: 'fp16' } }));
-  assert.equal(bad.ok, false);
-  assert.match(bad.ok ? '' : bad.problem, /quantization\.precision/);
 });

@@ -8,23 +8,13 @@
  * list: at 100,000 images any page costs at most a 50,000-entry index walk, never a sort.
  */
 import type { SqlRunner } from './sql-runner.js';
-import { keyedCount, keyedIds, type Direction, type KeyedSegment } from './prediction-walk.js';
+import { keyedCount, keyedIds, type Direction, type KeyedSegment, type WalkFilter } from './prediction-walk.js';
 
 export type ListSort = 'name' | 'date' | 'confidence' | 'uncertainty';
 
-export interface WalkParts {
+export interface WalkParts extends WalkFilter {
   sort: ListSort;
   order: Direction;
-  /** The filter clauses (over images i, predictions p of @model, labels l), joined with AND. */
-  where: string[];
-  /**
-   * The clauses on p, when they are the whole filter besides the library and presence (read
-   * from the predictions indexes alone, prediction-walk.ts); else null.
-   */
-  predictionWhere: string[] | null;
-  /** Whether every prediction is of a listed image (prediction-walk.ts). */
-  allListed: boolean;
-  params: Record<string, unknown>;
 }
 
 const flip = (direction: Direction): Direction => (direction === 'ASC' ? 'DESC' : 'ASC');

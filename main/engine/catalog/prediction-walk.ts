@@ -13,20 +13,27 @@ import type { SqlRunner } from './sql-runner.js';
 
 export type Direction = 'ASC' | 'DESC';
 
-export interface KeyedSegment {
+/** A list's filter, as the walks read it. */
+export interface WalkFilter {
+  /** Every filter clause, over images i, predictions p of @model and labels l, joined with AND. */
+  where: string[];
+  /**
+   * The clauses on p, when they are the whole filter besides the library and presence (read
+   * from the predictions indexes alone); else null.
+   */
+  predictionWhere: string[] | null;
+  /** Whether every prediction is of a listed image (predictionsAllListed). */
+  allListed: boolean;
+  params: Record<string, unknown>;
+}
+
+export interface KeyedSegment extends WalkFilter {
   column: 'top1_prob' | 'margin';
   /** The index the key is walked in (the planner may pick the class index for a confidence walk filtered by class). */
   index: 'predictions_by_confidence' | 'predictions_by_margin';
   direction: Direction;
   /** The order of equal keys: ASC in the list's order, DESC when it is walked reversed. */
   pathDirection: Direction;
-  /** Every filter clause, over images i, predictions p and labels l. */
-  where: string[];
-  /** The clauses on p, when they are the whole filter besides the library and presence; else null. */
-  predictionWhere: string[] | null;
-  /** Whether every prediction is of a listed image (predictionsAllListed). */
-  allListed: boolean;
-  params: Record<string, unknown>;
 }
 
 /** The predictions of listed images: every image is, but for the missing ones and other libraries' (index seeks). */

@@ -2,8 +2,8 @@
  * Installs registry models into the cache: download (or take a file fetched by hand), verify,
  * convert once to ONNX; and lists what the registry offers and what is installed.
  */
-import { stat } from 'node:fs/promises';
 import { FieldmarkError } from '../../util/errors.js';
+import { isFile } from '../../util/is-file.js';
 import { convertCheckpoint, type ConvertResult } from '../checkpoint/convert-checkpoint.js';
 import { downloadFile, sha256File } from './download.js';
 import { checkpointCachePath, installedModelPath, modelsCacheDir } from './model-cache.js';
@@ -28,15 +28,6 @@ export interface InstallResult {
   conversion: ConvertResult | null;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
-}
-
 function checkpointFileName(entry: RegistryEntry): string {
   return decodeURIComponent(new URL(entry.checkpoint.url).pathname.split('/').pop() ?? `${entry.id}.pth`);
 }
@@ -55,11 +46,11 @@ export async function installModel(id: string, options: InstallOptions = {}): Pr
   const entry = await requireRegistryEntry(id, env);
   const cacheDir = options.cacheDir ?? modelsCacheDir(env);
   const modelPath = installedModelPath(cacheDir, entry.id);
-  if (!options.force && (await exists(modelPath)))
+  if (!options.force && (await isFile(modelPath)))
     return { id: entry.id, path: modelPath, converted: false, downloaded: false, conversion: null };
   const checkpoint = checkpointCachePath(cacheDir, checkpointFileName(entry));
   let downloaded = false;
-  if (!(await exists(checkpoint))) {
+  if (!(await isFile(checkpoint))) {
     await downloadFile({
       url: entry.checkpoint.url,
       destination: checkpoint,
@@ -86,7 +77,7 @@ export async function importModel(
 ): Promise<InstallResult> {
   const env = options.env ?? process.env;
   const entry = await requireRegistryEntry(like, env);
-  if (!(await exists(file))) throw new FieldmarkError('NotFound', `checkpoint ${file} does not exist`);
+  if (!(await isFile(file))) throw new FieldmarkError('NotFound', `checkpoint ${file} does not exist`);
   const sha256 = await sha256File(file);
   if (!options.allowOtherFile && !sha256.startsWith(entry.checkpoint.sha256Prefix)) {
     throw new FieldmarkError(
@@ -116,7 +107,7 @@ export async function listModels(options: { env?: NodeJS.ProcessEnv; cacheDir?: 
   return Promise.all(
     registry.models.map(async (entry) => {
       const path = installedModelPath(cacheDir, entry.id);
-      return { entry, installed: await exists(path), path, isDefault: entry.id === registry.defaultModel };
+      return { entry, installed: await isFile(path), path, isDefault: entry.id === registry.defaultModel };
     }),
   );
 }

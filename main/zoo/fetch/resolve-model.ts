@@ -2,8 +2,8 @@
  * Turns what a user names as a model (an .onnx path or a registry id) into a model file and its
  * metadata, with a message that says how to get a registry model that is not installed yet.
  */
-import { stat } from 'node:fs/promises';
 import { FieldmarkError } from '../../util/errors.js';
+import { isFile } from '../../util/is-file.js';
 import type { ModelMetadata } from '../onnx/model-metadata.js';
 import { readModelMetadata } from '../onnx/model-file.js';
 import { installedModelPath, modelsCacheDir } from './model-cache.js';
@@ -13,15 +13,6 @@ export interface ResolveModelOptions {
   /** Folder of converted models; defaults to the user's cache (FIELDMARK_CACHE_DIR honoured). */
   cacheDir?: string;
   env?: NodeJS.ProcessEnv;
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
 }
 
 /**

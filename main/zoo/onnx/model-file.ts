@@ -2,7 +2,8 @@
  * Reads a model's own description (ModelProto.metadata_props, field 14) from an ONNX file
  * without parsing the graph: the graph and its weights are skipped by their length.
  */
-import { open } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { FieldmarkError } from '../../util/errors.js';
 import { METADATA_KEY, type ModelMetadata } from './model-metadata.js';
 import { parseModelMetadata } from './model-metadata-schema.js';
@@ -75,4 +76,28 @@ export async function readModelMetadata(path: string): Promise<ModelMetadata> {
       `model file ${path} has malformed "${METADATA_KEY}" metadata: ${parsed.problem}`,
     );
   return parsed.value;
+}
+
+/**
+ * The metadata of every model file (*.onnx) directly in `dir`, by file name; none when the folder
+ * does not exist. A file that is not a readable model is left out with a warning.
+ */
+export async function readModelsIn(dir: string): Promise<{ name: string; path: string; metadata: ModelMetadata }[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => name.endsWith('.onnx'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const found: { name: string; path: string; metadata: ModelMetadata }[] = [];
+  for (const name of names.sort()) {
+    const path = join(dir, name);
+    const metadata = await readModelMetadata(path).catch((error: unknown) => {
+      process.emitWarning(`skipping ${path} in the model list: ${(error as Error).message}`);
+      return null;
+    });
+    if (metadata) found.push({ name, path, metadata });
+  }
+  return found;
 }

@@ -2,11 +2,9 @@
  * The int8 models made on this machine: every model file in the models cache whose metadata
  * says it was quantized (the registry lists only downloadable float models).
  */
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { modelsCacheDir } from '../fetch/model-cache.js';
 import type { ModelMetadata, QuantizationInfo } from '../onnx/model-metadata.js';
-import { readModelMetadata } from '../onnx/model-file.js';
+import { readModelsIn } from '../onnx/model-file.js';
 
 export interface LocalInt8Model {
   id: string;
@@ -19,25 +17,12 @@ export interface LocalInt8Model {
 export async function listInt8Models(
   options: { env?: NodeJS.ProcessEnv; cacheDir?: string } = {},
 ): Promise<LocalInt8Model[]> {
-  const dir = options.cacheDir ?? modelsCacheDir(options.env ?? process.env);
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((name) => name.endsWith('.onnx'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  const found: LocalInt8Model[] = [];
-  for (const name of names.sort()) {
-    const path = join(dir, name);
-    const metadata = await readModelMetadata(path).catch((error: unknown) => {
-      process.emitWarning(`skipping ${path} in the model list: ${(error as Error).message}`);
-      return null;
-    });
-    if (metadata?.quantization)
-      found.push({ id: name.slice(0, -'.onnx'.length), path, metadata, quantization: metadata.quantization });
-  }
-  return found;
+  const models = await readModelsIn(options.cacheDir ?? modelsCacheDir(options.env ?? process.env));
+  return models.flatMap(({ name, path, metadata }) =>
+    metadata.quantization
+      ? [{ id: name.slice(0, -'.onnx'.length), path, metadata, quantization: metadata.quantization }]
+      : [],
+  );
 }
 
 /** "99.6% agreement, |dp| 0.004, 2.7x faster here" for lists and logs. */
