@@ -72,6 +72,16 @@ function pageCases(library: BenchLibrary): [string, ListImagesQuery][] {
   cases.push(['status ok, date desc', { ...base, status: 'ok', sort: 'date', order: 'desc' }]);
   cases.push(['unlabelled, name asc', { ...base, label: { kind: 'unlabelled' }, sort: 'name', order: 'asc' }]);
   cases.push(['folder f050, date asc', { ...base, folder: 'f050', sort: 'date', order: 'asc' }]);
+  // The review queue of active learning (the unlabelled images the model is least sure of), and
+  // filters on the image or its label with a sort by the model's output.
+  const unlabelled = { kind: 'unlabelled' } as const;
+  cases.push(['unlabelled, uncertainty asc', { ...base, label: unlabelled, sort: 'uncertainty', order: 'asc' }]);
+  cases.push(['unlabelled, confidence desc', { ...base, label: unlabelled, sort: 'confidence', order: 'desc' }]);
+  cases.push(['status ok, confidence desc', { ...base, status: 'ok', sort: 'confidence', order: 'desc' }]);
+  cases.push([
+    'status ok + unlabelled + class, uncertainty asc',
+    { ...base, status: 'ok', label: unlabelled, classIndex: busiest, sort: 'uncertainty', order: 'asc' },
+  ]);
   return cases;
 }
 
@@ -80,13 +90,37 @@ function commit(writer: Catalog, count: number): void {
   writer.setSetting('bench.commit', count);
 }
 
+/** Labels on a seeded LABELLED_SHARE of the images, as a curator's first few thousand. */
+const LABELLED_SHARE = 0.02;
+
+function labelSome(writer: Catalog, library: BenchLibrary): number {
+  const ids = writer.listImageIds({ libraryId: library.libraryId, modelRowId: null, sort: 'name' });
+  let state = 7;
+  const rows = ids
+    .filter(() => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state / 2_147_483_648 < LABELLED_SHARE;
+    })
+    .map((imageId, i) => ({
+      imageId,
+      label: library.classNames[i % library.classNames.length]!,
+      rank: 'species' as const,
+      source: 'manual' as const,
+      score: null,
+    }));
+  writer.labels.apply(library.libraryId, rows, 'bench labels');
+  return rows.length;
+}
+
 function measurePages(library: BenchLibrary): void {
   const writer = Catalog.open(library.dbPath);
+  const labelled = labelSome(writer, library);
   const pager = new ImagePager(writer, log);
   console.log(
     `\n1. page of ${PAGE} at ${imageCount} images, cold (the first request after a commit, median of 3) at offsets 0, 50% and last;` +
       '\n   before = one ORDER BY over the whole list (what a cold deep page cost when it rebuilt the id list)',
   );
+  console.log(`   ${labelled} images labelled`);
   console.log('   query | before | cold 0 / 50% / last | warm max | ratio before/worst cold');
   let worstCold = 0;
   let commits = 0;

@@ -27,6 +27,11 @@ interface TopBarCounts {
   pending: number;
 }
 
+interface PageGlobals {
+  countsHistory: TopBarCounts[];
+  MutationObserver: new (callback: () => void) => { observe(target: unknown, options: { attributes: boolean }): void };
+}
+
 /** The four counts of the top bar, read in one step in the page (they re-render as events arrive). */
 async function topBarCounts(page: Page): Promise<TopBarCounts | null> {
   const all = await page.locator('[data-testid=library-stats]').evaluateAll((items) =>
@@ -82,15 +87,16 @@ test.describe('models, folders and counts in the browser', () => {
     // Every render of the counts is recorded in the page, so a fast machine that indexes between two
     // polls still has each intermediate state checked.
     await page.locator('[data-testid=library-stats]').waitFor({ timeout: TIMEOUT });
-    await page.evaluate(() => {
-      const stats = document.querySelector('[data-testid=library-stats]')!;
+    await page.locator('[data-testid=library-stats]').evaluate((stats) => {
       const read = () => {
         const value = (name: string) => Number(stats.getAttribute(`data-${name}`));
         return { total: value('total'), indexed: value('indexed'), failed: value('failed'), pending: value('pending') };
       };
       const history = [read()];
-      (window as unknown as { countsHistory: typeof history }).countsHistory = history;
-      new MutationObserver(() => history.push(read())).observe(stats, { attributes: true });
+      // The page's globals, typed here (the tests compile without the DOM library).
+      const page = globalThis as unknown as PageGlobals;
+      page.countsHistory = history;
+      new page.MutationObserver(() => history.push(read())).observe(stats, { attributes: true });
     });
     await waitUntil(
       'indexing has finished',
@@ -100,7 +106,7 @@ test.describe('models, folders and counts in the browser', () => {
       },
       180_000,
     );
-    const history = await page.evaluate(() => (window as unknown as { countsHistory: TopBarCounts[] }).countsHistory);
+    const history = await page.evaluate(() => (globalThis as unknown as PageGlobals).countsHistory);
     const seen = history.filter((counts) => counts.total > 0);
     const firstPending = seen.find((counts) => counts.pending > 0)?.pending ?? 0;
     process.stdout.write(

@@ -116,6 +116,8 @@ describe('pages (index walks, and slices of a select-all list) equal the ORDER B
     ['unlabelled', { label: { kind: 'unlabelled' } }],
     ['label is cat', { label: { kind: 'is', labels: ['cat'] } }],
     ['folder a', { folder: 'a' }],
+    ['status ok, unlabelled, class 1', { status: 'ok', label: { kind: 'unlabelled' }, classIndex: 1 }],
+    ['unlabelled, confidence >= 0.5', { label: { kind: 'unlabelled' }, minConfidence: 0.5 }],
   ];
 
   for (const sort of sorts) {
@@ -153,7 +155,7 @@ describe('pages (index walks, and slices of a select-all list) equal the ORDER B
     }
   }
 
-  it('pages from the predictions index alone where every image is listed (one library, none missing)', async () => {
+  it('pages from the predictions index alone where every image is listed (one library, none missing), for every filter', async () => {
     const temp = await makeTempDir('image-pager-listed');
     const catalog = Catalog.open(join(temp.dir, 'catalog.sqlite'));
     try {
@@ -161,9 +163,7 @@ describe('pages (index walks, and slices of a select-all list) equal the ORDER B
       const modelRowId = predictEvery(catalog, libraryId, IMAGES);
       for (const sort of ['confidence', 'uncertainty'] as const)
         for (const order of ['asc', 'desc'] as const)
-          for (const [name, filter] of filters.filter(
-            ([, f]) => f.classIndex !== undefined || f.minConfidence !== undefined || Object.keys(f).length === 0,
-          )) {
+          for (const [name, filter] of filters) {
             const query: ListImagesQuery = { libraryId, modelRowId, ...filter, sort, order };
             const all = catalog.listImageIds(query);
             for (let offset = 0; offset < all.length + PAGE; offset += PAGE)
@@ -171,6 +171,81 @@ describe('pages (index walks, and slices of a select-all list) equal the ORDER B
                 catalog.listImages({ ...query, offset, limit: PAGE }, 0),
                 { total: all.length, items: catalog.listItemsByIds(all.slice(offset, offset + PAGE), modelRowId) },
                 `${sort} ${order}, ${name}: page at ${offset}`,
+              );
+          }
+    } finally {
+      catalog.close();
+      await temp.cleanup();
+    }
+  });
+
+  it('pages "unlabelled" and "status ok" lists with long runs of equal keys from the index less what they leave out', async () => {
+    const temp = await makeTempDir('image-pager-complement');
+    const catalog = Catalog.open(join(temp.dir, 'catalog.sqlite'));
+    const count = 400;
+    try {
+      const libraryId = catalog.ensureLibrary('/photos');
+      catalog.applyScanChanges(libraryId, {
+        added: Array.from({ length: count }, (_, i) => ({
+          relPath: `d${i % 7}/img${String((i * 151) % count).padStart(3, '0')}.jpg`,
+          size: 1,
+          mtimeMs: 1_700_000_000_000,
+          fingerprint: null,
+        })),
+        touched: [],
+        changed: [],
+        renamed: [],
+        removed: [],
+      });
+      const modelRowId = catalog.ensureModel({
+        id: 'ties',
+        fileSha256: 'e'.repeat(64),
+        metadataJson: '{}',
+        classCount: 2,
+        featureDim: DIM,
+      });
+      // Three keys only (runs of ~130 equal keys, longer than a read batch), some failures, some labels.
+      const images = catalog.imagesToProcess(libraryId, modelRowId);
+      catalog.writeResults(
+        modelRowId,
+        images.map((image, i): ImageResult => {
+          if (i % 23 === 4)
+            return { imageId: image.id, ok: false, fingerprint: null, errorKind: 'DecodeFailed', errorMessage: 'x' };
+          const top = [0.6, 0.75, 0.9][i % 3]!;
+          return {
+            imageId: image.id,
+            ok: true,
+            fingerprint: image.id.toString(16).padStart(64, '0'),
+            width: 1,
+            height: 1,
+            orientation: 1,
+            format: 'jpeg',
+            takenAt: null,
+            camera: null,
+            topk: [
+              { index: i % 2, prob: top },
+              { index: (i + 1) % 2, prob: 1 - top },
+            ],
+            feature: Float32Array.from({ length: DIM }, () => 1),
+          };
+        }),
+      );
+      for (const image of images) if (image.id % 9 === 2) catalog.setLabel(image.id, 'owl', 'manual');
+      for (const sort of ['confidence', 'uncertainty'] as const)
+        for (const order of ['asc', 'desc'] as const)
+          for (const filter of [
+            { label: { kind: 'unlabelled' } },
+            { status: 'ok' },
+            { status: 'ok', label: { kind: 'unlabelled' }, maxConfidence: 0.8 },
+          ] as Partial<ListImagesQuery>[]) {
+            const query: ListImagesQuery = { libraryId, modelRowId, ...filter, sort, order };
+            const all = catalog.listImageIds(query);
+            assert.ok(all.length > 100, `${all.length} images in the list`);
+            for (let offset = 0; offset < all.length + PAGE; offset += PAGE)
+              assert.deepEqual(
+                catalog.listImages({ ...query, offset, limit: PAGE }, 0),
+                { total: all.length, items: catalog.listItemsByIds(all.slice(offset, offset + PAGE), modelRowId) },
+                `${sort} ${order}, ${JSON.stringify(filter)}: page at ${offset}`,
               );
           }
     } finally {

@@ -6,6 +6,7 @@ import { labelFilterClause } from './label-filter.js';
 import { listItemsByIds } from './list-by-ids.js';
 import { imagesCountFrom, pageIds, type ListSort } from './list-walk.js';
 import { listedPredictions, predictionsAllListed } from './prediction-walk.js';
+import { loadLeftOut, type LeftOut } from './complement-walk.js';
 import { checkId, checkInteger, checkNumber, checkOneOf } from './validate.js';
 import type { FailedImage, ImageDetails, ImageListItem, ImageToProcess, LabelEvent, ListImagesQuery } from './types.js';
 
@@ -37,6 +38,10 @@ function likePattern(text: string): string {
 
 /** What every list asks: the library's images, without those whose file is gone (marked missing by the scanner). */
 const LISTED = ['i.library_id = @library', 'i.missing_since IS NULL'];
+const STATUSES = ['pending', 'ok', 'failed'] as const;
+
+/** The prediction column each sort walks, whose left-out keys the complement walk needs. */
+const KEY_COLUMNS = { name: null, date: null, confidence: 'top1_prob', uncertainty: 'margin' } as const;
 
 /** Lists up to this long are sorted whole (bench/engine-process.ts: a 1,000-image folder of 100,000). */
 const SORT_LISTS_UP_TO = 5000;
@@ -44,6 +49,8 @@ const SORT_LISTS_UP_TO = 5000;
 interface ImageListSql {
   /** The filter clauses, for the index walks' own FROM (list-walk.ts). */
   where: string[];
+  /** How to read what the clauses on the image or label leave out (complement-walk.ts); null where one has no small side. */
+  leftOut: LeftOut[] | null;
   sort: ListSort;
   order: 'ASC' | 'DESC';
   /** `FROM ... WHERE ...` with predictions (p) and labels (l) joined. */
@@ -65,28 +72,51 @@ export function listImages(
   query: ListImagesQuery,
   sortUpTo = SORT_LISTS_UP_TO,
 ): { total: number; items: ImageListItem[] } {
-  const { from, countFrom, params, where, sort, order, orderBy } = imageListSql(sql, query);
+  const { from, countFrom, params, where, leftOut: leftOutParts, sort, order, orderBy } = imageListSql(sql, query);
   const offset = checkInteger('offset', query.offset ?? 0, 0);
   const limit = query.limit === undefined ? -1 : checkInteger('limit', query.limit, 0);
   // Filters on the model's prediction alone are answered from the predictions indexes (prediction-walk.ts).
   const filters = where.slice(LISTED.length);
   const predictionWhere = filters.every((clause) => clause.startsWith('p.')) ? filters : null;
-  const allListed = predictionWhere !== null && predictionsAllListed(sql, query.libraryId);
+  const allListed = (predictionWhere !== null || leftOutParts !== null) && predictionsAllListed(sql, query.libraryId);
+  // Clauses on the image or label that leave out few images (complement-walk.ts): the list is the
+  // rest less those, counted and walked from indexes without a lookup per image.
+  const leftOut =
+    predictionWhere === null && leftOutParts !== null
+      ? loadLeftOut(sql, { where, leftOut: leftOutParts, params, allListed }, KEY_COLUMNS[sort])
+      : null;
+  const rest = filters.filter((clause) => clause.startsWith('p.'));
   // Such a filter leaves out every image without a prediction: the listed predictions that pass it are the list.
   const countSql =
-    predictionWhere !== null && predictionWhere.length > 0
-      ? `SELECT COUNT(*) AS total ${listedPredictions(predictionWhere, allListed)}`
-      : `SELECT COUNT(*) AS total ${countFrom}`;
-  const total = int(asRow(sql.statement(countSql).get(params), 'count'), 'total');
+    leftOut !== null
+      ? rest.length > 0
+        ? `SELECT COUNT(*) AS total ${listedPredictions(rest, allListed)}`
+        : `SELECT COUNT(*) AS total ${imagesCountFrom(LISTED)}`
+      : predictionWhere !== null && predictionWhere.length > 0
+        ? `SELECT COUNT(*) AS total ${listedPredictions(predictionWhere, allListed)}`
+        : `SELECT COUNT(*) AS total ${countFrom}`;
+  const total = int(asRow(sql.statement(countSql).get(params), 'count'), 'total') - (leftOut?.size ?? 0);
   // A filter that leaves few images (a folder, a label, failures) is cheaper to sort than to find
   // entry by entry along an index of the whole library: the planner picks the index for the filter.
+  // Sorted, the order's columns are written `+column` so that the planner reads the filter's index
+  // and sorts, instead of walking the order's index past every image the filter rejects.
   const ids =
-    total <= sortUpTo
-      ? (sql
-          .statement(`SELECT i.id ${from} ORDER BY ${orderBy} LIMIT @limit OFFSET @offset`)
-          .pluck()
-          .all({ ...params, limit, offset }) as number[])
-      : pageIds(sql, { sort, order, where, predictionWhere, allListed, params }, total, offset, limit);
+    total === 0
+      ? []
+      : total <= sortUpTo
+        ? (sql
+            .statement(
+              `SELECT i.id ${from} ORDER BY ${orderBy.replace(/\b([ip])\./g, '+$1.')} LIMIT @limit OFFSET @offset`,
+            )
+            .pluck()
+            .all({ ...params, limit, offset }) as number[])
+        : pageIds(
+            sql,
+            { sort, order, where, predictionWhere, leftOut: leftOut?.keyed ?? null, allListed, params },
+            total,
+            offset,
+            limit,
+          );
   return { total, items: listItemsByIds(sql, ids, query.modelRowId) };
 }
 
@@ -103,9 +133,16 @@ function imageListSql(sql: SqlRunner, query: ListImagesQuery): ImageListSql {
   const params: Record<string, unknown> = { library: checkId('libraryId', query.libraryId) };
   params['model'] = query.modelRowId === null ? null : checkId('modelRowId', query.modelRowId);
   const where = [...LISTED];
-  const statusFilter = checkOneOf('status', query.status ?? 'all', ['all', 'pending', 'ok', 'failed'] as const);
+  // What each clause on the image or label leaves out, from the small side: the other statuses
+  // (few, once indexed) and the labelled images (few, in a library being labelled).
+  const leftOut: LeftOut[] = [];
+  let leftOutKnown = true;
+  const statusFilter = checkOneOf('status', query.status ?? 'all', ['all', ...STATUSES] as const);
   if (statusFilter !== 'all') {
     where.push('i.status = @status');
+    // The other statuses, as values of the status index (a `!=` would read all of it).
+    const others = STATUSES.filter((value) => value !== statusFilter).map((value) => `'${value}'`);
+    leftOut.push({ from: 'images', where: `i.status IN (${others.join(', ')})` });
     params['status'] = statusFilter;
   }
   const needsModel = (what: string): void => {
@@ -132,6 +169,7 @@ function imageListSql(sql: SqlRunner, query: ListImagesQuery): ImageListSql {
   }
   if (query.pathContains !== undefined && query.pathContains !== '') {
     where.push(`i.rel_path LIKE @pattern ESCAPE '\\'`);
+    leftOutKnown = false;
     params['pattern'] = likePattern(query.pathContains);
   }
   if (query.folder !== undefined && query.folder !== '') {
@@ -141,11 +179,15 @@ function imageListSql(sql: SqlRunner, query: ListImagesQuery): ImageListSql {
     where.push('i.rel_path >= @folderFirst AND i.rel_path < @folderAfter');
     params['folderFirst'] = `${query.folder}/`;
     params['folderAfter'] = `${query.folder}0`;
+    leftOutKnown = false;
   }
-  if (query.label !== undefined)
+  if (query.label !== undefined) {
     where.push(
       labelFilterClause(sql, query.label, query.classNames, query.modelRowId !== null, params, query.classLineage),
     );
+    if (query.label.kind === 'unlabelled') leftOut.push({ from: 'labels', where: 'l.label IS NOT NULL' });
+    else leftOutKnown = false;
+  }
   const sort = checkOneOf('sort', query.sort ?? 'name', ['name', 'date', 'confidence', 'uncertainty'] as const);
   const order = checkOneOf('order', query.order ?? 'asc', ['asc', 'desc'] as const) === 'asc' ? 'ASC' : 'DESC';
   if (sort === 'confidence' || sort === 'uncertainty') needsModel(`sort "${sort}"`);
@@ -161,7 +203,16 @@ function imageListSql(sql: SqlRunner, query: ListImagesQuery): ImageListSql {
     LEFT JOIN labels l ON l.image_id = i.id WHERE ${where.join(' AND ')}`;
   // At most one prediction (per model) and one label per image: the joins no clause reads cannot
   // change the count (list-walk.ts leaves them out).
-  return { from, countFrom: imagesCountFrom(where), params, orderBy, where, sort, order };
+  return {
+    from,
+    countFrom: imagesCountFrom(where),
+    params,
+    orderBy,
+    where,
+    leftOut: leftOutKnown ? leftOut : null,
+    sort,
+    order,
+  };
 }
 
 /** Everything known about one image, with the given model's top-k and the label; null if absent. */

@@ -8,7 +8,14 @@
  * list: at 100,000 images any page costs at most a 50,000-entry index walk, never a sort.
  */
 import type { SqlRunner } from './sql-runner.js';
-import { keyedCount, keyedIds, type Direction, type KeyedSegment, type WalkFilter } from './prediction-walk.js';
+import {
+  keyedCount,
+  keyedCountFromIndex,
+  keyedIds,
+  type Direction,
+  type KeyedSegment,
+  type WalkFilter,
+} from './prediction-walk.js';
 
 export type ListSort = 'name' | 'date' | 'confidence' | 'uncertainty';
 
@@ -92,19 +99,20 @@ function walk(
   const keyed: KeyedSegment = { ...parts, column, index, direction, pathDirection };
   const keylessFrom = imagesFrom([`p.${column} IS NULL`, ...parts.where], 'images_present_by_path');
   const keylessSql = `SELECT i.id ${keylessFrom} ORDER BY i.rel_path ${pathDirection}`;
+  // Where the keyed rows are counted from the predictions index (prediction-walk.ts), the rest is what it does not count.
+  const countedFromIndex = keyedCountFromIndex(keyed);
   const keylessCount = (): number =>
-    // Every keyed row is listed (prediction-walk.ts): the rest is what the index does not count.
-    parts.predictionWhere === null
-      ? (sql.statement(`SELECT COUNT(*) ${keylessFrom}`).pluck().get(parts.params) as number)
-      : total - keyedCount(sql, keyed);
+    countedFromIndex
+      ? total - keyedCount(sql, keyed)
+      : (sql.statement(`SELECT COUNT(*) ${keylessFrom}`).pluck().get(parts.params) as number);
   const segments = [
     { ids: (skip: number, take: number) => keyedIds(sql, keyed, skip, take), count: () => keyedCount(sql, keyed) },
     { ids: (skip: number, take: number) => run(keylessSql, skip, take), count: keylessCount },
   ];
   const [first, second] = reversed ? [segments[1]!, segments[0]!] : [segments[0]!, segments[1]!];
-  // Reversed, a page beyond the keyless part skips it by its count (from the predictions index,
-  // where every keyed row is listed) instead of walking every image to find it ends.
-  const knownCount = reversed && parts.predictionWhere !== null ? first.count() : null;
+  // Reversed, a page beyond the keyless part skips it by its count (from the predictions index)
+  // instead of walking every image to find where it ends.
+  const knownCount = reversed && countedFromIndex ? first.count() : null;
   const head = knownCount !== null && offset >= knownCount ? [] : first.ids(offset, limit);
   if (head.length >= limit) return head;
   // The page runs past the first part: its size is known unless the page began beyond it.

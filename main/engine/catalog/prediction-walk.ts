@@ -10,6 +10,7 @@
  * instead joins every walked entry to its image (exact, but a table lookup per entry: ~50x slower).
  */
 import type { SqlRunner } from './sql-runner.js';
+import { complementCount, complementIds, type KeyedLeftOut } from './complement-walk.js';
 
 export type Direction = 'ASC' | 'DESC';
 
@@ -22,6 +23,11 @@ export interface WalkFilter {
    * from the predictions indexes alone); else null.
    */
   predictionWhere: string[] | null;
+  /**
+   * The keyed images the clauses on the image or label leave out, where they are few enough to
+   * hold (complement-walk.ts); else null.
+   */
+  leftOut: KeyedLeftOut | null;
   /** Whether every prediction is of a listed image (predictionsAllListed). */
   allListed: boolean;
   params: Record<string, unknown>;
@@ -64,16 +70,33 @@ export function listedPredictions(clauses: readonly string[], allListed: boolean
 
 /** `limit` ids from `offset` of the segment. */
 export function keyedIds(sql: SqlRunner, segment: KeyedSegment, offset: number, limit: number): number[] {
-  return segment.predictionWhere === null
+  if (segment.predictionWhere !== null) return keysetWalk(sql, segment, segment.predictionWhere, offset, limit);
+  return segment.leftOut === null
     ? joinedWalk(sql, segment, offset, limit)
-    : keysetWalk(sql, segment, segment.predictionWhere, offset, limit);
+    : complementIds(sql, segment, keyedFrom(segment, predictionClauses(segment)), segment.leftOut, offset, limit);
 }
 
 /** How many rows the segment holds. */
 export function keyedCount(sql: SqlRunner, segment: KeyedSegment): number {
-  const from = segment.predictionWhere === null ? joinedFrom(segment) : keyedFrom(segment, segment.predictionWhere);
-  return sql.statement(`SELECT COUNT(*) ${from}`).pluck().get(segment.params) as number;
+  if (segment.predictionWhere !== null) {
+    const from = keyedFrom(segment, segment.predictionWhere);
+    return sql.statement(`SELECT COUNT(*) ${from}`).pluck().get(segment.params) as number;
+  }
+  return segment.leftOut === null
+    ? (sql
+        .statement(`SELECT COUNT(*) ${joinedFrom(segment)}`)
+        .pluck()
+        .get(segment.params) as number)
+    : complementCount(sql, segment, keyedFrom(segment, predictionClauses(segment)), segment.leftOut);
 }
+
+/** Whether the segment's count comes from the predictions index (no image or label read per entry). */
+export function keyedCountFromIndex(segment: KeyedSegment): boolean {
+  return segment.predictionWhere !== null || segment.leftOut !== null;
+}
+
+const predictionClauses = (segment: KeyedSegment): string[] =>
+  segment.where.filter((clause) => clause.startsWith('p.'));
 
 /** The listed predictions with the key that pass `clauses`, in the index the key is walked in. */
 function keyedFrom(segment: KeyedSegment, clauses: readonly string[]): string {
