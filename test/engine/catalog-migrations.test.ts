@@ -32,7 +32,10 @@ function databaseAtVersion(file: string, version: number, seed: (db: BetterSqlit
 /** Columns later migrations add to old tables: an upgrade keeps every old value, and these are new. */
 const ADDED_LATER = new Set(['missing_since', 'margin', 'sort_date']);
 
-/** Every row of every user table (without the ADDED_LATER columns), for before/after comparisons. */
+/** Settings the catalog keeps for itself on open (sort-date.ts: the zone of the date keys). */
+const KEPT_ON_OPEN = new Set(['catalog.sortDateZone']);
+
+/** Every row of every user table (without the ADDED_LATER columns, nor KEPT_ON_OPEN settings), for before/after comparisons. */
 function dumpTables(file: string, tables: string[]): Record<string, unknown[]> {
   const db = new Database(file, { readonly: true });
   const dump: Record<string, unknown[]> = {};
@@ -43,6 +46,7 @@ function dumpTables(file: string, tables: string[]): Record<string, unknown[]> {
     dump[table] = db
       .prepare(`SELECT * FROM ${table}`)
       .all()
+      .filter((row) => !(table === 'settings' && KEPT_ON_OPEN.has((row as { key: string }).key)))
       .map((row) => JSON.stringify(withoutLater(row)))
       .sort();
   db.close();

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { FieldmarkError } from '../../main/util/errors.js';
 import { Catalog } from '../../main/engine/catalog/index.js';
+import { refreshSortDates } from '../../main/engine/catalog/sort-date.js';
 import type { ImageResult } from '../../main/engine/catalog/index.js';
 import { tempDir } from '../helpers/paths.js';
 
@@ -580,6 +581,52 @@ test('the folder filter is the folder and its subfolders only: a case-sensitive 
     );
   } finally {
     t.catalog.close();
+    t.cleanup();
+  }
+});
+
+test('after a change of time zone, opening the catalog rewrites the mtime date keys in the new local time; capture times stay', () => {
+  const zoneBefore = process.env.TZ;
+  process.env.TZ = 'UTC';
+  const t = setup(['a.jpg', 'b.jpg', 'c.jpg']);
+  try {
+    const { library, model, ids, file } = t;
+    t.catalog.writeResults(model, [okResult(ids.get('b.jpg')!, 1, 0.9, { takenAt: '2019-06-01T08:00:00' })]);
+    const keys = (catalog: Catalog) =>
+      Object.fromEntries(
+        catalog.connection
+          .prepare('SELECT rel_path, sort_date FROM images ORDER BY rel_path')
+          .raw(true)
+          .all()
+          .map((row) => row as [string, string]),
+      );
+    assert.deepEqual(keys(t.catalog), {
+      'a.jpg': '2020-01-01T00:00:00',
+      'b.jpg': '2019-06-01T08:00:00',
+      'c.jpg': '2020-01-03T00:00:00',
+    });
+    t.catalog.close();
+    // Tokyo is UTC+9 all year: the mtime keys move 9 hours, the EXIF time does not.
+    process.env.TZ = 'Asia/Tokyo';
+    const reopened = Catalog.open(file);
+    try {
+      assert.deepEqual(keys(reopened), {
+        'a.jpg': '2020-01-01T09:00:00',
+        'b.jpg': '2019-06-01T08:00:00',
+        'c.jpg': '2020-01-03T09:00:00',
+      });
+      const byDate = reopened.listImages({ libraryId: library, modelRowId: model, sort: 'date', order: 'asc' });
+      assert.deepEqual(
+        byDate.items.map((item) => item.relPath),
+        ['b.jpg', 'a.jpg', 'c.jpg'],
+      );
+      assert.equal(refreshSortDates(reopened.connection), 0, 'the same zone again rewrites nothing');
+    } finally {
+      reopened.close();
+    }
+  } finally {
+    if (zoneBefore === undefined) delete process.env.TZ;
+    else process.env.TZ = zoneBefore;
     t.cleanup();
   }
 });
