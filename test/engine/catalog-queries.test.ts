@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { FieldmarkError } from '../../main/util/errors.js';
 import { Catalog } from '../../main/engine/catalog/index.js';
-import { refreshSortDates } from '../../main/engine/catalog/sort-date.js';
+import { refreshSortDates } from '../../main/engine/catalog/sort-date-zone.js';
+import { SqlRunner } from '../../main/engine/catalog/sql-runner.js';
 import type { ImageResult } from '../../main/engine/catalog/index.js';
 import { tempDir } from '../helpers/paths.js';
 
@@ -620,7 +621,7 @@ test('after a change of time zone, opening the catalog rewrites the mtime date k
         byDate.items.map((item) => item.relPath),
         ['b.jpg', 'a.jpg', 'c.jpg'],
       );
-      assert.equal(refreshSortDates(reopened.connection), 0, 'the same zone again rewrites nothing');
+      assert.equal(refreshSortDates(new SqlRunner(reopened.connection)), 0, 'the same zone again rewrites nothing');
     } finally {
       reopened.close();
     }

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { join } from 'node:path';
 import { ImagePager } from '../../main/app/image-pager.js';
 import { ListReader } from '../../main/app/list-reader.js';
-import { Catalog, type ImageResult, type ListImagesQuery } from '../../main/engine/catalog/index.js';
+import { Catalog, type ImageResult, type ListImagesQuery, type TopKEntry } from '../../main/engine/catalog/index.js';
 import { makeTempDir } from '../fixtures/zoo-helpers.js';
 
 const IMAGES = 60;
@@ -34,11 +34,11 @@ function fillCatalog(catalog: Catalog): { libraryId: number; modelRowId: number 
   return { libraryId, modelRowId };
 }
 
-/** `count` images in the library, nine in ten with a result of the model (ties, failures, capture dates). */
-function predictEvery(catalog: Catalog, libraryId: number, count: number): number {
+/** Adds `count` pending images to the library, the i-th at `relPath(i)`. */
+function addImages(catalog: Catalog, libraryId: number, count: number, relPath: (i: number) => string): void {
   catalog.applyScanChanges(libraryId, {
     added: Array.from({ length: count }, (_, i) => ({
-      relPath: `${['b', 'a', 'c'][i % 3]}/img${String((i * 37) % count).padStart(3, '0')}.jpg`,
+      relPath: relPath(i),
       size: 100 + i,
       mtimeMs: 1_700_000_000_000 + (i % 4) * 1000,
       fingerprint: null,
@@ -48,6 +48,41 @@ function predictEvery(catalog: Catalog, libraryId: number, count: number): numbe
     renamed: [],
     removed: [],
   });
+}
+
+/** A result of the model for an image: its top-1 and top-2 classes and probabilities. */
+function predicted(imageId: number, topk: TopKEntry[], takenAt: string | null): ImageResult {
+  return {
+    imageId,
+    ok: true,
+    fingerprint: imageId.toString(16).padStart(64, '0'),
+    width: 10,
+    height: 10,
+    orientation: 1,
+    format: 'jpeg',
+    takenAt,
+    camera: null,
+    topk,
+    feature: Float32Array.from({ length: DIM }, (_, d) => (d === 0 ? 1 : 0)),
+  };
+}
+
+const failed = (imageId: number): ImageResult => ({
+  imageId,
+  ok: false,
+  fingerprint: null,
+  errorKind: 'DecodeFailed',
+  errorMessage: 'broken',
+});
+
+/** `count` images in the library, nine in ten with a result of the model (ties, failures, capture dates). */
+function predictEvery(catalog: Catalog, libraryId: number, count: number): number {
+  addImages(
+    catalog,
+    libraryId,
+    count,
+    (i) => `${['b', 'a', 'c'][i % 3]}/img${String((i * 37) % count).padStart(3, '0')}.jpg`,
+  );
   const modelRowId = catalog.ensureModel({
     id: 'pager-test',
     fileSha256: 'f'.repeat(64),
@@ -59,26 +94,17 @@ function predictEvery(catalog: Catalog, libraryId: number, count: number): numbe
   const results: ImageResult[] = images
     .filter((_, i) => i % 10 !== 9) // every tenth stays pending: no prediction (NULLS LAST)
     .map((image, i): ImageResult => {
-      if (i % 11 === 5)
-        return { imageId: image.id, ok: false, fingerprint: null, errorKind: 'DecodeFailed', errorMessage: 'broken' };
+      if (i % 11 === 5) return failed(image.id);
       const top = 0.4 + (i % 5) * 0.1;
       const second = (1 - top) * (i % 2 === 0 ? 0.5 : 0.9);
-      return {
-        imageId: image.id,
-        ok: true,
-        fingerprint: image.id.toString(16).padStart(64, '0'),
-        width: 10,
-        height: 10,
-        orientation: 1,
-        format: 'jpeg',
-        takenAt: i % 4 === 0 ? null : `2024-0${1 + (i % 3)}-01T10:00:00`,
-        camera: null,
-        topk: [
+      return predicted(
+        image.id,
+        [
           { index: i % CLASSES, prob: top },
           { index: (i + 1) % CLASSES, prob: second },
         ],
-        feature: Float32Array.from({ length: DIM }, (_, d) => (d === 0 ? 1 : 0)),
-      };
+        i % 4 === 0 ? null : `2024-0${1 + (i % 3)}-01T10:00:00`,
+      );
     });
   catalog.writeResults(modelRowId, results);
   return modelRowId;
@@ -185,18 +211,7 @@ describe('pages (index walks, and slices of a select-all list) equal the ORDER B
     const count = 400;
     try {
       const libraryId = catalog.ensureLibrary('/photos');
-      catalog.applyScanChanges(libraryId, {
-        added: Array.from({ length: count }, (_, i) => ({
-          relPath: `d${i % 7}/img${String((i * 151) % count).padStart(3, '0')}.jpg`,
-          size: 1,
-          mtimeMs: 1_700_000_000_000,
-          fingerprint: null,
-        })),
-        touched: [],
-        changed: [],
-        renamed: [],
-        removed: [],
-      });
+      addImages(catalog, libraryId, count, (i) => `d${i % 7}/img${String((i * 151) % count).padStart(3, '0')}.jpg`);
       const modelRowId = catalog.ensureModel({
         id: 'ties',
         fileSha256: 'e'.repeat(64),
@@ -209,25 +224,16 @@ describe('pages (index walks, and slices of a select-all list) equal the ORDER B
       catalog.writeResults(
         modelRowId,
         images.map((image, i): ImageResult => {
-          if (i % 23 === 4)
-            return { imageId: image.id, ok: false, fingerprint: null, errorKind: 'DecodeFailed', errorMessage: 'x' };
+          if (i % 23 === 4) return failed(image.id);
           const top = [0.6, 0.75, 0.9][i % 3]!;
-          return {
-            imageId: image.id,
-            ok: true,
-            fingerprint: image.id.toString(16).padStart(64, '0'),
-            width: 1,
-            height: 1,
-            orientation: 1,
-            format: 'jpeg',
-            takenAt: null,
-            camera: null,
-            topk: [
+          return predicted(
+            image.id,
+            [
               { index: i % 2, prob: top },
               { index: (i + 1) % 2, prob: 1 - top },
             ],
-            feature: Float32Array.from({ length: DIM }, () => 1),
-          };
+            null,
+          );
         }),
       );
       for (const image of images) if (image.id % 9 === 2) catalog.setLabel(image.id, 'owl', 'manual');

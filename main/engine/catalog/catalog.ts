@@ -16,7 +16,7 @@ import { listItemsByIds } from './list-by-ids.js';
 import * as summaryQueries from './summary-queries.js';
 import * as scanStore from './scan-store.js';
 import { CatalogLabels } from './catalog-labels.js';
-import { refreshSortDates } from './sort-date.js';
+import { refreshSortDates } from './sort-date-zone.js';
 import { checkLabelText, checkSource } from '../labels/label-validate.js';
 import * as predictionQueries from './prediction-queries.js';
 import { writeDerivedResults, type DerivedPrediction } from './derived-results.js';
@@ -76,8 +76,8 @@ export class Catalog {
         }
       } else {
         migrateCatalog(db, file);
-        // The date keys of mtime-dated images follow the local time zone (sort-date.ts).
-        refreshSortDates(db);
+        // The date keys of mtime-dated images follow the local time zone (sort-date-zone.ts).
+        refreshSortDates(new SqlRunner(db));
       }
     } catch (error) {
       db.close();

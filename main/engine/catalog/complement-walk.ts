@@ -10,7 +10,7 @@
  * every image's label: 0.15-0.2 s for a page in the middle of 100,000 (bench/engine-process.ts).
  */
 import type { SqlRunner } from './sql-runner.js';
-import type { Direction, KeyedSegment } from './prediction-walk.js';
+import { LISTED, predictionClauses, type Direction, type KeyedSegment } from './prediction-walk.js';
 
 /** How to read the listed images one filter clause leaves out, driven from the small side. */
 export interface LeftOut {
@@ -46,8 +46,6 @@ interface LeftOutFilter {
   allListed: boolean;
 }
 
-const LISTED = ['i.library_id = @library', 'i.missing_since IS NULL'];
-
 /** At least how many images `part` leaves out, counted from an index (up to LEFT_OUT_UP_TO + 1). */
 function upperBound(sql: SqlRunner, filter: LeftOutFilter, part: LeftOut): number {
   const count =
@@ -59,7 +57,7 @@ function upperBound(sql: SqlRunner, filter: LeftOutFilter, part: LeftOut): numbe
 }
 
 function leftOutSql(filter: LeftOutFilter, part: LeftOut, column: 'top1_prob' | 'margin' | null): string {
-  const predictions = filter.where.filter((clause) => clause.startsWith('p.'));
+  const predictions = predictionClauses(filter.where);
   if (part.from === 'labels' && filter.allListed) {
     // Every label's image is listed: the labels alone, with each one's prediction where needed.
     const joined =

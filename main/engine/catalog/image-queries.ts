@@ -5,7 +5,7 @@ import { asRow, asRows, int, labelSource, num, optInt, optStr, status, str, topK
 import { labelFilterClause } from './label-filter.js';
 import { listItemsByIds } from './list-by-ids.js';
 import { imagesCountFrom, pageIds, type ListSort } from './list-walk.js';
-import { listedPredictions, predictionsAllListed } from './prediction-walk.js';
+import { LISTED, listedPredictions, predictionClauses, predictionsAllListed } from './prediction-walk.js';
 import { loadLeftOut, type LeftOut } from './complement-walk.js';
 import { checkId, checkInteger, checkNumber, checkOneOf } from './validate.js';
 import type { FailedImage, ImageDetails, ImageListItem, ImageToProcess, LabelEvent, ListImagesQuery } from './types.js';
@@ -36,8 +36,7 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** What every list asks: the library's images, without those whose file is gone (marked missing by the scanner). */
-const LISTED = ['i.library_id = @library', 'i.missing_since IS NULL'];
+/** The values of images.status. */
 const STATUSES = ['pending', 'ok', 'failed'] as const;
 
 /** The prediction column each sort walks, whose left-out keys the complement walk needs. */
@@ -77,7 +76,8 @@ export function listImages(
   const limit = query.limit === undefined ? -1 : checkInteger('limit', query.limit, 0);
   // Filters on the model's prediction alone are answered from the predictions indexes (prediction-walk.ts).
   const filters = where.slice(LISTED.length);
-  const predictionWhere = filters.every((clause) => clause.startsWith('p.')) ? filters : null;
+  const onPrediction = predictionClauses(filters);
+  const predictionWhere = onPrediction.length === filters.length ? filters : null;
   const allListed = (predictionWhere !== null || leftOutParts !== null) && predictionsAllListed(sql, query.libraryId);
   // Clauses on the image or label that leave out few images (complement-walk.ts): the list is the
   // rest less those, counted and walked from indexes without a lookup per image.
@@ -85,16 +85,13 @@ export function listImages(
     predictionWhere === null && leftOutParts !== null
       ? loadLeftOut(sql, { where, leftOut: leftOutParts, params, allListed }, KEY_COLUMNS[sort])
       : null;
-  const rest = filters.filter((clause) => clause.startsWith('p.'));
-  // Such a filter leaves out every image without a prediction: the listed predictions that pass it are the list.
+  // Prediction clauses leave out every image without a prediction: where they are all that is
+  // counted (the left-out images set apart), the listed predictions that pass them are counted.
+  const countedOnPrediction = leftOut !== null ? onPrediction : predictionWhere;
   const countSql =
-    leftOut !== null
-      ? rest.length > 0
-        ? `SELECT COUNT(*) AS total ${listedPredictions(rest, allListed)}`
-        : `SELECT COUNT(*) AS total ${imagesCountFrom(LISTED)}`
-      : predictionWhere !== null && predictionWhere.length > 0
-        ? `SELECT COUNT(*) AS total ${listedPredictions(predictionWhere, allListed)}`
-        : `SELECT COUNT(*) AS total ${countFrom}`;
+    countedOnPrediction !== null && countedOnPrediction.length > 0
+      ? `SELECT COUNT(*) AS total ${listedPredictions(countedOnPrediction, allListed)}`
+      : `SELECT COUNT(*) AS total ${leftOut !== null ? imagesCountFrom(LISTED) : countFrom}`;
   const total = int(asRow(sql.statement(countSql).get(params), 'count'), 'total') - (leftOut?.size ?? 0);
   // A filter that leaves few images (a folder, a label, failures) is cheaper to sort than to find
   // entry by entry along an index of the whole library: the planner picks the index for the filter.

@@ -42,6 +42,13 @@ export interface KeyedSegment extends WalkFilter {
   pathDirection: Direction;
 }
 
+/** What every list asks: the library's images, without those whose file is gone (marked missing by the scanner). */
+export const LISTED = ['i.library_id = @library', 'i.missing_since IS NULL'];
+
+/** The clauses of a filter that read the model's prediction (p) alone. */
+export const predictionClauses = (where: readonly string[]): string[] =>
+  where.filter((clause) => clause.startsWith('p.'));
+
 /** The predictions of listed images: every image is, but for the missing ones and other libraries' (index seeks). */
 const LISTED_PREDICTION = `p.image_id NOT IN (SELECT id FROM images WHERE missing_since IS NOT NULL
   UNION ALL SELECT id FROM images WHERE library_id < @library
@@ -73,7 +80,7 @@ export function keyedIds(sql: SqlRunner, segment: KeyedSegment, offset: number, 
   if (segment.predictionWhere !== null) return keysetWalk(sql, segment, segment.predictionWhere, offset, limit);
   return segment.leftOut === null
     ? joinedWalk(sql, segment, offset, limit)
-    : complementIds(sql, segment, keyedFrom(segment, predictionClauses(segment)), segment.leftOut, offset, limit);
+    : complementIds(sql, segment, keyedFrom(segment, predictionClauses(segment.where)), segment.leftOut, offset, limit);
 }
 
 /** How many rows the segment holds. */
@@ -87,16 +94,13 @@ export function keyedCount(sql: SqlRunner, segment: KeyedSegment): number {
         .statement(`SELECT COUNT(*) ${joinedFrom(segment)}`)
         .pluck()
         .get(segment.params) as number)
-    : complementCount(sql, segment, keyedFrom(segment, predictionClauses(segment)), segment.leftOut);
+    : complementCount(sql, segment, keyedFrom(segment, predictionClauses(segment.where)), segment.leftOut);
 }
 
 /** Whether the segment's count comes from the predictions index (no image or label read per entry). */
 export function keyedCountFromIndex(segment: KeyedSegment): boolean {
   return segment.predictionWhere !== null || segment.leftOut !== null;
 }
-
-const predictionClauses = (segment: KeyedSegment): string[] =>
-  segment.where.filter((clause) => clause.startsWith('p.'));
 
 /** The listed predictions with the key that pass `clauses`, in the index the key is walked in. */
 function keyedFrom(segment: KeyedSegment, clauses: readonly string[]): string {
